@@ -1,0 +1,38 @@
+# `make demo` and `make test` build .venv from pyproject.toml on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JOBS ?= 2
+
+.PHONY: demo test lint doctest docs bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The CPU build of torch that lies on this machine's disk, pinned before the package's range.
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/bilinear demo
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q -n $(JOBS) tests
+	$(BIN)/python -m pytest -q --doctest-modules src/bilinear
+	$(BIN)/python benchmarks/run.py --quick --smoke
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+doctest: $(STAMP)
+	$(BIN)/python -m pytest -q --doctest-modules src/bilinear
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info docs/_build

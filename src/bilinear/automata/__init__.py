@@ -1,0 +1,43 @@
+"""Finite automata: the :class:`DFA` (a Moore machine), operations, builders and the task catalogue.
+
+Examples
+--------
+>>> from bilinear.automata import tasks, minimize
+>>> d = tasks.get("modular_addition", m=3).dfa
+>>> minimize(d).n_states
+3
+"""
+
+from bilinear.automata.dfa import DFA, Word
+from bilinear.automata.io import load_dfa
+from bilinear.automata.operations import (
+    complete,
+    distinguishing_word,
+    equivalent,
+    minimize,
+    product,
+    reachable,
+    relabel,
+)
+
+__all__ = [
+    "DFA",
+    "Word",
+    "complete",
+    "distinguishing_word",
+    "equivalent",
+    "load_dfa",
+    "minimize",
+    "product",
+    "reachable",
+    "relabel",
+    "tasks",
+]
+
+
+def __getattr__(name: str):  # noqa: ANN202 - lazy submodule access
+    if name == "tasks":
+        import importlib
+
+        return importlib.import_module("bilinear.automata.tasks")
+    raise AttributeError(name)
