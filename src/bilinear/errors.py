@@ -39,6 +39,7 @@ __all__ = [
     "InvalidGroupError",
     "InvalidRepresentationError",
     "MonoidTooLargeError",
+    "AutomatonTooLargeError",
     "UnsupportedConstructionError",
     "VerificationError",
     "WeightsFormatError",
@@ -168,3 +169,7 @@ class WeightsFormatError(BilinearError, ValueError):
 
 class ResultsStoreError(BilinearError, RuntimeError):
     """The results store is corrupt or cannot be written."""
+
+
+class AutomatonTooLargeError(BilinearError, OverflowError):
+    """An automaton would exceed a size cap; raise the cap (``max_states``) or shrink the input."""

@@ -74,7 +74,7 @@ class _TransitionView(Mapping):
 Word = Sequence[Hashable]
 """A word: a sequence of symbols (a ``str`` is accepted when every symbol is one character)."""
 
-_LABEL_TYPES = (str, int, bool, np.integer, np.bool_)
+_LABEL_TYPES = (str, int, bool, tuple)  # tuples (of labels) come from products
 
 
 def _freeze_names(names: Iterable[Hashable], kind: str) -> tuple[Hashable, ...]:
@@ -257,7 +257,8 @@ class DFA:
                 value = _normalise_label(self.labels[q])
                 if not isinstance(value, _LABEL_TYPES):
                     raise InvalidAutomatonError(
-                        f"label {value!r} of state {q!r} is not a string, integer or boolean"
+                        f"label {value!r} of state {q!r} is not a string, integer, boolean "
+                        "or tuple of these"
                     )
                 values.append(value)
             set_(self, "labels", dict(zip(self.states, values)))

@@ -76,6 +76,12 @@ def dfa_to_dict(dfa: DFA) -> dict[str, Any]:
         q: {a: states[row[k]] for k, a in enumerate(alphabet)} for q, row in zip(states, table)
     }
     if dfa.labels is not None:
+        for value in dfa.label_values:
+            if not isinstance(value, (str, int, bool)):
+                raise AutomatonFormatError(
+                    f"label {value!r} cannot be written to automaton JSON (labels are strings, "
+                    "integers or booleans); map the labels with relabel(..., labels=...) first"
+                )
         data["labels"] = {
             q: dfa.label_values[i] for q, i in zip(states, dfa.label_index.tolist())
         }
