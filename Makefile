@@ -22,6 +22,7 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q -n $(JOBS) tests
 	$(BIN)/python -m pytest -q --doctest-modules src/bilinear
+	$(BIN)/python -m pytest -q --doctest-glob='README.md' README.md
 	$(BIN)/python benchmarks/run.py --quick --smoke
 
 lint: $(STAMP)

@@ -43,6 +43,7 @@ __all__ = [
     "UnsupportedConstructionError",
     "VerificationError",
     "WeightsFormatError",
+    "WeightsTooLargeError",
     "ResultsStoreError",
 ]
 
@@ -173,3 +174,7 @@ class ResultsStoreError(BilinearError, RuntimeError):
 
 class AutomatonTooLargeError(BilinearError, OverflowError):
     """An automaton would exceed a size cap; raise the cap (``max_states``) or shrink the input."""
+
+
+class WeightsTooLargeError(BilinearError, MemoryError):
+    """Dense weights would exceed a size cap; use the sparse exact form (``save(sparse=True)``)."""

@@ -77,7 +77,7 @@ def test_run_batch_matches_run() -> None:
     rng = np.random.default_rng(1)
     x = rng.integers(0, 2, size=(50, 30))
     states = d.run_batch(x)
-    for row, word in zip(states, x):
+    for row, word in zip(states, x, strict=True):
         assert [d.states[i] for i in row] == d.trace(d.decode(word))
     labels = d.output_batch(x)
     assert labels.shape == (50, 30)

@@ -56,7 +56,7 @@ def test_product_behaves_as_both_factors(data: st.DataObject) -> None:
     d2 = data.draw(dfas(max_states=5, alphabet=d1.alphabet, labels="any"))
     p = product(d1, d2)
     w = data.draw(words(d1.alphabet, max_size=25))
-    assert p.output(w) == list(zip(d1.output(w), d2.output(w)))
+    assert p.output(w) == list(zip(d1.output(w), d2.output(w), strict=True))
     assert p.n_states <= d1.n_states * d2.n_states
 
 

@@ -8,6 +8,7 @@ Examples
 3
 """
 
+from bilinear.automata.builders import from_function, from_group, from_permutations, from_table
 from bilinear.automata.dfa import DFA, Word
 from bilinear.automata.io import load_dfa
 from bilinear.automata.operations import (
@@ -19,6 +20,7 @@ from bilinear.automata.operations import (
     reachable,
     relabel,
 )
+from bilinear.automata.regex import from_regex
 
 __all__ = [
     "DFA",
@@ -26,6 +28,11 @@ __all__ = [
     "complete",
     "distinguishing_word",
     "equivalent",
+    "from_function",
+    "from_group",
+    "from_permutations",
+    "from_regex",
+    "from_table",
     "load_dfa",
     "minimize",
     "product",

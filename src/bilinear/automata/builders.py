@@ -378,6 +378,7 @@ def from_permutations(
     *,
     start: int | None = None,
     label: Callable[[Any], Any] | None = None,
+    side: str = "right",
     max_states: int = DEFAULT_MAX_STATES,
     name: str = "",
 ) -> DFA:
@@ -399,6 +400,11 @@ def from_permutations(
     label : callable, optional
         ``label(element)`` (a sympy ``Permutation``) for the regular action, ``label(point)``
         for the action on points; default: the identity labelling.
+    side : {"right", "left"}
+        For the regular action: ``"right"`` (the convention of this package) multiplies on the
+        right, ``q . a = q * g_a``, so a word reaches ``g_1 g_2 ... g_T``; ``"left"`` multiplies
+        on the left, ``q . a = g_a * q``, reaching ``g_T ... g_2 g_1`` (for data sets that use
+        the other order).
     max_states : int
         Cap on the number of states (group order or orbit length).
     name : str
@@ -418,6 +424,9 @@ def from_permutations(
     (8, '()', '(0 2)(1 3)', '(0 3)(1 2)')
     >>> from_permutations({"r": [1, 2, 3, 0]}, action="points", start=2).states
     (2, 3, 0, 1)
+    >>> gens = {"p": [1, 2, 0], "q": [1, 0, 2]}
+    >>> from_permutations(gens, side="left").run("pq") == from_permutations(gens).run("qp")
+    True
     >>> from_permutations({"r": [1, 1, 0]})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -425,6 +434,10 @@ def from_permutations(
     """
     if action not in _ACTIONS:
         raise InvalidArgumentError(f"action must be 'regular' or 'points', got {action!r}")
+    if side not in ("right", "left"):
+        raise InvalidArgumentError(f"side must be 'right' or 'left', got {side!r}")
+    if side == "left" and action == "points":
+        raise InvalidArgumentError("side='left' is only meaningful for action='regular'")
     arrays = _check_generators(generators)
     max_states = _check_max_states(max_states)
     alphabet = tuple(arrays)
@@ -450,7 +463,10 @@ def from_permutations(
         q = elements[k]
         row = []
         for g in gens:
-            r = tuple(g[i] for i in q)  # (q * g)(i) = g(q(i)): first q, then g
+            if side == "right":
+                r = tuple(g[i] for i in q)  # (q * g)(i) = g(q(i)): first q, then g
+            else:
+                r = tuple(q[i] for i in g)  # (g * q)(i) = q(g(i)): first g, then q
             j = index.get(r)
             if j is None:
                 if len(elements) >= max_states:
@@ -491,7 +507,8 @@ def from_group(
     action : {"regular", "points"}
         As in :func:`from_permutations`.
     **options
-        ``start``, ``label``, ``max_states``, ``name``: passed to :func:`from_permutations`.
+        ``start``, ``label``, ``side``, ``max_states``, ``name``: passed to
+        :func:`from_permutations`.
 
     Raises
     ------

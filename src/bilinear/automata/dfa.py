@@ -245,7 +245,8 @@ class DFA:
         else:
             if not isinstance(self.labels, Mapping):
                 raise InvalidAutomatonError(
-                    f"labels must be a mapping from state to label, got {type(self.labels).__name__}"
+                    "labels must be a mapping from state to label, got "
+                    f"{type(self.labels).__name__}"
                 )
             for q in self.labels:
                 if q not in self._state_pos:
@@ -261,7 +262,7 @@ class DFA:
                         "or tuple of these"
                     )
                 values.append(value)
-            set_(self, "labels", dict(zip(self.states, values)))
+            set_(self, "labels", dict(zip(self.states, values, strict=True)))
         self._set_label_arrays(values)
 
     def _set_label_arrays(self, values: Sequence[Any]) -> None:
@@ -307,7 +308,7 @@ class DFA:
             self._set_label_arrays(states)
         else:
             values = [_normalise_label(v) for v in labels]
-            set_(self, "labels", dict(zip(states, values)))
+            set_(self, "labels", dict(zip(states, values, strict=True)))
             self._set_label_arrays(values)
         return self
 

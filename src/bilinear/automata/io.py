@@ -20,7 +20,7 @@ True
 ...               ' "transitions": {"s": {"a": "s"}}}')
 Traceback (most recent call last):
 ...
-bilinear.errors.AutomatonFormatError: unknown key 'colour' in automaton JSON; allowed keys are ['alphabet', 'labels', 'name', 'start', 'states', 'transitions']
+bilinear.errors.AutomatonFormatError: unknown key 'colour' in automaton JSON; allowed keys are [...]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _string_names(names: tuple[Hashable, ...], kind: str) -> list[str]:
     out = [_name(x) for x in names]
     if len(set(out)) != len(out):
         seen: set[str] = set()
-        for raw, s in zip(names, out):
+        for raw, s in zip(names, out, strict=True):
             if s in seen:
                 raise DuplicateNameError(
                     f"two {kind}s print as {s!r} (one is {raw!r}); rename them before export"
@@ -73,7 +73,8 @@ def dfa_to_dict(dfa: DFA) -> dict[str, Any]:
     data["states"] = states
     data["start"] = states[dfa.start_index]
     data["transitions"] = {
-        q: {a: states[row[k]] for k, a in enumerate(alphabet)} for q, row in zip(states, table)
+        q: {a: states[row[k]] for k, a in enumerate(alphabet)}
+        for q, row in zip(states, table, strict=True)
     }
     if dfa.labels is not None:
         for value in dfa.label_values:
@@ -83,7 +84,7 @@ def dfa_to_dict(dfa: DFA) -> dict[str, Any]:
                     "integers or booleans); map the labels with relabel(..., labels=...) first"
                 )
         data["labels"] = {
-            q: dfa.label_values[i] for q, i in zip(states, dfa.label_index.tolist())
+            q: dfa.label_values[i] for q, i in zip(states, dfa.label_index.tolist(), strict=True)
         }
     return data
 
@@ -186,7 +187,9 @@ def load_dfa(path: str) -> DFA:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as err:
-        raise AutomatonFormatError(f"cannot read automaton file {str(p)!r}: {err.strerror}") from None
+        raise AutomatonFormatError(
+            f"cannot read automaton file {str(p)!r}: {err.strerror}"
+        ) from None
     except UnicodeDecodeError:
         raise AutomatonFormatError(f"automaton file {str(p)!r} is not UTF-8 text") from None
     try:

@@ -373,8 +373,8 @@ def distinguishing_word(d1: DFA, d2: DFA) -> list[Hashable] | None:
     Examples
     --------
     >>> from bilinear.automata import tasks, distinguishing_word
-    >>> a = tasks.get("modular_addition", m=2).dfa
-    >>> b = tasks.get("modular_addition", m=4).dfa
+    >>> a = tasks.get("cyclic", n=2, action="points").dfa
+    >>> b = tasks.get("cyclic", n=4, action="points").dfa
     >>> distinguishing_word(a, b)
     ['1', '1']
     """

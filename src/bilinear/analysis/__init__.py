@@ -1,0 +1,65 @@
+"""The hierarchy report: theory beside trained models, tables, plots (``bilinear report``).
+
+Public API
+----------
+* :mod:`~bilinear.analysis.suite`: the suites as data (:data:`QUICK`, :data:`FULL`,
+  :func:`select`);
+* :func:`run_report` with a :class:`ReportConfig`: the main job, writing ``report.md``,
+  ``report.html``, PNG plots and ``results.json``;
+* :func:`frozen_diagonal_parity`: the paper's frozen random real-diagonal experiment;
+* the plot helpers of :mod:`bilinear.analysis.plots` (automaton diagrams, heatmaps,
+  trajectories), re-exported here when installed.
+
+Examples
+--------
+>>> from bilinear.analysis import QUICK, select
+>>> select(QUICK, tasks=["parity"], models=["full", "lstm"]).n_runs
+2
+"""
+
+from bilinear.analysis.paper import frozen_diagonal_parity
+from bilinear.analysis.report import (
+    ROW_KEYS,
+    TRAINED_KEYS,
+    Report,
+    ReportConfig,
+    agreement,
+    run_report,
+)
+from bilinear.analysis.suite import (
+    FULL,
+    QUICK,
+    TINY,
+    Budget,
+    ModelSpec,
+    Suite,
+    get_suite,
+    select,
+)
+
+__all__ = [
+    "Budget",
+    "FULL",
+    "ModelSpec",
+    "QUICK",
+    "ROW_KEYS",
+    "Report",
+    "ReportConfig",
+    "Suite",
+    "TINY",
+    "TRAINED_KEYS",
+    "agreement",
+    "frozen_diagonal_parity",
+    "get_suite",
+    "run_report",
+    "select",
+]
+
+try:  # the docs helper's plot helpers (automaton diagrams, heatmaps, trajectories)
+    from bilinear.analysis import plots as _plots
+except ImportError:  # pragma: no cover - not installed yet
+    _plots = None
+else:
+    for _name in getattr(_plots, "__all__", ()):
+        globals()[_name] = getattr(_plots, _name)
+        __all__.append(_name)

@@ -1,0 +1,197 @@
+"""Thin adapters from the report to the rest of the toolkit.
+
+Every piece the report uses (theory, constructions, verification, training) is reached through a
+function here that returns plain data and degrades to ``None`` plus a reason when the piece is not
+installed or fails on one task, so that one broken task never sinks the whole report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "available",
+    "TaskInfo",
+    "resolve_task",
+    "classify_task",
+    "ConstructionInfo",
+    "construct_and_verify",
+]
+
+
+def available(module: str) -> bool:
+    """Whether ``module`` can be imported (a piece of the toolkit has landed).
+
+    Examples
+    --------
+    >>> available("bilinear.automata")
+    True
+    >>> available("bilinear.no_such_piece")
+    False
+    """
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def _short(err: BaseException) -> str:
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """A resolved task: its spec, catalogue name and parameters, automaton and description."""
+
+    spec: str
+    name: str
+    params: dict[str, Any]
+    dfa: Any
+    description: str = ""
+    canonical: str = ""
+    expected: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_states(self) -> int:
+        """Number of states of the task's automaton."""
+        return len(self.dfa.states)
+
+    @property
+    def alphabet(self) -> list[Any]:
+        """The task's alphabet, in order."""
+        return list(self.dfa.alphabet)
+
+    @property
+    def n_labels(self) -> int:
+        """Number of distinct output labels."""
+        values = getattr(self.dfa, "label_values", None)
+        if values is not None:
+            return len(values)
+        return len(set(self.dfa.output_labels())) if hasattr(self.dfa, "output_labels") else 0
+
+
+def resolve_task(spec: str) -> TaskInfo:
+    """Resolve a task spec through the catalogue (errors propagate: they are user errors).
+
+    Examples
+    --------
+    >>> t = resolve_task("parity")
+    >>> t.name, t.n_states, t.n_labels
+    ('parity', 2, 2)
+    """
+    from bilinear.automata import tasks
+
+    task = tasks.resolve(spec)
+    return TaskInfo(
+        spec=spec,
+        name=str(getattr(task, "name", spec)),
+        params=dict(getattr(task, "params", {}) or {}),
+        dfa=task.dfa,
+        description=str(getattr(task, "description", "") or ""),
+        canonical=str(getattr(task, "spec", spec)),
+        expected=dict(getattr(task, "expected", {}) or {}),
+    )
+
+
+def classify_task(dfa: Any, notion: str = "fin") -> tuple[dict[str, Any] | None, str | None]:
+    """``classify(dfa, notion=...).to_dict()``, or ``(None, reason)`` when not available."""
+    try:
+        from bilinear.theory import classify
+    except ImportError as err:
+        return None, f"theory not available ({_short(err)})"
+    if not callable(classify):  # the submodule, before the package re-exports the function
+        classify = getattr(classify, "classify", None)
+        if classify is None:
+            return None, "theory not available (no classify function)"
+    try:
+        return classify(dfa, notion=notion).to_dict(), None
+    except Exception as err:  # noqa: BLE001 - one task must not sink the report
+        return None, f"classify failed: {_short(err)}"
+
+
+@dataclass(frozen=True)
+class ConstructionInfo:
+    """Outcome of compiling one level and verifying the result.
+
+    ``verified`` is ``True``/``False`` when a construction was built and checked, ``None`` when
+    none was built (unsupported, not available) or it could not be checked.
+    """
+
+    level: str
+    built: bool
+    dim: int | None = None
+    verified: bool | None = None
+    method: str | None = None
+    checked: Any = None
+    certificate_markdown: str | None = None
+    error: str | None = None
+    witness: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _dimension(rnn: Any) -> int | None:
+    for attr in ("hidden", "dim", "dimension"):
+        value = getattr(rnn, attr, None)
+        if isinstance(value, int):
+            return value
+    W = getattr(rnn, "W", None)
+    shape = getattr(W, "shape", None)
+    if shape:
+        return int(shape[0])
+    return None
+
+
+def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionInfo:
+    """Compile ``dfa`` at ``level`` and verify the result; never raises on a task's failure."""
+    try:
+        from bilinear.constructions import compile_automaton
+    except ImportError as err:
+        return ConstructionInfo(level, False, error=f"constructions not available ({_short(err)})")
+    from bilinear.errors import UnsupportedConstructionError
+
+    options = {k: v for k, v in options.items() if v is not None}
+    try:
+        rnn = compile_automaton(dfa, level=level, **options)
+    except UnsupportedConstructionError as err:
+        return ConstructionInfo(
+            level, False, error=_short(err), witness=getattr(err, "witness", None),
+            options=options,
+        )
+    except Exception as err:  # noqa: BLE001
+        return ConstructionInfo(level, False, error=f"compile failed: {_short(err)}",
+                                options=options)
+    dim = _dimension(rnn)
+    try:
+        from bilinear.verification import verify
+    except ImportError as err:
+        return ConstructionInfo(level, True, dim=dim, options=options,
+                                error=f"verification not available ({_short(err)})")
+    try:
+        cert = verify(rnn, dfa)
+    except Exception as err:  # noqa: BLE001
+        return ConstructionInfo(level, True, dim=dim, options=options,
+                                error=f"verify failed: {_short(err)}")
+    try:
+        md = cert.to_markdown()
+    except Exception:  # noqa: BLE001
+        md = None
+    return ConstructionInfo(
+        level,
+        True,
+        dim=dim,
+        verified=bool(getattr(cert, "holds", False)),
+        method=str(getattr(cert, "method", None)),
+        checked=getattr(cert, "checked", None),
+        certificate_markdown=md,
+        options=options,
+    )
+
+
+def format_exception(err: BaseException) -> str:  # pragma: no cover - debugging aid
+    """The last lines of a traceback, for the report's 'errors' list."""
+    return "".join(traceback.format_exception_only(type(err), err)).strip()

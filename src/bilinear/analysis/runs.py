@@ -1,0 +1,181 @@
+"""Training runs of the report, and the adapter to :mod:`bilinear.experiments`.
+
+A :class:`TrainJob` is one training run (task, model, options, budget, seed, learning rate).
+:func:`execute` runs a list of jobs through the experiments' results store: finished runs are read
+back, the others trained and stored, so a second report reuses every finished run.  When the
+experiments piece is not installed, every job reports ``None`` with the reason.
+
+Examples
+--------
+>>> from bilinear.analysis.runs import TrainJob
+>>> job = TrainJob("parity", "full", (), hidden=8, steps=10, batch=8, lr=0.01, seed=0,
+...                train_lengths=(2, 10), test_lengths=(10, 50), test_words=16)
+>>> job.model_label
+'full'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["TrainJob", "TrainOutcome", "execute", "training_available"]
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """One training run; equal jobs are the same run (the report trains each once)."""
+
+    task: str
+    model: str
+    options: tuple[tuple[str, Any], ...]
+    hidden: int
+    steps: int
+    batch: int
+    lr: float
+    seed: int
+    train_lengths: tuple[int, int]
+    test_lengths: tuple[int, ...]
+    test_words: int
+
+    @property
+    def model_label(self) -> str:
+        """``model`` or ``model:key=value,...``."""
+        if not self.options:
+            return self.model
+        return self.model + ":" + ",".join(f"{k}={v}" for k, v in self.options)
+
+    def describe(self) -> str:
+        """A short line for the progress bar."""
+        return f"{self.task} / {self.model_label} (seed {self.seed}, lr {self.lr:g})"
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    """What one run gave: per-test-length accuracy and chance-normalized accuracy."""
+
+    job: TrainJob
+    params: int | None
+    steps: int | None
+    test_lengths: tuple[int, ...]
+    accuracy: tuple[float, ...]
+    normalized_accuracy: tuple[float, ...]
+    reused: bool = False
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def training_available() -> tuple[bool, str]:
+    """Whether :mod:`bilinear.experiments` can train, and if not why.
+
+    Examples
+    --------
+    >>> ok, why = training_available()
+    >>> isinstance(ok, bool) and isinstance(why, str)
+    True
+    """
+    try:
+        from bilinear import experiments  # noqa: F401
+        from bilinear.models import make  # noqa: F401
+    except ImportError as err:
+        return False, f"training not available ({err})"
+    try:
+        _api()
+    except (ImportError, AttributeError) as err:
+        return False, f"training not available ({err})"
+    return True, ""
+
+
+def _api() -> dict[str, Any]:
+    """The experiments entry points the report uses."""
+    from bilinear import experiments as ex
+
+    needed = ("RunConfig", "ResultsStore", "run_sweep")
+    missing = [n for n in needed if not hasattr(ex, n)]
+    if missing:
+        raise AttributeError(f"bilinear.experiments lacks {', '.join(missing)}")
+    return {n: getattr(ex, n) for n in needed}
+
+
+def run_config(job: TrainJob) -> Any:
+    """The experiments' ``RunConfig`` of a job (its ``key()`` names the run in the store)."""
+    from bilinear.experiments import RunConfig
+
+    return RunConfig(
+        task=job.task,
+        model=job.model,
+        hidden=job.hidden,
+        options=dict(job.options),
+        steps=job.steps,
+        batch_size=job.batch,
+        lr=job.lr,
+        seed=job.seed,
+        train_lengths=tuple(job.train_lengths),
+        test_lengths=tuple(job.test_lengths),
+        test_words=job.test_words,
+    )
+
+
+def _outcome(job: TrainJob, metrics: Any, info: Any, reused: bool) -> TrainOutcome:
+    lengths = tuple(sorted(int(n) for n in metrics))
+    info = dict(info or {})
+    return TrainOutcome(
+        job=job,
+        params=info.get("parameters"),
+        steps=info.get("steps", job.steps),
+        test_lengths=lengths,
+        accuracy=tuple(float(metrics[str(n)]["accuracy"]) for n in lengths),
+        normalized_accuracy=tuple(float(metrics[str(n)]["normalized_accuracy"])
+                                  for n in lengths),
+        reused=reused,
+        seconds=float(info.get("train_seconds") or 0.0) + float(info.get("eval_seconds") or 0.0),
+        extra={k: info[k] for k in ("stopped_early", "train_seconds", "final_loss") if k in info},
+    )
+
+
+def execute(
+    jobs: Sequence[TrainJob],
+    store: str,
+    *,
+    device: str | None = "cpu",
+    workers: int = 1,
+    threads: int | None = 1,
+    progress: bool = True,
+) -> tuple[dict[TrainJob, TrainOutcome | None], list[str]]:
+    """Run ``jobs`` as one sweep through the results store at ``store``.
+
+    Runs the store already has as finished are reused, the others trained (``workers`` > 1:
+    that many local processes, each with ``threads`` torch threads) and stored as they finish;
+    the sweep's progress bar shows what is left.  Returns the outcome per job (``None`` for a
+    job that failed or could not run) and the error messages.
+    """
+    results: dict[TrainJob, TrainOutcome | None] = {job: None for job in jobs}
+    ok, why = training_available()
+    if not ok:
+        return results, [why]
+    api = _api()
+    db = api["ResultsStore"](store)
+    configs = {job: run_config(job) for job in jobs}
+    before = db.finished_keys()
+    errors: list[str] = []
+    todo = list(dict.fromkeys(configs.values()))
+    try:
+        api["run_sweep"](
+            todo, db, backend="process" if workers > 1 else "sequential",
+            workers=workers if workers > 1 else None, device=device or "cpu",
+            threads=threads, progress=progress, on_error="continue",
+        )
+    except Exception as exc:  # noqa: BLE001 - keep what finished; report the rest
+        errors.append("training sweep stopped: " + (" ".join(str(exc).split())
+                                                   or type(exc).__name__))
+    rows = {r["key"]: r for r in db.results(status=None)}
+    for job, cfg in configs.items():
+        row = rows.get(cfg.key())
+        if row is None:
+            continue
+        if row["status"] == "finished" and row.get("metrics"):
+            results[job] = _outcome(job, row["metrics"], row.get("info"), cfg.key() in before)
+        elif row.get("error"):
+            errors.append(f"{job.describe()}: {' '.join(str(row['error']).split())[:300]}")
+    return results, errors

@@ -1,0 +1,519 @@
+"""The standard suite of the hierarchy report, as data.
+
+A :class:`Suite` names the tasks (catalogue specs such as ``"modular_addition:m=5"``), the models
+(hierarchy levels and baselines, with options) and the training :class:`Budget`.  Two suites are
+predefined: :data:`QUICK` (a subset with small budgets; minutes on 2 CPU cores) and :data:`FULL`
+(the source paper's protocol: train lengths 2-10, test up to 500, several seeds and learning rates,
+hidden 256; meant for a GPU or the Ray backend).  :func:`select` narrows a suite to the tasks and
+models a user asks for and validates every name *before* any work starts.
+
+Examples
+--------
+>>> from bilinear.analysis.suite import QUICK, get_suite
+>>> get_suite("quick") is QUICK
+True
+>>> "parity" in QUICK.task_specs
+True
+>>> QUICK.budget.train_lengths
+(2, 10)
+>>> [m.name for m in QUICK.models][:3]
+['full', 'cp', 'monomial']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bilinear.errors import InvalidArgumentError, UnknownLevelError
+
+__all__ = [
+    "LEVELS",
+    "CHAIN",
+    "BASELINES",
+    "MODEL_NAMES",
+    "Budget",
+    "ModelSpec",
+    "PaperBudget",
+    "Suite",
+    "QUICK",
+    "FULL",
+    "TINY",
+    "SUITES",
+    "get_suite",
+    "parse_model_spec",
+    "select",
+]
+
+#: The hierarchy levels of design.md section 3, most expressive first.
+LEVELS: tuple[str, ...] = (
+    "full",
+    "cp",
+    "monomial",
+    "block",
+    "complex_diagonal",
+    "real_diagonal",
+    "positive_diagonal",
+)
+#: The chain on which ``minimal_level`` is defined, lowest first.
+CHAIN: tuple[str, ...] = (
+    "positive_diagonal",
+    "real_diagonal",
+    "complex_diagonal",
+    "block",
+    "full",
+)
+#: Trained baselines that are not bilinear.
+BASELINES: tuple[str, ...] = ("lstm", "elman", "transformer", "mamba_like")
+#: Every model name the report accepts.
+MODEL_NAMES: tuple[str, ...] = LEVELS + BASELINES
+
+
+def _check_positive_int(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Training budget of one suite (every trained model of the suite uses it).
+
+    Parameters
+    ----------
+    hidden : int
+        Hidden size of every model.
+    steps : int
+        Optimiser steps per run.
+    batch : int
+        Batch size.
+    lrs : tuple of float
+        Learning rates; the report keeps the best (paper: best of 3).
+    seeds : tuple of int
+        Seeds per learning rate; accuracies are averaged over seeds.
+    train_lengths : (int, int)
+        Inclusive range of training lengths.
+    test_lengths : tuple of int
+        Evaluation lengths (each >= the upper training length).
+    test_words : int
+        Words evaluated per test length.
+
+    Examples
+    --------
+    >>> Budget(hidden=8, steps=10).test_lengths
+    (10, 50, 200, 500)
+    >>> Budget(hidden=8, steps=10, test_lengths=(5,))
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: test length 5 is below the training range (2, 10)
+    """
+
+    hidden: int
+    steps: int
+    batch: int = 64
+    lrs: tuple[float, ...] = (3e-3,)
+    seeds: tuple[int, ...] = (0,)
+    train_lengths: tuple[int, int] = (2, 10)
+    test_lengths: tuple[int, ...] = (10, 50, 200, 500)
+    test_words: int = 256
+
+    def __post_init__(self) -> None:
+        for name in ("hidden", "steps", "batch", "test_words"):
+            _check_positive_int(name, getattr(self, name))
+        object.__setattr__(self, "lrs", tuple(float(x) for x in self.lrs))
+        object.__setattr__(self, "seeds", tuple(int(s) for s in self.seeds))
+        object.__setattr__(self, "train_lengths", tuple(int(x) for x in self.train_lengths))
+        object.__setattr__(
+            self, "test_lengths", tuple(sorted({int(x) for x in self.test_lengths}))
+        )
+        if not self.lrs or any(not (math.isfinite(x) and x > 0) for x in self.lrs):
+            raise InvalidArgumentError(f"lrs must be positive numbers, got {self.lrs!r}")
+        if not self.seeds:
+            raise InvalidArgumentError("seeds must not be empty")
+        lo, hi = self.train_lengths if len(self.train_lengths) == 2 else (0, -1)
+        if len(self.train_lengths) != 2 or lo < 1 or hi < lo:
+            raise InvalidArgumentError(
+                f"train_lengths must be (lo, hi) with 1 <= lo <= hi, got {self.train_lengths!r}"
+            )
+        if not self.test_lengths:
+            raise InvalidArgumentError("test_lengths must not be empty")
+        for n in self.test_lengths:
+            if n < hi:
+                raise InvalidArgumentError(
+                    f"test length {n} is below the training range {self.train_lengths!r}"
+                )
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model of the suite: a level or baseline name plus constructor options.
+
+    Examples
+    --------
+    >>> ModelSpec("block", (("block_size", 2),)).label
+    'block:block_size=2'
+    >>> ModelSpec("lstm").is_level
+    False
+    >>> ModelSpec("nope")
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.UnknownLevelError: unknown model 'nope'; the models are ['full', 'cp', \
+'monomial', 'block', 'complex_diagonal', 'real_diagonal', 'positive_diagonal', 'lstm', 'elman', \
+'transformer', 'mamba_like']
+    """
+
+    name: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.name not in MODEL_NAMES:
+            raise UnknownLevelError(
+                f"unknown model {self.name!r}; the models are {list(MODEL_NAMES)!r}"
+            )
+        opts = self.options.items() if isinstance(self.options, Mapping) else self.options
+        object.__setattr__(self, "options", tuple(sorted((str(k), v) for k, v in opts)))
+
+    @property
+    def is_level(self) -> bool:
+        """Whether this is a hierarchy level (theory applies) rather than a baseline."""
+        return self.name in LEVELS
+
+    @property
+    def label(self) -> str:
+        """``name`` or ``name:key=value,...`` (the options spelled out)."""
+        if not self.options:
+            return self.name
+        return self.name + ":" + ",".join(f"{k}={v}" for k, v in self.options)
+
+    def option_dict(self) -> dict[str, Any]:
+        """The options as a dict."""
+        return dict(self.options)
+
+
+def _coerce(value: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def parse_model_spec(spec: str | ModelSpec) -> ModelSpec:
+    """Parse ``NAME`` or ``NAME:key=value,...`` into a :class:`ModelSpec`.
+
+    Examples
+    --------
+    >>> parse_model_spec("cp:rank=8")
+    ModelSpec(name='cp', options=(('rank', 8),))
+    >>> parse_model_spec("lstm").name
+    'lstm'
+    """
+    if isinstance(spec, ModelSpec):
+        return spec
+    if not isinstance(spec, str) or not spec.strip():
+        raise InvalidArgumentError(f"a model must be a non-empty name, got {spec!r}")
+    name, _, rest = spec.strip().partition(":")
+    options: list[tuple[str, Any]] = []
+    for item in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise InvalidArgumentError(f"bad model option {item!r} in {spec!r}; use key=value")
+        options.append((key.strip(), _coerce(value.strip())))
+    return ModelSpec(name.strip(), tuple(options))
+
+
+@dataclass(frozen=True)
+class PaperBudget:
+    """Sizes of the paper's extra experiments (report sections beyond the main table).
+
+    Parameters
+    ----------
+    ablation_models : tuple of str
+        Levels trained with and without the additive term on parity.
+    frozen_hidden : tuple of int
+        Hidden sizes H of the frozen random real-diagonal experiment.
+    frozen_trials : int
+        Random networks per H.
+    frozen_train_words : int
+        Training words for the readout (the paper claims 2 suffice).
+    cp_task : str
+        Random FSM of the CP rank sweep.
+    cp_ranks : tuple of int
+        Ranks of the sweep.
+    """
+
+    ablation_models: tuple[str, ...] = ("full", "real_diagonal")
+    frozen_hidden: tuple[int, ...] = (1, 2, 4, 8)
+    frozen_trials: int = 200
+    frozen_train_words: int = 2
+    frozen_test_length: int = 500
+    cp_task: str = "random_fsm:states=5"
+    cp_ranks: tuple[int, ...] = (1, 2, 4, 8, 16)
+
+    def __post_init__(self) -> None:
+        for name in ("frozen_trials", "frozen_train_words", "frozen_test_length"):
+            _check_positive_int(name, getattr(self, name))
+        for h in self.frozen_hidden:
+            _check_positive_int("frozen_hidden", h)
+        for r in self.cp_ranks:
+            _check_positive_int("cp_ranks", r)
+        for m in self.ablation_models:
+            if m not in LEVELS:
+                raise UnknownLevelError(f"ablation model {m!r} is not a level")
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named suite: tasks x models trained under one budget, plus the paper's experiments.
+
+    Examples
+    --------
+    >>> s = Suite("mine", ("parity",), (ModelSpec("full"),), Budget(hidden=8, steps=5))
+    >>> s.task_specs, s.model_labels
+    (('parity',), ('full',))
+    """
+
+    name: str
+    tasks: tuple[str, ...]
+    models: tuple[ModelSpec, ...]
+    budget: Budget
+    paper: PaperBudget | None = field(default_factory=PaperBudget)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tasks", tuple(str(t) for t in self.tasks))
+        object.__setattr__(self, "models", tuple(parse_model_spec(m) for m in self.models))
+        if not self.tasks:
+            raise InvalidArgumentError("a suite needs at least one task")
+        if not self.models:
+            raise InvalidArgumentError("a suite needs at least one model")
+
+    @property
+    def task_specs(self) -> tuple[str, ...]:
+        """The task specs, in order."""
+        return self.tasks
+
+    @property
+    def model_labels(self) -> tuple[str, ...]:
+        """The model labels (name plus options), in order."""
+        return tuple(m.label for m in self.models)
+
+    @property
+    def n_runs(self) -> int:
+        """Training runs of the main table (tasks x models x seeds x lrs)."""
+        b = self.budget
+        return len(self.tasks) * len(self.models) * len(b.seeds) * len(b.lrs)
+
+
+def _models(names: Iterable[str | ModelSpec]) -> tuple[ModelSpec, ...]:
+    return tuple(parse_model_spec(m) for m in names)
+
+
+_LEVEL_MODELS = (
+    "full",
+    "cp",
+    "monomial",
+    "block:block_size=2",
+    "complex_diagonal",
+    "real_diagonal",
+    "positive_diagonal",
+)
+
+#: The quick suite: a subset with small budgets, minutes on 2 CPU cores (``make demo``).
+QUICK = Suite(
+    name="quick",
+    tasks=(
+        "parity",
+        "modular_addition:m=3",
+        "modular_addition:m=5",
+        "random_fsm:states=5",
+        "symmetric:n=3",
+        "flip_flop",
+    ),
+    models=_models(_LEVEL_MODELS + ("lstm", "mamba_like")),
+    budget=Budget(
+        hidden=32,
+        steps=300,
+        batch=64,
+        lrs=(1e-2,),
+        seeds=(0,),
+        train_lengths=(2, 10),
+        test_lengths=(10, 50, 200, 500),
+        test_words=128,
+    ),
+    paper=PaperBudget(
+        ablation_models=("full", "real_diagonal"),
+        frozen_hidden=(1, 2, 4, 8),
+        frozen_trials=100,
+        cp_task="random_fsm:states=5",
+        cp_ranks=(2, 4, 8, 16),
+    ),
+    description="a subset with small budgets (minutes on 2 CPU cores)",
+)
+
+#: The full suite: the paper's protocol (meant for a GPU or the Ray backend).
+FULL = Suite(
+    name="full",
+    tasks=(
+        "parity",
+        "modular_addition:m=2",
+        "modular_addition:m=3",
+        "modular_addition:m=5",
+        "modular_addition:m=10",
+        "modular_addition:m=25",
+        "modular_addition:m=50",
+        "random_fsm:states=2",
+        "random_fsm:states=5",
+        "random_fsm:states=10",
+        "random_fsm:states=25",
+        "modular_arithmetic:m=5",
+        "cyclic:n=6",
+        "abelian:orders=2x4",
+        "dihedral:n=4",
+        "symmetric:n=3",
+        "symmetric:n=4",
+        "symmetric:n=5",
+        "alternating:n=4",
+        "alternating:n=5",
+        "quaternion",
+        "flip_flop",
+        "threshold:k=2",
+        "first_symbol",
+    ),
+    models=_models(_LEVEL_MODELS + BASELINES),
+    budget=Budget(
+        hidden=256,
+        steps=100_000,
+        batch=64,
+        lrs=(1e-3, 1e-4, 1e-5),
+        seeds=(10, 20, 30),
+        train_lengths=(2, 10),
+        test_lengths=(10, 50, 100, 200, 500),
+        test_words=512,
+    ),
+    paper=PaperBudget(
+        ablation_models=("full", "real_diagonal", "complex_diagonal"),
+        frozen_hidden=(1, 2, 4, 8),
+        frozen_trials=1000,
+        cp_task="random_fsm:states=25",
+        cp_ranks=(4, 16, 64, 256, 1024),
+    ),
+    description="the paper's protocol (train 2-10, test up to 500, 3 seeds x 3 lrs, hidden 256)",
+)
+
+#: A tiny suite for tests: seconds, not meaningful numbers.
+TINY = Suite(
+    name="tiny",
+    tasks=("parity",),
+    models=_models(("full", "real_diagonal")),
+    budget=Budget(
+        hidden=4, steps=5, batch=8, train_lengths=(2, 4), test_lengths=(8, 20), test_words=16
+    ),
+    paper=PaperBudget(
+        ablation_models=("full",),
+        frozen_hidden=(1, 2),
+        frozen_trials=4,
+        cp_task="random_fsm:states=2",
+        cp_ranks=(1, 2),
+    ),
+    description="seconds; for tests",
+)
+
+SUITES: dict[str, Suite] = {s.name: s for s in (QUICK, FULL, TINY)}
+
+
+def get_suite(name: str) -> Suite:
+    """The predefined suite called ``name`` (``quick``, ``full`` or ``tiny``).
+
+    Examples
+    --------
+    >>> get_suite("full").budget.hidden
+    256
+    """
+    try:
+        return SUITES[name]
+    except KeyError:
+        raise InvalidArgumentError(
+            f"unknown suite {name!r}; the suites are {sorted(SUITES)!r}"
+        ) from None
+
+
+def _validate_task(spec: str) -> None:
+    """Resolve ``spec`` through the catalogue (raises UnknownTaskError / TaskParameterError)."""
+    from bilinear.automata import tasks
+
+    tasks.resolve(spec)
+
+
+def select(
+    suite: Suite,
+    tasks: Sequence[str] | None = None,
+    models: Sequence[str] | None = None,
+    *,
+    budget: Mapping[str, Any] | None = None,
+    check_tasks: bool = True,
+) -> Suite:
+    """Narrow ``suite`` to the given tasks and models, validating every name first.
+
+    Tasks may be any catalogue spec (``NAME:key=value,...``) or automaton JSON path, not only the
+    suite's own; models are level or baseline names, optionally with options (``cp:rank=4``).
+    A model given by bare name keeps the suite's options for it (``block`` stays
+    ``block:block_size=2``).
+
+    Parameters
+    ----------
+    suite : Suite
+    tasks, models : sequence of str, optional
+        ``None`` keeps the suite's.
+    budget : mapping, optional
+        Overrides of :class:`Budget` fields (e.g. ``{"steps": 10}``).
+    check_tasks : bool
+        Resolve each task through the catalogue now (raising on unknown names).
+
+    Raises
+    ------
+    UnknownTaskError, TaskParameterError, UnknownLevelError, InvalidArgumentError
+
+    Examples
+    --------
+    >>> s = select(QUICK, models=["block", "lstm"], check_tasks=False)
+    >>> s.model_labels
+    ('block:block_size=2', 'lstm')
+    >>> select(QUICK, models=["gru"])
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.UnknownLevelError: unknown model 'gru'; the models are ['full', 'cp', \
+'monomial', 'block', 'complex_diagonal', 'real_diagonal', 'positive_diagonal', 'lstm', 'elman', \
+'transformer', 'mamba_like']
+    """
+    new_tasks = suite.tasks if tasks is None else tuple(tasks)
+    if tasks is not None and not new_tasks:
+        raise InvalidArgumentError("--tasks selects no task")
+    if check_tasks:
+        for spec in new_tasks:
+            _validate_task(spec)
+    if models is None:
+        new_models = suite.models
+    else:
+        by_name = {m.name: m for m in suite.models}
+        chosen = []
+        for spec in models:
+            m = parse_model_spec(spec)
+            if not m.options and m.name in by_name:
+                m = by_name[m.name]
+            chosen.append(m)
+        if not chosen:
+            raise InvalidArgumentError("--models selects no model")
+        new_models = tuple(dict.fromkeys(chosen))
+    new_budget = suite.budget
+    if budget:
+        unknown = set(budget) - set(Budget.__dataclass_fields__)
+        if unknown:
+            raise InvalidArgumentError(f"unknown budget field(s) {sorted(unknown)!r}")
+        new_budget = replace(suite.budget, **dict(budget))
+    return replace(suite, tasks=tuple(dict.fromkeys(new_tasks)), models=new_models,
+                   budget=new_budget)

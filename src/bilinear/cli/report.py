@@ -1,0 +1,159 @@
+"""``bilinear report``: the hierarchy report (design.md section 7).
+
+Every name in ``--tasks`` / ``--models`` and the ``--out`` directory are checked before any
+training starts; errors print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilinear.cli._common import CommandError, print_json
+
+__all__ = ["register", "run", "build_config"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _int_list(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected integers like 0,1,2, got {text!r}") from None
+
+
+def _float_list(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers like 1e-3,1e-4, got {text!r}") from None
+
+
+def _length_range(text: str) -> tuple[int, int]:
+    lo, sep, hi = text.partition("-")
+    try:
+        return (int(lo), int(hi)) if sep else (int(lo), int(lo))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a range like 2-10, got {text!r}") from None
+
+
+def register(sub: Any) -> argparse.ArgumentParser:
+    """Add the ``report`` subcommand."""
+    p = sub.add_parser(
+        "report",
+        help="the hierarchy report: theory beside trained models, and the paper's experiments",
+        description="Place each task of a suite in the hierarchy (algebra, every level's verdict "
+        "with proof or witness, verified constructions) beside trained models of every level, "
+        "plus the source paper's experiments. Writes report.md, report.html, PNG plots and "
+        "results.json into --out; training goes through a results store, so a second run "
+        "reuses finished runs.",
+    )
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="suite", action="store_const", const="quick",
+                      help="a subset with small budgets; minutes on 2 CPU cores (default)")
+    size.add_argument("--full", dest="suite", action="store_const", const="full",
+                      help="the paper's protocol (hidden 256, 100k steps, 3 seeds x 3 lrs); "
+                      "meant for a GPU")
+    size.add_argument("--suite", dest="suite", choices=("quick", "full", "tiny"),
+                      help=argparse.SUPPRESS)
+    p.add_argument("--out", metavar="DIR", help="output directory (default reports/SUITE)")
+    p.add_argument("--tasks", nargs="+", metavar="TASK",
+                   help="tasks to run instead of the suite's (NAME, NAME:key=value,... or a "
+                   "JSON path)")
+    p.add_argument("--models", nargs="+", metavar="MODEL",
+                   help="models to run instead of the suite's: levels (full, cp, monomial, "
+                   "block, complex_diagonal, real_diagonal, positive_diagonal) and baselines "
+                   "(lstm, elman, transformer, mamba_like); options as cp:rank=8")
+    p.add_argument("--store", metavar="FILE", help="results store (default OUT/results.sqlite)")
+    p.add_argument("--hidden", type=_positive_int, help="override the suite's hidden size")
+    p.add_argument("--steps", type=_positive_int, help="override the training steps")
+    p.add_argument("--batch", type=_positive_int, help="override the batch size")
+    p.add_argument("--seeds", type=_int_list, metavar="S,S", help="override the seeds")
+    p.add_argument("--lrs", type=_float_list, metavar="LR,LR", help="override learning rates")
+    p.add_argument("--train-lengths", type=_length_range, metavar="LO-HI")
+    p.add_argument("--test-lengths", type=_int_list, metavar="N,N")
+    p.add_argument("--no-train", action="store_true", help="theory and constructions only")
+    p.add_argument("--no-paper", action="store_true", help="skip the paper's experiments")
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--device", default="cpu", help="torch device for training (cpu, cuda)")
+    p.add_argument("--workers", type=_positive_int, default=2,
+                   help="training processes (default 2; 1 trains in this process)")
+    p.add_argument("--threads", type=_positive_int, default=1,
+                   help="torch CPU threads per training process (default 1)")
+    p.add_argument("--json", action="store_true",
+                   help="print the acceptance checks and file paths as JSON")
+    return p
+
+
+def build_config(args: argparse.Namespace) -> Any:
+    """Turn parsed arguments into a validated ``ReportConfig`` (no work done yet)."""
+    from bilinear.analysis.report import ReportConfig, prepare_output
+    from bilinear.analysis.suite import get_suite, select
+
+    suite_name = args.suite or "quick"
+    overrides = {
+        key: value
+        for key, value in (
+            ("hidden", args.hidden), ("steps", args.steps), ("batch", args.batch),
+            ("seeds", args.seeds), ("lrs", args.lrs), ("train_lengths", args.train_lengths),
+            ("test_lengths", args.test_lengths),
+        )
+        if value is not None
+    }
+    suite = select(get_suite(suite_name), tasks=args.tasks, models=args.models,
+                   budget=overrides or None)
+    out = args.out or f"reports/{suite_name}"
+    prepare_output(out)
+    if args.store is not None:
+        from pathlib import Path
+
+        parent = Path(args.store).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise CommandError(f"the directory of --store {args.store!r} does not exist")
+    return ReportConfig(
+        suite=suite, out=out, store=args.store, train=not args.no_train,
+        paper=not args.no_paper, plots=not args.no_plots, progress=not args.no_progress,
+        device=args.device, workers=args.workers, threads=args.threads,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the report; print where it is."""
+    from bilinear.analysis.report import run_report
+
+    config = build_config(args)
+    report = run_report(config)
+    out = config.out
+    summary = {
+        "out": str(out),
+        "files": {k: str(out / v) for k, v in report.files.items()},
+        "acceptance": report.acceptance,
+        "timing": report.timing,
+        "errors": report.errors,
+    }
+    if args.json:
+        print_json(summary)
+        return 0
+    print(f"report: {out / 'report.md'}")
+    if "html" in report.files:
+        print(f"html:   {out / 'report.html'}")
+    print(f"data:   {out / 'results.json'}")
+    for check in report.acceptance:
+        mark = {True: "ok  ", False: "FAIL", None: "n/a "}[check["holds"]]
+        print(f"  [{mark}] {check['check']}")
+    print(f"time: {report.timing.get('total_s', 0):.0f} s "
+          f"({report.timing.get('runs', 0)} runs, {report.timing.get('runs_reused', 0)} reused)")
+    if report.errors:
+        print(f"{len(report.errors)} problem(s) noted in the report", file=sys.stderr)
+    return 0

@@ -1,0 +1,103 @@
+"""One-hot constructions (theory.md 3.5, 3.7, 6.1) and their compressions (5.4, 6.11).
+
+``one_hot``: ``A(a) e_q = e_{q.a}``, ``h0 = e_{q0}``, readout ``R[l, q] = [label(q) = l]``;
+dimension ``|Q|``, exact in every float format (every output entry is a sum with at most one
+nonzero 0/1 product).  Large automata keep the sparse monomial exact form.
+
+``one_hot_cp``: the same tensor as a CP factorization ``A(x) = U diag(V^T x) Z^T`` with one
+rank-one term per distinct transition edge ``(q, q.a)`` (theory.md 3.6 edge bound).
+
+``jordan``: a threshold counter (index ``k``, one counting letter, the others identity or
+resets to the start) by a nilpotent Jordan block plus a constant coordinate (dimension
+``k + 1``; the constant coordinate is the bias that a bias-free readout needs to decode the
+terminal code ``0``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from bilinear.automata.dfa import DFA
+from bilinear.constructions._spec import Spec, matrix_from_action
+from bilinear.constructions.rnn import SYMPY_CAP, BilinearRNN, ExactWeights
+
+__all__ = ["one_hot", "one_hot_sparse", "one_hot_cp_factors", "label_readout"]
+
+
+def label_readout(dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple]:
+    """One row per label: ``R[l, q] = 1`` iff state ``q`` has label ``l`` (one-hot codes)."""
+    R = matrix_from_action(len(dfa.label_values), lambda q: {int(dfa.label_index[q]): 1},
+                           cols=dfa.n_states)
+    return R, tuple(dfa.label_values)
+
+
+def one_hot(dfa: DFA) -> Spec:
+    """One-hot simulation: ``h_t = P_{x_t} h_{t-1}`` with ``P_a e_q = e_{q.a}`` (dimension |Q|).
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> from bilinear.constructions import compile_automaton
+    >>> rnn = compile_automaton(tasks.get("parity").dfa, level="full", construction="one_hot")
+    >>> rnn.W[:, :, 1].tolist(), rnn.output("0110")
+    ([[0.0, 1.0], [1.0, 0.0]], [0, 1, 0, 0])
+    """
+    n = dfa.n_states
+    letters = tuple(
+        matrix_from_action(n, lambda q, a=a: {int(dfa.table[q, a]): 1})
+        for a in range(dfa.n_symbols)
+    )
+    h0 = matrix_from_action(n, lambda _: {dfa.start_index: 1}, cols=1)
+    encoding = {q: matrix_from_action(n, lambda _, q=q: {q: 1}, cols=1) for q in range(n)}
+    return Spec("one_hot", letters, h0, encoding=encoding, readout=label_readout(dfa),
+                field="ZZ")
+
+
+def one_hot_sparse(dfa: DFA, level: str, source: str = "", info: dict | None = None) -> BilinearRNN:
+    """The one-hot model in the sparse monomial exact form (for automata of any size).
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> rnn = one_hot_sparse(tasks.get("parity").dfa, "full")
+    >>> rnn.is_sparse, rnn.exact.targets.tolist(), rnn.output("011")
+    (True, [[0, 1], [1, 0]], [0, 1, 0])
+    """
+    exact = ExactWeights.monomial(
+        targets=np.ascontiguousarray(dfa.table.T), scales=None, h0_index=dfa.start_index,
+        readout_rows=dfa.label_index, n_labels=len(dfa.label_values))
+    return BilinearRNN.from_exact(
+        exact, alphabet=dfa.alphabet, labels=dfa.label_values, level=level, source=source,
+        info={"construction": "one_hot", "state_determined": True, "sparse": True,
+              **(info or {})})
+
+
+def one_hot_cp_factors(dfa: DFA) -> dict:
+    """CP factors ``(U, V, Z)`` of the one-hot tensor, one term per distinct edge ``(q, q.a)``.
+
+    ``W[i, j, k] = sum_r U[i, r] V[k, r] Z[j, r]``, rank ``R = #{(q, q.a)} <= |Q| min(|Q|, K)``.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> f = one_hot_cp_factors(tasks.get("parity").dfa)
+    >>> f["rank"], f["V"]
+    (4, [[1, 0, 0, 1], [0, 1, 1, 0]])
+    """
+    edges: dict[tuple[int, int], list[int]] = {}
+    for q in range(dfa.n_states):
+        for a in range(dfa.n_symbols):
+            edges.setdefault((q, int(dfa.table[q, a])), []).append(a)
+    pairs = sorted(edges)
+    U = [[int(pair[1] == i) for pair in pairs] for i in range(dfa.n_states)]
+    Z = [[int(pair[0] == j) for pair in pairs] for j in range(dfa.n_states)]
+    V = [[int(k in edges[pair]) for pair in pairs] for k in range(dfa.n_symbols)]
+    return {"rank": len(pairs), "U": U, "V": V, "Z": Z}
+
+
+def use_sparse(dfa: DFA, sparse: bool | None) -> bool:
+    """Whether to build the sparse form: asked for, or the automaton is too large for sympy."""
+    if sparse is not None:
+        return bool(sparse)
+    return dfa.n_states > min(SYMPY_CAP, 256)

@@ -1,0 +1,273 @@
+"""Frozen, validated configuration of one training run, and its run key.
+
+A :class:`RunConfig` names everything that determines a result (task, model, sizes, optimizer,
+lengths, seed); its :meth:`~RunConfig.key` is a hash of that content, so a results store can tell
+a finished run from a new one.  The device is *not* part of the key (the same run on a GPU or a
+CPU is the same experiment).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from bilinear.errors import InvalidArgumentError
+
+__all__ = ["RunConfig", "parse_lengths", "parse_length_range"]
+
+_KEY_VERSION = 1
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_int(v: Any, name: str, low: int = 1) -> int:
+    if not _is_int(v) or v < low:
+        raise InvalidArgumentError(f"{name} must be an integer >= {low}, got {v!r}")
+    return int(v)
+
+
+def _check_float(v: Any, name: str, *, positive: bool = True, allow_none: bool = False) -> Any:
+    if v is None and allow_none:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise InvalidArgumentError(f"{name} must be a finite number, got {v!r}")
+    if positive and v <= 0:
+        raise InvalidArgumentError(f"{name} must be positive, got {v!r}")
+    return float(v)
+
+
+def parse_length_range(text: Any) -> tuple[int, int]:
+    """Parse a train length range: ``"2-10"``, ``"5"`` or a pair ``(2, 10)``.
+
+    Examples
+    --------
+    >>> parse_length_range("2-10")
+    (2, 10)
+    >>> parse_length_range("10-2")
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: train length range 10-2 is empty (low > high)
+    """
+    try:
+        if isinstance(text, str):
+            parts = text.replace(" ", "").split("-")
+            if len(parts) not in (1, 2):
+                raise ValueError
+            lo, hi = int(parts[0]), int(parts[-1])
+        else:
+            lo, hi = (int(x) for x in text)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"train lengths must look like '2-10' (low-high), got {text!r}"
+        ) from None
+    if lo < 1:
+        raise InvalidArgumentError(f"train lengths must be >= 1, got {lo}")
+    if lo > hi:
+        raise InvalidArgumentError(f"train length range {lo}-{hi} is empty (low > high)")
+    return lo, hi
+
+
+def parse_lengths(text: Any) -> tuple[int, ...]:
+    """Parse test lengths: ``"50,200"`` or a sequence of positive integers (sorted, unique).
+
+    Examples
+    --------
+    >>> parse_lengths("200, 50")
+    (50, 200)
+    """
+    try:
+        items = text.replace(" ", "").split(",") if isinstance(text, str) else list(text)
+        values = sorted({int(x) for x in items if x != ""})
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"test lengths must be comma-separated integers like '50,200', got {text!r}"
+        ) from None
+    if not values or values[0] < 1:
+        raise InvalidArgumentError(f"test lengths must be positive integers, got {text!r}")
+    return tuple(values)
+
+
+def _freeze_options(options: Any) -> tuple[tuple[str, Any], ...]:
+    if options is None:
+        return ()
+    if isinstance(options, Mapping):
+        items = options.items()
+    else:
+        try:
+            items = [tuple(p) for p in options]
+        except TypeError:
+            raise InvalidArgumentError(f"options must be a mapping, got {options!r}") from None
+    out = []
+    for k, v in items:
+        if not isinstance(k, str):
+            raise InvalidArgumentError(f"option names must be strings, got {k!r}")
+        if not isinstance(v, (str, int, float, bool)) and v is not None:
+            raise InvalidArgumentError(f"option {k}={v!r} must be a str, number, bool or None")
+        out.append((k, v))
+    return tuple(sorted(out))
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that determines one training run and its evaluation.
+
+    Parameters
+    ----------
+    task : str
+        A task spec (``"parity"``, ``"modular_addition:m=3"``) or a path to automaton JSON.
+    model : str
+        A name of :data:`bilinear.models.MODEL_NAMES`.
+    hidden : int
+        Hidden units.
+    options : mapping
+        Model options (``block_size``, ``rank``, ``affine``, ...); stored sorted.
+    steps, batch_size : int
+        Optimizer steps and words per batch.
+    lr : float
+        Adam learning rate.
+    seed : int
+        Seeds the weights, the training words and the test words.
+    train_lengths : (int, int)
+        Every batch draws one length uniformly from this closed range.
+    test_lengths : tuple of int
+        Evaluation lengths; none may lie below the train range.
+    test_words : int
+        Random words per test length.
+    clip : float or None
+        Gradient-norm clipping (None: off).
+    weight_decay : float
+        Adam weight decay (0: off).
+    early_stop : float or None
+        Stop once validation accuracy (at the longest train length, checked every
+        ``eval_every`` steps) reaches this value ``patience`` times in a row.
+    eval_every, patience : int
+    dtype : str
+        ``"float32"`` or ``"float64"``.
+    chance : float or None
+        Chance accuracy for normalization; None means ``1 / labels``.
+
+    Examples
+    --------
+    >>> c = RunConfig(task="parity", model="full", hidden=8, steps=10, train_lengths="2-10",
+    ...               test_lengths="50,200")
+    >>> c.train_lengths, c.test_lengths, len(c.key())
+    ((2, 10), (50, 200), 16)
+    >>> RunConfig(task="parity", model="full", train_lengths=(5, 10), test_lengths=(3,))
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: test length 3 is below the train range 5-10
+    """
+
+    task: str
+    model: str
+    hidden: int = 64
+    options: Any = ()
+    steps: int = 2000
+    batch_size: int = 64
+    lr: float = 1e-3
+    seed: int = 0
+    train_lengths: Any = (2, 10)
+    test_lengths: Any = (10, 50, 100, 500)
+    test_words: int = 256
+    clip: float | None = 1.0
+    weight_decay: float = 0.0
+    early_stop: float | None = None
+    eval_every: int = 100
+    patience: int = 1
+    dtype: str = "float32"
+    chance: float | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        if not isinstance(self.task, str) or not self.task.strip():
+            raise InvalidArgumentError(f"task must be a non-empty string, got {self.task!r}")
+        self._check_model()
+        set_(self, "hidden", _check_int(self.hidden, "hidden"))
+        set_(self, "steps", _check_int(self.steps, "steps", low=0))
+        set_(self, "batch_size", _check_int(self.batch_size, "batch_size"))
+        set_(self, "lr", _check_float(self.lr, "lr"))
+        set_(self, "seed", _check_int(self.seed, "seed", low=0))
+        set_(self, "train_lengths", parse_length_range(self.train_lengths))
+        set_(self, "test_lengths", parse_lengths(self.test_lengths))
+        set_(self, "test_words", _check_int(self.test_words, "test_words"))
+        set_(self, "clip", _check_float(self.clip, "clip", allow_none=True))
+        set_(self, "weight_decay",
+             _check_float(self.weight_decay, "weight_decay", positive=False))
+        if self.weight_decay < 0:
+            raise InvalidArgumentError(f"weight_decay must be >= 0, got {self.weight_decay}")
+        set_(self, "early_stop", _check_float(self.early_stop, "early_stop", allow_none=True))
+        if self.early_stop is not None and self.early_stop > 1:
+            raise InvalidArgumentError(
+                f"early_stop is an accuracy in (0, 1], got {self.early_stop}"
+            )
+        set_(self, "eval_every", _check_int(self.eval_every, "eval_every"))
+        set_(self, "patience", _check_int(self.patience, "patience"))
+        if self.dtype not in ("float32", "float64"):
+            raise InvalidArgumentError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        chance = _check_float(self.chance, "chance", allow_none=True)
+        if chance is not None and chance >= 1:
+            raise InvalidArgumentError(f"chance must lie in (0, 1), got {chance}")
+        set_(self, "chance", chance)
+        low = self.train_lengths[0]
+        for n in self.test_lengths:
+            if n < low:
+                raise InvalidArgumentError(
+                    f"test length {n} is below the train range "
+                    f"{self.train_lengths[0]}-{self.train_lengths[1]}"
+                )
+
+    def _check_model(self) -> None:
+        from bilinear.models.factory import _class_for, model_options
+
+        _class_for(self.model)
+        opts = _freeze_options(self.options)
+        allowed = model_options(self.model)
+        unknown = [k for k, _ in opts if k not in allowed]
+        if unknown:
+            raise InvalidArgumentError(
+                f"unknown option(s) {', '.join(unknown)} for model {self.model!r}; "
+                f"it accepts {', '.join(allowed) or 'none'}"
+            )
+        object.__setattr__(self, "options", opts)
+
+    # ------------------------------------------------------------------ serialisation
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (options as a mapping, lengths as lists)."""
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        d["options"] = dict(self.options)
+        d["train_lengths"] = list(self.train_lengths)
+        d["test_lengths"] = list(self.test_lengths)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunConfig:
+        """Inverse of :meth:`to_dict`; unknown keys are errors."""
+        names = {f.name for f in fields(cls) if f.init}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise InvalidArgumentError(f"unknown run config key(s): {', '.join(unknown)}")
+        return cls(**dict(data))
+
+    def replace(self, **changes: Any) -> RunConfig:
+        """A copy with some fields changed (validated again)."""
+        d = self.to_dict()
+        d.update(changes)
+        return RunConfig.from_dict(d)
+
+    def key(self) -> str:
+        """16 hex digits of the SHA-256 of the canonical JSON of :meth:`to_dict`."""
+        text = json.dumps({"v": _KEY_VERSION, **self.to_dict()}, sort_keys=True,
+                          separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def describe(self) -> str:
+        """A short one-line description for progress bars and logs."""
+        opts = ",".join(f"{k}={v}" for k, v in self.options)
+        return (f"{self.task} {self.model}{'(' + opts + ')' if opts else ''} h={self.hidden} "
+                f"lr={self.lr:g} seed={self.seed}")

@@ -1,0 +1,244 @@
+"""Sweeps over tasks x models x seeds x learning rates: resumable, with a progress bar.
+
+A sweep expands its grid into :class:`RunConfig` objects, skips every run the store already has
+as finished, and runs the rest on a backend:
+
+* ``"sequential"`` (default): in this process;
+* ``"process"``: a pool of ``workers`` local processes (spawned, one torch thread each);
+* ``"ray"``: Ray tasks (``pip install bilinear[ray]``), on a running cluster (``address``) or
+  a local instance.
+
+Only the coordinating process writes to the store, one transaction per finished run, so a sweep
+killed at any point loses only the runs that were under way, and running it again finishes the
+grid without duplicates.
+
+Examples
+--------
+>>> import tempfile, os
+>>> from bilinear.experiments.sweep import grid, run_sweep
+>>> configs = grid(["parity"], ["real_diagonal"], seeds=[0, 1], lrs=[0.01], hidden=2, steps=3,
+...                train_lengths="2-4", test_lengths="6", test_words=4)
+>>> len(configs)
+2
+>>> store = os.path.join(tempfile.mkdtemp(), "r.sqlite")
+>>> run_sweep(configs, store, progress=False)
+SweepReport(total=2, skipped=0, finished=2, failed=0)
+>>> run_sweep(configs, store, progress=False)
+SweepReport(total=2, skipped=2, finished=0, failed=0)
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bilinear.errors import InvalidArgumentError
+from bilinear.experiments.config import RunConfig
+from bilinear.experiments.store import ResultsStore
+
+__all__ = ["SweepReport", "grid", "parse_model_spec", "run_sweep", "BACKENDS"]
+
+BACKENDS = ("sequential", "process", "ray")
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """Counts of a sweep: runs in the grid, skipped (already finished), finished now, failed."""
+
+    total: int
+    skipped: int
+    finished: int
+    failed: int
+
+
+def _value(text: str) -> Any:
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for conv in (int, float):
+        try:
+            return conv(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_model_spec(spec: str | tuple[str, Mapping[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """``"block:block_size=2"`` -> ``("block", {"block_size": 2})``; tuples pass through.
+
+    Examples
+    --------
+    >>> parse_model_spec("cp:rank=4,affine=true")
+    ('cp', {'rank': 4, 'affine': True})
+    """
+    if isinstance(spec, tuple):
+        name, opts = spec
+        return str(name), dict(opts)
+    if not isinstance(spec, str) or not spec:
+        raise InvalidArgumentError(f"a model spec is a string like 'block:block_size=2': {spec!r}")
+    name, _, rest = spec.partition(":")
+    opts: dict[str, Any] = {}
+    for item in filter(None, rest.split(",")):
+        k, eq, v = item.partition("=")
+        if not eq or not k:
+            raise InvalidArgumentError(f"bad option {item!r} in model spec {spec!r} (key=value)")
+        opts[k.strip()] = _value(v.strip())
+    return name.strip(), opts
+
+
+def grid(
+    tasks: Iterable[str],
+    models: Iterable[str | tuple[str, Mapping[str, Any]]],
+    seeds: Iterable[int] = (0,),
+    lrs: Iterable[float] = (1e-3,),
+    **common: Any,
+) -> list[RunConfig]:
+    """Every combination of task, model spec, seed and lr, with ``common`` RunConfig fields."""
+    out = []
+    for task in tasks:
+        for spec in models:
+            name, opts = parse_model_spec(spec)
+            for seed in seeds:
+                for lr in lrs:
+                    out.append(RunConfig(task=task, model=name, options=opts, seed=seed, lr=lr,
+                                         **common))
+    unique: dict[str, RunConfig] = {}
+    for c in out:
+        unique.setdefault(c.key(), c)
+    return list(unique.values())
+
+
+def _run_worker(config: dict[str, Any], device: str, threads: int | None) -> dict[str, Any]:
+    """Run one configuration (in any process); returns plain data for the coordinator."""
+    import torch
+
+    from bilinear.experiments.training import run
+
+    if threads:
+        torch.set_num_threads(int(threads))
+    result = run(RunConfig.from_dict(config), device=device)
+    return {"metrics": result.metrics, "info": dict(result.info)}
+
+
+def run_sweep(
+    configs: Sequence[RunConfig],
+    store: ResultsStore | str | Path,
+    *,
+    backend: str = "sequential",
+    workers: int | None = None,
+    device: str = "cpu",
+    threads: int | None = 1,
+    progress: bool = True,
+    on_error: str = "raise",
+    ray_address: str | None = None,
+) -> SweepReport:
+    """Run every configuration not yet finished in ``store``; resumable.
+
+    Parameters
+    ----------
+    configs : sequence of RunConfig
+    store : ResultsStore or path
+    backend : {"sequential", "process", "ray"}
+    workers : int, optional
+        Processes for ``"process"`` (default 2).
+    device : str
+        Device of every run (``"cpu"``, ``"cuda"``, ``"auto"``).
+    threads : int or None
+        torch threads per run (1 keeps parallel workers from oversubscribing cores; None leaves
+        torch's default).
+    progress : bool
+        Show a tqdm bar over runs.
+    on_error : {"raise", "continue"}
+        Re-raise the first failure (finished runs stay stored), or mark it failed and go on.
+
+    Returns
+    -------
+    SweepReport
+    """
+    if backend not in BACKENDS:
+        raise InvalidArgumentError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
+    if on_error not in ("raise", "continue"):
+        raise InvalidArgumentError(f"on_error must be 'raise' or 'continue', got {on_error!r}")
+    if not isinstance(store, ResultsStore):
+        store = ResultsStore(store)
+    configs = list(configs)
+    for c in configs:
+        if not isinstance(c, RunConfig):
+            raise InvalidArgumentError(f"a sweep takes RunConfig objects, got {type(c).__name__}")
+    done = store.finished_keys()
+    todo = [c for c in configs if c.key() not in done]
+    skipped = len(configs) - len(todo)
+    bar = None
+    if progress and todo:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="sweep", unit="run")
+    counts = {"finished": 0, "failed": 0}
+
+    def finish(cfg: RunConfig, out: dict[str, Any] | None, err: BaseException | None) -> None:
+        if err is None and out is not None:
+            store.record(cfg, out["metrics"], out["info"])
+            counts["finished"] += 1
+        else:
+            store.record_failure(cfg, "".join(traceback.format_exception_only(type(err), err)))
+            counts["failed"] += 1
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(cfg.describe()[:60])
+
+    try:
+        if backend == "sequential":
+            _sequential(todo, store, device, threads, finish, on_error)
+        elif backend == "process":
+            _processes(todo, store, device, threads, finish, on_error, workers or 2)
+        else:
+            from bilinear.experiments._ray import run_ray
+
+            run_ray(todo, store, device, threads, finish, on_error, ray_address)
+    finally:
+        if bar is not None:
+            bar.close()
+    return SweepReport(total=len(configs), skipped=skipped, finished=counts["finished"],
+                       failed=counts["failed"])
+
+
+def _sequential(todo, store, device, threads, finish, on_error) -> None:  # noqa: ANN001
+    for cfg in todo:
+        store.mark_started(cfg)
+        try:
+            out = _run_worker(cfg.to_dict(), device, threads)
+        except Exception as err:  # noqa: BLE001 - recorded, then re-raised or skipped
+            finish(cfg, None, err)
+            if on_error == "raise":
+                raise
+            continue
+        finish(cfg, out, None)
+
+
+def _processes(todo, store, device, threads, finish, on_error, workers) -> None:  # noqa: ANN001
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidArgumentError(f"workers must be a positive integer, got {workers!r}")
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending = {}
+        for cfg in todo:
+            store.mark_started(cfg)
+            pending[pool.submit(_run_worker, cfg.to_dict(), device, threads)] = cfg
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    cfg = pending.pop(fut)
+                    err = fut.exception()
+                    finish(cfg, None if err else fut.result(), err)
+                    if err is not None and on_error == "raise":
+                        raise err
+        finally:
+            for fut in pending:
+                fut.cancel()

@@ -1,0 +1,233 @@
+"""Training (Adam, clipping, early stop) and length-generalization evaluation.
+
+Examples
+--------
+>>> from bilinear.experiments import RunConfig, run
+>>> cfg = RunConfig(task="parity", model="real_diagonal", hidden=4, steps=5,
+...                 train_lengths="2-4", test_lengths="8", test_words=8)
+>>> result = run(cfg)
+>>> sorted(result.metrics["8"])
+['accuracy', 'final_accuracy', 'normalized_accuracy', 'words']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from bilinear.errors import InvalidArgumentError
+from bilinear.experiments.config import RunConfig
+from bilinear.experiments.data import AutomatonData, eval_rng
+from bilinear.models import SequenceModel, make, resolve_device
+
+__all__ = [
+    "TrainOutcome",
+    "RunResult",
+    "train",
+    "evaluate",
+    "run",
+    "normalized_accuracy",
+    "resolve_task",
+]
+
+
+def normalized_accuracy(accuracy: float, chance: float) -> float:
+    """Chance-normalized accuracy ``(acc - c) / (1 - c)``: 1 is perfect, 0 is chance.
+
+    Examples
+    --------
+    >>> normalized_accuracy(0.75, 0.5)
+    0.5
+    """
+    if not 0 <= chance < 1:
+        raise InvalidArgumentError(f"chance must lie in [0, 1), got {chance}")
+    return (accuracy - chance) / (1.0 - chance)
+
+
+def resolve_task(spec: str) -> Any:
+    """The task (``.dfa``) named by a spec or a path to automaton JSON."""
+    from bilinear.automata import tasks
+
+    return tasks.resolve(spec)
+
+
+@dataclass
+class TrainOutcome:
+    """What :func:`train` returns: the model and a short history."""
+
+    model: SequenceModel
+    steps: int
+    stopped_early: bool
+    seconds: float
+    final_loss: float
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One finished run: its config, per-length metrics (keys are lengths as strings), info."""
+
+    config: RunConfig
+    metrics: Mapping[str, Mapping[str, float]]
+    info: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (as stored in the results store)."""
+        return {"key": self.config.key(), "config": self.config.to_dict(),
+                "metrics": {k: dict(v) for k, v in self.metrics.items()}, "info": dict(self.info)}
+
+
+def _val_accuracy(model: SequenceModel, words: torch.Tensor, labels: torch.Tensor) -> float:
+    pred = model.predict(words)
+    return float((pred == labels).double().mean())
+
+
+def train(
+    config: RunConfig,
+    *,
+    dfa: Any = None,
+    device: Any = "cpu",
+    progress: bool = False,
+    callback: Callable[[int, float], None] | None = None,
+) -> TrainOutcome:
+    """Train a model on random words of the task (one length per batch, drawn from the range).
+
+    Parameters
+    ----------
+    config : RunConfig
+    dfa : DFA, optional
+        The task automaton (resolved from ``config.task`` when omitted).
+    device : str
+        ``"cpu"``, ``"cuda"`` or ``"auto"``.
+    progress : bool
+        Show a tqdm bar over steps.
+    callback : callable, optional
+        ``callback(step, loss)`` after every step (raise inside it to abort a run).
+    """
+    if dfa is None:
+        dfa = resolve_task(config.task).dfa
+    data = AutomatonData(dfa)
+    dev = resolve_device(device)
+    rng = np.random.default_rng([config.seed, 1])
+    model = make(config.model, data.vocab, data.labels, config.hidden, device=dev,
+                 dtype=config.dtype, seed=config.seed, **dict(config.options))
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    val_w, val_y = data.sample(eval_rng(config.seed + 10_000, 0), 256, config.train_lengths[1])
+    val_words = torch.from_numpy(val_w).to(dev)
+    val_labels = torch.from_numpy(val_y).to(dev)
+    history: list[dict[str, float]] = []
+    hits, stopped, loss_value = 0, False, float("nan")
+    start = time.perf_counter()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=config.steps, desc=config.describe(), leave=False)
+    step = 0
+    model.train()
+    for step in range(1, config.steps + 1):
+        w, y = data.sample_train(rng, config.batch_size, config.train_lengths)
+        logits = model(torch.from_numpy(w).to(dev))
+        target = torch.from_numpy(y).to(dev).reshape(-1)
+        loss = F.cross_entropy(logits.reshape(-1, data.labels), target)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if config.clip is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
+        opt.step()
+        loss_value = float(loss.detach())
+        if callback is not None:
+            callback(step, loss_value)
+        if bar is not None:
+            bar.update(1)
+            if step % 50 == 0:
+                bar.set_postfix(loss=f"{loss_value:.3g}")
+        if step % config.eval_every == 0 or step == config.steps:
+            acc = _val_accuracy(model, val_words, val_labels)
+            history.append({"step": step, "loss": loss_value, "val_accuracy": acc})
+            if config.early_stop is not None:
+                hits = hits + 1 if acc >= config.early_stop else 0
+                if hits >= config.patience:
+                    stopped = step < config.steps
+                    break
+    if bar is not None:
+        bar.close()
+    return TrainOutcome(model=model, steps=step, stopped_early=stopped,
+                        seconds=time.perf_counter() - start, final_loss=loss_value,
+                        history=history)
+
+
+def evaluate(
+    model: SequenceModel,
+    dfa: Any,
+    lengths: Sequence[int],
+    *,
+    words: int = 256,
+    seed: int = 0,
+    chance: float | None = None,
+    batch: int = 256,
+    chunk: int = 1024,
+) -> dict[str, dict[str, float]]:
+    """Accuracy per test length on fresh random words.
+
+    ``accuracy`` averages over every position of every word (a label after each prefix);
+    ``final_accuracy`` looks only at the last position; ``normalized_accuracy`` is
+    ``(accuracy - c) / (1 - c)`` with ``c = chance`` (default ``1 / labels``).  Tied logits
+    count as wrong.  Long words are evaluated in time chunks of ``chunk`` steps.
+
+    Returns
+    -------
+    dict
+        ``{str(length): {"accuracy", "normalized_accuracy", "final_accuracy", "words"}}``.
+    """
+    data = AutomatonData(dfa)
+    c = 1.0 / data.labels if chance is None else float(chance)
+    out: dict[str, dict[str, float]] = {}
+    dev = model.device
+    for length in lengths:
+        w, y = data.sample(eval_rng(seed, length), words, int(length))
+        correct = final = 0
+        for s in range(0, words, batch):
+            pred = model.predict(torch.from_numpy(w[s : s + batch]).to(dev), chunk=chunk).cpu()
+            ok = pred.numpy() == y[s : s + batch]
+            correct += int(ok.sum())
+            final += int(ok[:, -1].sum())
+        acc = correct / (words * int(length))
+        out[str(int(length))] = {
+            "accuracy": acc,
+            "normalized_accuracy": normalized_accuracy(acc, c),
+            "final_accuracy": final / words,
+            "words": words,
+        }
+    return out
+
+
+def run(config: RunConfig, *, device: Any = "cpu", progress: bool = False,
+        callback: Callable[[int, float], None] | None = None) -> RunResult:
+    """Train and evaluate one configuration; returns a :class:`RunResult`."""
+    task = resolve_task(config.task)
+    dev = resolve_device(device)
+    torch_threads = torch.get_num_threads()
+    outcome = train(config, dfa=task.dfa, device=dev, progress=progress, callback=callback)
+    start = time.perf_counter()
+    metrics = evaluate(outcome.model, task.dfa, config.test_lengths, words=config.test_words,
+                       seed=config.seed, chance=config.chance)
+    info = {
+        "steps": outcome.steps,
+        "stopped_early": outcome.stopped_early,
+        "train_seconds": outcome.seconds,
+        "eval_seconds": time.perf_counter() - start,
+        "final_loss": outcome.final_loss,
+        "parameters": outcome.model.n_parameters(),
+        "labels": outcome.model.labels,
+        "device": str(dev),
+        "threads": torch_threads,
+        "history": outcome.history[-20:],
+    }
+    return RunResult(config=config, metrics=metrics, info=info)

@@ -1,0 +1,200 @@
+"""The common base of every trained model: token ids in, per-position logits out.
+
+Every model of :mod:`bilinear.models` is a :class:`SequenceModel`: ``forward(tokens)`` takes a
+``LongTensor`` of symbol indices of shape ``(B, T)`` and returns logits of shape
+``(B, T, labels)``, one prediction after each prefix.  Recurrent models also carry their state
+across chunks of the time axis (:meth:`SequenceModel.forward_chunked`), so sequences of 10,000+
+steps are evaluated without holding every hidden state in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+from torch import nn
+
+from bilinear.errors import InvalidArgumentError
+
+__all__ = [
+    "SequenceModel",
+    "check_tokens",
+    "decode_logits",
+    "resolve_device",
+    "resolve_dtype",
+]
+
+_DTYPES = {
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "float": torch.float32,
+    "double": torch.float64,
+}
+
+
+def resolve_dtype(dtype: Any) -> torch.dtype:
+    """Turn ``"float32"``/``"float64"`` (or a torch dtype) into a torch floating dtype.
+
+    Examples
+    --------
+    >>> resolve_dtype("float64")
+    torch.float64
+    """
+    if isinstance(dtype, torch.dtype):
+        if not dtype.is_floating_point:
+            raise InvalidArgumentError(f"dtype must be a floating dtype, got {dtype}")
+        return dtype
+    if isinstance(dtype, str) and dtype in _DTYPES:
+        return _DTYPES[dtype]
+    raise InvalidArgumentError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+
+
+def resolve_device(device: Any = None) -> torch.device:
+    """``None``/``"auto"`` -> CUDA when available, else CPU; ``"cuda"`` without a GPU is an error.
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    """
+    if device is None or device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise InvalidArgumentError(f"unknown device {device!r}; use 'cpu' or 'cuda'") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise InvalidArgumentError("device 'cuda' was requested but CUDA is not available")
+    return dev
+
+
+def check_tokens(tokens: Any, vocab: int) -> torch.Tensor:
+    """Validate a batch of token ids: an integer tensor of shape (B, T) with ids in [0, vocab)."""
+    if not isinstance(tokens, torch.Tensor):
+        raise InvalidArgumentError(
+            f"tokens must be a LongTensor of shape (batch, length), got {type(tokens).__name__}"
+        )
+    if tokens.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
+        raise InvalidArgumentError(f"tokens must be an integer tensor, got dtype {tokens.dtype}")
+    if tokens.dim() != 2:
+        raise InvalidArgumentError(
+            f"tokens must have shape (batch, length), got shape {tuple(tokens.shape)}"
+        )
+    if tokens.numel():
+        lo, hi = int(tokens.min()), int(tokens.max())
+        if lo < 0 or hi >= vocab:
+            bad = lo if lo < 0 else hi
+            raise InvalidArgumentError(f"token id {bad} is outside the vocabulary [0, {vocab})")
+    return tokens.long()
+
+
+class SequenceModel(nn.Module):
+    """Base class: ``forward(tokens (B, T)) -> logits (B, T, labels)``.
+
+    Subclasses implement :meth:`_forward_state`, which consumes a chunk of tokens and a carried
+    state (``None`` at the start) and returns the chunk's logits and the state after it.
+    Models without a carried state (the transformer) override :meth:`forward_chunked`.
+
+    Attributes
+    ----------
+    name : str
+        The factory name (``"full"``, ``"lstm"``, ...).
+    vocab, labels, hidden : int
+        Number of input symbols, output labels and hidden units.
+    options : dict
+        The options the model was made with (for the results store and ``repr``).
+    """
+
+    name: str = "model"
+
+    def __init__(self, vocab: int, labels: int, hidden: int, options: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.vocab = int(vocab)
+        self.labels = int(labels)
+        self.hidden = int(hidden)
+        self.options = dict(options)
+
+    # ------------------------------------------------------------------ interface
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Per-position logits ``(B, T, labels)`` for token ids ``(B, T)``."""
+        tokens = check_tokens(tokens, self.vocab).to(self.device)
+        logits, _ = self._forward_state(tokens, None)
+        return logits
+
+    def _forward_state(
+        self, tokens: torch.Tensor, state: Any
+    ) -> tuple[torch.Tensor, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def forward_chunked(self, tokens: torch.Tensor, chunk: int = 1024) -> torch.Tensor:
+        """Like :meth:`forward`, but over time chunks of ``chunk`` steps, carrying the state.
+
+        Use it under ``torch.no_grad()`` for very long sequences: memory holds one chunk of
+        hidden states plus the logits.
+        """
+        tokens = check_tokens(tokens, self.vocab).to(self.device)
+        if chunk < 1:
+            raise InvalidArgumentError(f"chunk must be a positive integer, got {chunk!r}")
+        state = None
+        outs = []
+        for start in range(0, tokens.shape[1], chunk):
+            logits, state = self._forward_state(tokens[:, start : start + chunk], state)
+            outs.append(logits)
+        if not outs:
+            return torch.zeros(tokens.shape[0], 0, self.labels, device=self.device,
+                               dtype=self.dtype)
+        return torch.cat(outs, dim=1)
+
+    @torch.no_grad()
+    def predict(self, tokens: torch.Tensor, chunk: int = 1024) -> torch.Tensor:
+        """Decoded label indices ``(B, T)``: argmax of the logits, ``-1`` where the maximum ties.
+
+        Ties are failures (design.md section 2), so a tied position never counts as correct.
+        """
+        was = self.training
+        self.eval()
+        try:
+            logits = self.forward_chunked(tokens, chunk=chunk)
+        finally:
+            self.train(was)
+        return decode_logits(logits)
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def device(self) -> torch.device:
+        for p in self.parameters():
+            return p.device
+        for b in self.buffers():
+            return b.device
+        return torch.device("cpu")
+
+    @property
+    def dtype(self) -> torch.dtype:
+        for p in self.parameters():
+            if p.is_floating_point():
+                return p.dtype
+        return torch.get_default_dtype()
+
+    def n_parameters(self) -> int:
+        """Number of trainable scalars."""
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)
+
+    def extra_repr(self) -> str:
+        opts = ", ".join(f"{k}={v!r}" for k, v in sorted(self.options.items()))
+        base = f"vocab={self.vocab}, labels={self.labels}, hidden={self.hidden}"
+        return base + (f", {opts}" if opts else "")
+
+
+def decode_logits(logits: torch.Tensor) -> torch.Tensor:
+    """Argmax over the last axis, with ``-1`` where the maximum is attained more than once.
+
+    Examples
+    --------
+    >>> decode_logits(torch.tensor([[[0.0, 1.0], [2.0, 2.0]]])).tolist()
+    [[1, -1]]
+    """
+    top = logits.max(dim=-1, keepdim=True).values
+    ties = (logits == top).sum(dim=-1) > 1
+    out = logits.argmax(dim=-1)
+    return torch.where(ties, torch.full_like(out, -1), out)

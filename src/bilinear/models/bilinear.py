@@ -1,0 +1,466 @@
+r"""Bilinear RNNs, one torch module per level of the hierarchy (design.md section 3).
+
+Every level computes ``h_t = A(x_t) h_{t-1}`` (plus ``B x_t + b`` with ``affine=True``), with
+one-hot inputs, so ``A(a) = W[:, :, a]``, and reads out ``logits_t = R h_t`` with no bias.  With
+``normalize=True`` (the default) ``h_t`` is divided by its Euclidean norm after every step; without
+additive terms this changes no decoded label (scale invariance) and prevents overflow.
+
+How each level is computed:
+
+* ``full``, ``cp``, ``monomial``: a sequential loop; ``full`` and ``monomial`` compute every
+  letter's product ``W[:, :, k] h`` in one matmul per step and gather the one that was read
+  (no per-position matrix is ever built);
+* ``block``: a parallel scan of b x b products (:func:`bilinear.models.scan.block_scan`);
+* ``complex_diagonal``, ``real_diagonal``, ``positive_diagonal``: log-space cumulative sums
+  (:mod:`bilinear.models.scan`).
+
+With ``affine=True`` (or ``normalize=False`` for ``block``) the sequential loop is used.
+
+Examples
+--------
+>>> import torch
+>>> from bilinear.models import make
+>>> m = make("real_diagonal", vocab=2, labels=2, hidden=4)
+>>> m(torch.tensor([[0, 1, 1]])).shape
+torch.Size([1, 3, 2])
+>>> m.transition_tensor().shape          # W in the (H, H, D) convention
+torch.Size([4, 4, 2])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from bilinear.errors import InvalidArgumentError
+from bilinear.models._base import SequenceModel
+from bilinear.models.scan import (
+    SCAN_CHUNK,
+    _normalize,
+    block_scan,
+    complex_diagonal_scan,
+    real_diagonal_scan,
+)
+
+__all__ = [
+    "BilinearModel",
+    "FullBilinear",
+    "CPBilinear",
+    "MonomialBilinear",
+    "BlockBilinear",
+    "ComplexDiagonalBilinear",
+    "RealDiagonalBilinear",
+    "PositiveDiagonalBilinear",
+    "LEVEL_CLASSES",
+]
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class BilinearModel(SequenceModel):
+    """Common machinery of the bilinear levels: ``h0``, the readout, affine terms, the loop.
+
+    Parameters
+    ----------
+    vocab, labels, hidden : int
+        Input symbols D, output labels S, hidden units H.
+    affine : bool
+        Add ``B x_t + b`` to every update (the additive-term ablation).
+    normalize : bool
+        Divide ``h_t`` by its norm after every step (default on).
+    init_scale : float
+        Scale of the random initial transition (around the identity for most levels).
+
+    Attributes
+    ----------
+    h0 : Parameter (H,)
+    readout : Parameter (S, H)
+        ``logits = h @ readout.T``; no bias, so decoding is scale invariant.
+    """
+
+    level = "bilinear"
+    uses_scan = False
+
+    def __init__(
+        self,
+        vocab: int,
+        labels: int,
+        hidden: int,
+        *,
+        affine: bool = False,
+        normalize: bool = True,
+        init_scale: float = 1.0,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        opts = {"affine": bool(affine), "normalize": bool(normalize)}
+        opts.update(options or {})
+        super().__init__(vocab, labels, hidden, opts)
+        self.name = self.level
+        self.affine = bool(affine)
+        self.normalize = bool(normalize)
+        self.init_scale = float(init_scale)
+        h0 = torch.randn(hidden)
+        self.h0 = nn.Parameter(h0 / h0.norm())
+        self.readout = nn.Parameter(torch.randn(labels, hidden) / math.sqrt(hidden))
+        if self.affine:
+            self.input_weight = nn.Parameter(torch.randn(vocab, hidden) / math.sqrt(hidden))
+            self.input_bias = nn.Parameter(torch.zeros(hidden))
+
+    # ------------------------------------------------------------------ per-level hooks
+    def _prepare(self, tokens: torch.Tensor) -> Any:
+        """Per-forward precomputation for :meth:`_step` (default: nothing)."""
+        return None
+
+    def _step(self, prep: Any, h: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """``A(x) h`` for a batch: h (B, H), x (B,) letter ids."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        raise NotImplementedError  # pragma: no cover
+
+    def transition_tensor(self) -> torch.Tensor:
+        """The transition tensor ``W`` of shape (H, H, D): ``A(a) = W[:, :, a]``."""
+        raise NotImplementedError  # pragma: no cover
+
+    # ------------------------------------------------------------------ forward
+    def _initial(self, batch: int) -> torch.Tensor:
+        h = self.h0.unsqueeze(0).expand(batch, -1)
+        return _normalize(h) if self.normalize else h
+
+    def _can_scan(self) -> bool:
+        return self.uses_scan and not self.affine
+
+    def _forward_state(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
+        h = self._initial(tokens.shape[0]) if state is None else state
+        if tokens.shape[1] == 0:
+            return h.new_zeros(tokens.shape[0], 0, self.labels), h
+        if self._can_scan():
+            states, h = self._scan(tokens, h)
+        else:
+            states, h = self._loop(tokens, h)
+        return states @ self.readout.t(), h
+
+    def _loop(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        prep = self._prepare(tokens)
+        add = None
+        if self.affine:
+            add = F.embedding(tokens, self.input_weight) + self.input_bias
+        hs = []
+        for t in range(tokens.shape[1]):
+            h = self._step(prep, h, t)
+            if add is not None:
+                h = h + add[:, t]
+            if self.normalize:
+                h = _normalize(h)
+            hs.append(h)
+        return torch.stack(hs, dim=1), h
+
+    def states(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Hidden states after each prefix, shape (B, T, H) (normalized when ``normalize``)."""
+        h = self._initial(tokens.shape[0])
+        if self._can_scan():
+            return self._scan(tokens, h)[0]
+        return self._loop(tokens, h)[0]
+
+
+# ---------------------------------------------------------------------- full
+class _GatherAllLetters(BilinearModel):
+    """Levels whose step computes all letters' products at once and gathers the read one."""
+
+    def _weight_hhd(self) -> torch.Tensor:
+        raise NotImplementedError  # pragma: no cover
+
+    def _prepare(self, tokens: torch.Tensor) -> Any:
+        W = self._weight_hhd()
+        H, _, D = W.shape
+        # all_letters[j, k * H + i] = W[i, j, k], so (h @ all_letters)[b, k*H + i] = (A(k) h)_i
+        all_letters = W.permute(1, 2, 0).reshape(H, D * H)
+        rows = tokens + torch.arange(tokens.shape[0], device=tokens.device).unsqueeze(1) * D
+        return all_letters, rows
+
+    def _step(self, prep: Any, h: torch.Tensor, t: int) -> torch.Tensor:
+        all_letters, rows = prep
+        return (h @ all_letters).view(-1, h.shape[1]).index_select(0, rows[:, t])
+
+    def transition_tensor(self) -> torch.Tensor:
+        return self._weight_hhd()
+
+
+class FullBilinear(_GatherAllLetters):
+    """``full``: any H x H matrix per letter; ``W`` is a parameter of shape (H, H, D).
+
+    Initialised near a random orthogonal matrix per letter (``init_scale`` scales the noise).
+    """
+
+    level = "full"
+
+    def __init__(self, vocab: int, labels: int, hidden: int, **kw: Any) -> None:
+        super().__init__(vocab, labels, hidden, **kw)
+        W = torch.empty(hidden, hidden, vocab)
+        for k in range(vocab):
+            nn.init.orthogonal_(W[:, :, k])
+        self.W = nn.Parameter(W * self.init_scale)
+
+    def _weight_hhd(self) -> torch.Tensor:
+        return self.W
+
+
+class MonomialBilinear(_GatherAllLetters):
+    """``monomial``: ``A(a) = P_a diag(d_a)``, each column of ``P_a`` one-hot (a unit map).
+
+    ``selection="straight_through"`` (default) uses the hard one-hot ``P`` forward and the
+    softmax's gradient backward; ``"soft"`` uses the column softmax itself (column-stochastic, so
+    the forward pass is then *not* monomial); ``temperature`` divides the selection logits.
+    """
+
+    level = "monomial"
+
+    def __init__(
+        self,
+        vocab: int,
+        labels: int,
+        hidden: int,
+        *,
+        selection: str = "straight_through",
+        temperature: float = 1.0,
+        **kw: Any,
+    ) -> None:
+        if selection not in ("straight_through", "soft"):
+            raise InvalidArgumentError(
+                f"selection must be 'straight_through' or 'soft', got {selection!r}"
+            )
+        if not temperature > 0:
+            raise InvalidArgumentError(f"temperature must be positive, got {temperature!r}")
+        opts = dict(kw.pop("options", None) or {}, selection=selection)
+        super().__init__(vocab, labels, hidden, options=opts, **kw)
+        self.selection = selection
+        self.temperature = float(temperature)
+        # select_logits[i, j, k]: score of unit j of letter k going to unit i
+        self.select_logits = nn.Parameter(torch.randn(hidden, hidden, vocab))
+        self.scale = nn.Parameter(1.0 + 0.1 * self.init_scale * torch.randn(hidden, vocab))
+
+    def selection_matrix(self) -> torch.Tensor:
+        """``P`` of shape (H, H, D): column-stochastic (soft) or column one-hot (hard forward)."""
+        soft = torch.softmax(self.select_logits / self.temperature, dim=0)
+        if self.selection == "soft":
+            return soft
+        hard = F.one_hot(self.select_logits.argmax(dim=0), self.hidden).permute(2, 0, 1)
+        hard = hard.to(soft.dtype)
+        return hard + soft - soft.detach()
+
+    def _weight_hhd(self) -> torch.Tensor:
+        return self.selection_matrix() * self.scale.unsqueeze(0)
+
+
+# ---------------------------------------------------------------------- cp
+class CPBilinear(BilinearModel):
+    """``cp``: ``A(x) = U diag(V^T x) Z^T`` with U, Z of shape (H, R) and V of shape (D, R)."""
+
+    level = "cp"
+
+    def __init__(self, vocab: int, labels: int, hidden: int, *, rank: int | None = None,
+                 **kw: Any) -> None:
+        rank = hidden if rank is None else _positive_int(rank, "rank")
+        opts = dict(kw.pop("options", None) or {}, rank=rank)
+        super().__init__(vocab, labels, hidden, options=opts, **kw)
+        self.rank = rank
+        self.U = nn.Parameter(torch.randn(hidden, rank) / math.sqrt(rank))
+        self.V = nn.Parameter(1.0 + 0.5 * self.init_scale * torch.randn(vocab, rank))
+        self.Z = nn.Parameter(torch.randn(hidden, rank) / math.sqrt(hidden))
+
+    def _prepare(self, tokens: torch.Tensor) -> Any:
+        return F.embedding(tokens, self.V), self.U.t()
+
+    def _step(self, prep: Any, h: torch.Tensor, t: int) -> torch.Tensor:
+        v, Ut = prep
+        return ((h @ self.Z) * v[:, t]) @ Ut
+
+    def transition_tensor(self) -> torch.Tensor:
+        return torch.einsum("ir,kr,jr->ijk", self.U, self.V, self.Z)
+
+
+# ---------------------------------------------------------------------- block
+class BlockBilinear(BilinearModel):
+    """``block``: block-diagonal with ``block_size`` x ``block_size`` blocks (H divisible by it).
+
+    ``blocks`` has shape (N, b, b, D): ``A(a) = blockdiag(blocks[n, :, :, a])``.
+    """
+
+    level = "block"
+    uses_scan = True
+
+    def __init__(self, vocab: int, labels: int, hidden: int, *, block_size: int = 2,
+                 **kw: Any) -> None:
+        b = _positive_int(block_size, "block_size")
+        if hidden % b:
+            raise InvalidArgumentError(
+                f"hidden={hidden} is not a multiple of block_size={b}"
+            )
+        opts = dict(kw.pop("options", None) or {}, block_size=b)
+        super().__init__(vocab, labels, hidden, options=opts, **kw)
+        self.block_size = b
+        n = hidden // b
+        blocks = torch.empty(n, b, b, vocab)
+        for i in range(n):
+            for k in range(vocab):
+                nn.init.orthogonal_(blocks[i, :, :, k])
+        self.blocks = nn.Parameter(blocks * self.init_scale)
+
+    def _can_scan(self) -> bool:
+        return super()._can_scan() and self.normalize
+
+    def _letter_blocks(self, tokens: torch.Tensor) -> torch.Tensor:
+        per_letter = self.blocks.permute(3, 0, 1, 2)  # (D, N, b, b)
+        return per_letter[tokens]  # (B, T, N, b, b)
+
+    def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        outs = []
+        for s in range(0, tokens.shape[1], SCAN_CHUNK):
+            out, h = block_scan(self._letter_blocks(tokens[:, s : s + SCAN_CHUNK]), h)
+            outs.append(out)
+        return torch.cat(outs, dim=1), h
+
+    def _prepare(self, tokens: torch.Tensor) -> Any:
+        return self.blocks.permute(3, 0, 1, 2)
+
+    def _step(self, prep: Any, h: torch.Tensor, t: Any) -> torch.Tensor:
+        raise NotImplementedError  # pragma: no cover - replaced by _loop below
+
+    def _loop(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        per_letter = self._prepare(tokens)
+        B, b = tokens.shape[0], self.block_size
+        add = None
+        if self.affine:
+            add = F.embedding(tokens, self.input_weight) + self.input_bias
+        hs = []
+        for t in range(tokens.shape[1]):
+            h = (per_letter[tokens[:, t]] @ h.reshape(B, -1, b, 1)).reshape(B, -1)
+            if add is not None:
+                h = h + add[:, t]
+            if self.normalize:
+                h = _normalize(h)
+            hs.append(h)
+        return torch.stack(hs, dim=1), h
+
+    def transition_tensor(self) -> torch.Tensor:
+        n, b, _, D = self.blocks.shape
+        W = self.blocks.new_zeros(self.hidden, self.hidden, D)
+        for i in range(n):
+            W[i * b : (i + 1) * b, i * b : (i + 1) * b] = self.blocks[i]
+        return W
+
+
+# ---------------------------------------------------------------------- diagonal levels
+class _Diagonal(BilinearModel):
+    uses_scan = True
+
+    def _factors(self) -> torch.Tensor:
+        """Diagonal entries, shape (D, H)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        a = F.embedding(tokens, self._factors())
+        return real_diagonal_scan(a, h, normalize=self.normalize)
+
+    def _prepare(self, tokens: torch.Tensor) -> Any:
+        return F.embedding(tokens, self._factors())
+
+    def _step(self, prep: Any, h: torch.Tensor, t: int) -> torch.Tensor:
+        return prep[:, t] * h
+
+    def transition_tensor(self) -> torch.Tensor:
+        a = self._factors()  # (D, H)
+        return torch.diag_embed(a).permute(1, 2, 0)
+
+
+class RealDiagonalBilinear(_Diagonal):
+    """``real_diagonal``: ``A(a) = diag(w[a])`` with any sign; ``diagonal`` has shape (D, H)."""
+
+    level = "real_diagonal"
+
+    def __init__(self, vocab: int, labels: int, hidden: int, **kw: Any) -> None:
+        super().__init__(vocab, labels, hidden, **kw)
+        self.diagonal = nn.Parameter(torch.empty(vocab, hidden).uniform_(-1.0, 1.0))
+
+    def _factors(self) -> torch.Tensor:
+        return self.diagonal
+
+
+class PositiveDiagonalBilinear(_Diagonal):
+    """``positive_diagonal``: ``A(a) = diag(|w[a]|)``, nonnegative (the Mamba-like end)."""
+
+    level = "positive_diagonal"
+
+    def __init__(self, vocab: int, labels: int, hidden: int, **kw: Any) -> None:
+        super().__init__(vocab, labels, hidden, **kw)
+        self.diagonal = nn.Parameter(torch.empty(vocab, hidden).uniform_(0.5, 1.0))
+
+    def _factors(self) -> torch.Tensor:
+        return self.diagonal.abs()
+
+
+class ComplexDiagonalBilinear(_Diagonal):
+    """``complex_diagonal``: H/2 complex units, each letter a 2 x 2 scaled rotation per unit.
+
+    Unit pair ``(2u, 2u + 1)`` is the complex number ``re + i im``; letter ``a`` multiplies it by
+    ``real[a, u] + i imag[a, u]``, i.e. applies ``[[real, -imag], [imag, real]]``.
+    """
+
+    level = "complex_diagonal"
+
+    def __init__(self, vocab: int, labels: int, hidden: int, **kw: Any) -> None:
+        if hidden % 2:
+            raise InvalidArgumentError(
+                f"complex_diagonal needs an even hidden size (pairs of real units), got {hidden}"
+            )
+        super().__init__(vocab, labels, hidden, **kw)
+        angle = torch.rand(vocab, hidden // 2) * 2 * math.pi
+        radius = 1.0 + 0.1 * self.init_scale * torch.randn(vocab, hidden // 2)
+        self.real = nn.Parameter(radius * torch.cos(angle))
+        self.imag = nn.Parameter(radius * torch.sin(angle))
+
+    def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        p, q = F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
+        return complex_diagonal_scan(p, q, h, normalize=self.normalize)
+
+    def _prepare(self, tokens: torch.Tensor) -> Any:
+        return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
+
+    def _step(self, prep: Any, h: torch.Tensor, t: int) -> torch.Tensor:
+        p, q = prep[0][:, t], prep[1][:, t]
+        re, im = h[:, 0::2], h[:, 1::2]
+        return torch.stack((p * re - q * im, q * re + p * im), dim=-1).reshape(h.shape)
+
+    def transition_tensor(self) -> torch.Tensor:
+        D, P = self.real.shape
+        W = self.real.new_zeros(self.hidden, self.hidden, D)
+        idx = torch.arange(P) * 2
+        W[idx, idx] = self.real.t()
+        W[idx + 1, idx + 1] = self.real.t()
+        W[idx, idx + 1] = -self.imag.t()
+        W[idx + 1, idx] = self.imag.t()
+        return W
+
+
+#: level name -> module class
+LEVEL_CLASSES: dict[str, type[BilinearModel]] = {
+    cls.level: cls
+    for cls in (
+        FullBilinear,
+        CPBilinear,
+        MonomialBilinear,
+        BlockBilinear,
+        ComplexDiagonalBilinear,
+        RealDiagonalBilinear,
+        PositiveDiagonalBilinear,
+    )
+}

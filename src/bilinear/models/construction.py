@@ -1,0 +1,217 @@
+"""``from_construction``: load exact weights (a compiled :class:`BilinearRNN`) into a torch module.
+
+The weights go into the module of their level, with the structure read off ``W`` (and
+``rnn.info``): diagonal entries for the diagonal levels, 2 x 2 rotation-scaling pairs for
+``complex_diagonal`` (a lone real unit becomes a pair with a silent partner), connected
+components packed into ``block_size`` blocks for ``block`` (units permuted and padded with silent
+units, which changes no output), one-hot columns for ``monomial``, an exact rank-``nnz`` CP
+decomposition for ``cp``.  When ``W`` lacks the structure its level promises, the ``full`` module
+is used, which always works.  Decoded outputs equal ``rnn.output`` (float64).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from bilinear.errors import InvalidArgumentError
+from bilinear.models._base import resolve_device, resolve_dtype
+from bilinear.models.bilinear import (
+    BilinearModel,
+    BlockBilinear,
+    ComplexDiagonalBilinear,
+    CPBilinear,
+    FullBilinear,
+    MonomialBilinear,
+    PositiveDiagonalBilinear,
+    RealDiagonalBilinear,
+)
+
+__all__ = ["from_construction", "decode_construction_outputs"]
+
+
+def _components(W: np.ndarray) -> list[list[int]]:
+    """Connected components of the units under the union of the letters' nonzero patterns."""
+    H = W.shape[0]
+    parent = list(range(H))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in np.argwhere(np.any(W != 0, axis=2)):
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, list[int]] = {}
+    for i in range(H):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _permuted(W: np.ndarray, h0: np.ndarray, R: np.ndarray, order: list[int]):  # noqa: ANN202
+    """Arrays with units reordered by ``order`` (-1 = a silent unit: zero everywhere)."""
+    idx = np.array([max(i, 0) for i in order], dtype=np.int64)
+    live = np.array([i >= 0 for i in order])
+    W2 = W[np.ix_(idx, idx)] * (live[:, None, None] & live[None, :, None])
+    return W2, h0[idx] * live, R[:, idx] * live[None, :]
+
+
+def _pack_blocks(comps: list[list[int]], b: int) -> list[int] | None:
+    """First-fit packing of components into blocks of ``b`` units; None if one is too big."""
+    bins: list[list[int]] = []
+    for comp in sorted(comps, key=len, reverse=True):
+        if len(comp) > b:
+            return None
+        for bin_ in bins:
+            if len(bin_) + len(comp) <= b:
+                bin_.extend(comp)
+                break
+        else:
+            bins.append(list(comp))
+    order: list[int] = []
+    for bin_ in bins:
+        order.extend(sorted(bin_) + [-1] * (b - len(bin_)))
+    return order
+
+
+def _complex_pairs(W: np.ndarray, comps: list[list[int]]) -> list[int] | None:
+    """Unit order giving (re, im) rotation-scaling pairs; lone units get a silent partner."""
+    order: list[int] = []
+    for comp in sorted(comps):
+        if len(comp) == 1:
+            order += [comp[0], -1]
+        elif len(comp) == 2:
+            for i, j in (comp, comp[::-1]):
+                a, b = W[i, i], W[j, i]
+                if np.array_equal(W[j, j], a) and np.array_equal(W[i, j], -b):
+                    order += [i, j]
+                    break
+            else:
+                return None
+        else:
+            return None
+    return order
+
+
+def _load(module: BilinearModel, h0: np.ndarray, R: np.ndarray, **params: np.ndarray) -> None:
+    module.to(torch.float64)  # copy in full precision; the caller's dtype is applied after
+    with torch.no_grad():
+        module.h0.copy_(torch.tensor(np.array(h0, dtype=np.float64)))
+        module.readout.copy_(torch.tensor(np.array(R, dtype=np.float64)))
+        for name, value in params.items():
+            getattr(module, name).copy_(torch.tensor(np.array(value, dtype=np.float64)))
+
+
+def from_construction(
+    rnn: Any,
+    *,
+    normalize: bool = True,
+    dtype: Any = "float64",
+    device: Any = "cpu",
+) -> BilinearModel:
+    """Load a compiled construction into the torch module of its level.
+
+    Parameters
+    ----------
+    rnn : bilinear.constructions.BilinearRNN
+        Anything with ``W`` (H, H, D), ``h0`` (H,), ``readout`` (S, H), ``level`` and ``info``.
+    normalize : bool
+        Normalize the state after every step (decoding is unchanged; prevents overflow).
+    dtype, device
+        As for :func:`bilinear.models.make`; float64 by default so outputs match exactly.
+
+    Returns
+    -------
+    BilinearModel
+        Its ``labels`` is the number of readout rows S; map decoded row ``r`` through
+        ``rnn.labels[r]`` (:func:`decode_construction_outputs` does it).  The module of the
+        rnn's level when ``W`` has that structure, else a ``full`` module; ``module.hidden``
+        may exceed ``rnn.H`` by silent padding units.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> W = np.zeros((1, 1, 2)); W[0, 0] = [1.0, -1.0]                  # parity
+    >>> rnn = SimpleNamespace(W=W, h0=np.array([1.0]), readout=np.array([[1.0], [-1.0]]),
+    ...                       labels=(0, 1), level="real_diagonal", info={})
+    >>> m = from_construction(rnn)
+    >>> m.level, decode_construction_outputs(m, rnn, [[0, 1, 1, 1]])
+    ('real_diagonal', [[0, 1, 0, 1]])
+    """
+    W = np.asarray(rnn.W, dtype=np.float64)
+    h0 = np.asarray(rnn.h0, dtype=np.float64)
+    R = np.asarray(rnn.readout, dtype=np.float64)
+    if W.ndim != 3 or W.shape[0] != W.shape[1] or h0.shape != (W.shape[0],) or R.ndim != 2:
+        raise InvalidArgumentError(
+            f"construction arrays have shapes W{W.shape}, h0{h0.shape}, readout{R.shape}; "
+            "expected (H, H, D), (H,), (S, H)"
+        )
+    H, _, D = W.shape
+    S = R.shape[0]
+    level = getattr(rnn, "level", "full")
+    info = dict(getattr(rnn, "info", {}) or {})
+    kw = {"normalize": normalize}
+    offdiag = W.copy()
+    offdiag[np.arange(H), np.arange(H)] = 0
+    diagonal = not np.any(offdiag)
+    module: BilinearModel | None = None
+
+    if level in ("real_diagonal", "positive_diagonal") and diagonal:
+        diag = np.diagonal(W, axis1=0, axis2=1)  # (D, H)
+        if level == "real_diagonal" or not np.any(diag < 0):
+            cls = RealDiagonalBilinear if level == "real_diagonal" else PositiveDiagonalBilinear
+            module = cls(D, S, H, **kw)
+            _load(module, h0, R, diagonal=diag)
+    elif level == "complex_diagonal":
+        order = _complex_pairs(W, _components(W))
+        if order is not None:
+            W2, h2, R2 = _permuted(W, h0, R, order)
+            idx = np.arange(0, len(order), 2)
+            module = ComplexDiagonalBilinear(D, S, len(order), **kw)
+            _load(module, h2, R2, real=W2[idx, idx].T, imag=W2[idx + 1, idx].T)
+    elif level == "block":
+        b = int(info.get("block_size") or max(len(c) for c in _components(W)))
+        order = _pack_blocks(_components(W), b)
+        if order is not None:
+            W2, h2, R2 = _permuted(W, h0, R, order)
+            n = len(order) // b
+            blocks = np.stack([W2[i * b:(i + 1) * b, i * b:(i + 1) * b] for i in range(n)])
+            module = BlockBilinear(D, S, len(order), block_size=b, **kw)
+            _load(module, h2, R2, blocks=blocks)
+    elif level == "monomial" and np.all((W != 0).sum(axis=0) <= 1):
+        module = MonomialBilinear(D, S, H, selection="straight_through", **kw)
+        target = np.where(np.any(W != 0, axis=0), np.argmax(W != 0, axis=0), np.arange(H)[:, None])
+        logits = np.full((H, H, D), -30.0)
+        logits[target, np.arange(H)[:, None], np.arange(D)[None, :]] = 30.0
+        _load(module, h0, R, select_logits=logits, scale=W.sum(axis=0))
+    elif level == "cp":
+        pairs = np.argwhere(np.any(W != 0, axis=2))
+        rank = max(len(pairs), 1)
+        U, Z, V = np.zeros((H, rank)), np.zeros((H, rank)), np.zeros((D, rank))
+        for r, (i, j) in enumerate(pairs):
+            U[i, r], Z[j, r], V[:, r] = 1.0, 1.0, W[i, j]
+        module = CPBilinear(D, S, H, rank=rank, **kw)
+        _load(module, h0, R, U=U, V=V, Z=Z)
+    if module is None:
+        module = FullBilinear(D, S, H, **kw)
+        _load(module, h0, R, W=W)
+    module.options["source"] = str(getattr(rnn, "source", ""))
+    return module.to(device=resolve_device(device), dtype=resolve_dtype(dtype))
+
+
+def decode_construction_outputs(module: BilinearModel, rnn: Any, words: Any) -> list[list]:
+    """Decoded labels (``rnn.labels[row]``, ``None`` on a tie) for index words (B, T).
+
+    Works through the module's own evaluation path (scan or loop), so comparing it with
+    ``[rnn.output(w) for w in words]`` checks the torch implementation against the numpy one.
+    """
+    tokens = torch.as_tensor(np.asarray(words, dtype=np.int64))
+    rows = module.predict(tokens).cpu().numpy()
+    labels = tuple(rnn.labels)
+    return [[labels[r] if r >= 0 else None for r in row] for row in rows]

@@ -1,0 +1,119 @@
+"""The algebra of a task and its place in the hierarchy of bilinear RNNs (theory.md).
+
+Letter maps and invariants (:mod:`.letters`), the transition monoid with libsemigroups
+(:mod:`.monoid`), finite groups (:mod:`.groups`), characters and minimal faithful degrees
+(:mod:`.representations`), the hierarchy as data (:mod:`.hierarchy`), checkable witnesses
+(:mod:`.witnesses`) and :func:`classify`.  Never imports torch.
+
+Examples
+--------
+>>> from bilinear.automata import tasks
+>>> from bilinear.theory import classify, transition_monoid
+>>> c = classify(tasks.get("parity").dfa)
+>>> c.minimal_level, c.levels["real_diagonal"].dim_upper
+('real_diagonal', 1)
+>>> transition_monoid(tasks.get("symmetric", n=3).dfa).size
+6
+"""
+
+from bilinear.theory.classify import (
+    DEFAULT_CLASSIFY_CAP,
+    Classification,
+    LevelVerdict,
+    classify,
+)
+from bilinear.theory.groups import (
+    GroupInfo,
+    SNFBasis,
+    abelian_cost,
+    abelian_invariant_factors,
+    abelian_rank,
+    abelian_snf,
+    g2_subgroup,
+    group_exponent,
+    group_info,
+    transition_group,
+    units_group,
+)
+from bilinear.theory.hierarchy import CHAIN, LEVELS, NOTIONS, Level, level, parameter_count
+from bilinear.theory.letters import (
+    LetterInfo,
+    commutation_witness,
+    index_period,
+    is_commutative,
+    letter_infos,
+    letter_maps,
+    minimal_automaton,
+    word_map,
+)
+from bilinear.theory.monoid import (
+    DEFAULT_CAP,
+    MaximalSubgroup,
+    TransitionMonoid,
+    brute_force_monoid,
+    transition_monoid,
+    witness_search,
+)
+from bilinear.theory.representations import (
+    CharacterTable,
+    RealIrrep,
+    character_table,
+    d_enc,
+    f_C,
+    f_R,
+    faithful_sum,
+    minimal_normal_subgroups,
+    real_irrep_matrices,
+    real_irreps,
+)
+from bilinear.theory.witnesses import WITNESS_KINDS, check_witness_basic
+
+__all__ = [
+    "CHAIN",
+    "DEFAULT_CAP",
+    "DEFAULT_CLASSIFY_CAP",
+    "LEVELS",
+    "NOTIONS",
+    "WITNESS_KINDS",
+    "CharacterTable",
+    "Classification",
+    "GroupInfo",
+    "LetterInfo",
+    "Level",
+    "LevelVerdict",
+    "MaximalSubgroup",
+    "RealIrrep",
+    "SNFBasis",
+    "TransitionMonoid",
+    "abelian_cost",
+    "abelian_invariant_factors",
+    "abelian_rank",
+    "abelian_snf",
+    "brute_force_monoid",
+    "character_table",
+    "check_witness_basic",
+    "classify",
+    "commutation_witness",
+    "d_enc",
+    "f_C",
+    "f_R",
+    "faithful_sum",
+    "g2_subgroup",
+    "group_exponent",
+    "group_info",
+    "index_period",
+    "is_commutative",
+    "letter_infos",
+    "letter_maps",
+    "level",
+    "minimal_automaton",
+    "minimal_normal_subgroups",
+    "parameter_count",
+    "real_irrep_matrices",
+    "real_irreps",
+    "transition_group",
+    "transition_monoid",
+    "units_group",
+    "witness_search",
+    "word_map",
+]

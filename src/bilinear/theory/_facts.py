@@ -1,0 +1,303 @@
+"""The algebraic facts that :func:`bilinear.theory.classify` decides from (internal).
+
+Everything here is proved for the minimal automaton: letter invariants, commutativity (with a
+witness), the transition group of a group DFA, the transition monoid when it fits under the cap
+(otherwise a witness search), the subgroups found with words that generate them, and the
+sound lower-bound facts of theory.md 4.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from sympy.combinatorics import PermutationGroup
+
+from bilinear.automata import DFA
+from bilinear.errors import BilinearError, MonoidTooLargeError
+from bilinear.theory import groups as gr
+from bilinear.theory import representations as rep
+from bilinear.theory.letters import (
+    commutation_witness,
+    index_period,
+    is_permutation,
+    letter_infos,
+    letter_maps,
+)
+from bilinear.theory.monoid import TransitionMonoid, witness_search
+
+
+@dataclass
+class SubgroupFact:
+    """A group dividing ``M`` with words generating it (see :mod:`.witnesses`)."""
+
+    group: PermutationGroup
+    image_word: list
+    generator_words: list
+    maximal: bool  # a maximal subgroup of M (or the transition group of a group DFA)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def prop(self, name: str) -> Any:
+        if name not in self._cache:
+            self._cache[name] = self._compute(name)
+        return self._cache[name]
+
+    def _compute(self, name: str) -> Any:
+        G = self.group
+        if name == "abelian":
+            return bool(G.is_abelian)
+        if name == "solvable":
+            return bool(G.is_solvable)
+        if name == "g2_abelian":
+            return bool(gr.g2_subgroup(G).is_abelian)
+        if name == "cyclic_or_dihedral":
+            return gr.is_cyclic_or_dihedral(G)
+        if name == "a5_type":
+            return gr.is_a5(G) or gr.is_a5_times_z2(G)
+        if name == "v3_exponent":
+            from bilinear.theory.witnesses import _group_property
+
+            try:
+                return _group_property("v3_exponent", G)
+            except BilinearError:
+                return False
+        raise KeyError(name)
+
+    def witness(self, kind: str) -> dict:
+        return {
+            "kind": kind,
+            "words": [list(self.image_word)] + [list(w) for w in self.generator_words],
+            "image_word": list(self.image_word),
+            "generator_words": [list(w) for w in self.generator_words],
+            "group_order": int(self.group.order()),
+        }
+
+
+class Facts:
+    """Facts about the minimal automaton ``A`` (computed lazily)."""
+
+    def __init__(self, A: DFA, cap: int, group_cap: int, search_budget: int) -> None:
+        self.A = A
+        self.cap = cap
+        self.group_cap = group_cap
+        self.search_budget = search_budget
+        self.n = A.n_states
+        self.K = A.n_symbols
+        self.maps = letter_maps(A)
+        self.infos = letter_infos(A)
+        self.comm_witness = commutation_witness(A)
+        self.commutative = self.comm_witness is None
+        self.group_dfa = all(i.permutation for i in self.infos)
+        distinct: dict[bytes, int] = {}
+        for a, t in enumerate(self.maps):
+            if not self.infos[a].identity:
+                distinct.setdefault(t.tobytes(), a)
+        self.distinct_letters = sorted(distinct.values())  # one letter per non-identity map
+        self.sink = any(all(int(t[q]) == q for t in self.maps) for q in range(self.n))
+
+    # ------------------------------------------------------------------ group DFAs
+    @cached_property
+    def group(self) -> PermutationGroup | None:
+        if not self.group_dfa:
+            return None
+        return gr.transition_group(self.A)[0]
+
+    @cached_property
+    def group_order(self) -> int | None:
+        return int(self.group.order()) if self.group is not None else None
+
+    @cached_property
+    def table(self) -> rep.CharacterTable | None:
+        if self.group is None or self.group_order > self.group_cap or self.group.is_abelian:
+            return None
+        try:
+            return rep.character_table(self.group, self.group_cap)
+        except BilinearError:
+            return None
+
+    @cached_property
+    def f_R(self) -> int | None:
+        G = self.group
+        if G is None:
+            return None
+        if G.is_abelian:
+            return gr.abelian_cost(gr.abelian_invariant_factors(G))
+        fs = rep.faithful_sum(self.table) if self.table is not None else None
+        return fs.dimension if fs else None
+
+    @cached_property
+    def f_C(self) -> int | None:
+        G = self.group
+        if G is None:
+            return None
+        if G.is_abelian:
+            return gr.abelian_rank(gr.abelian_invariant_factors(G))
+        fs = rep.faithful_sum(self.table, complex_field=True) if self.table is not None else None
+        return fs.dimension if fs else None
+
+    def f_R_blocks(self, b: int) -> int | None:
+        """Least faithful sum of real irreducibles of real dimension <= b (None if none/unknown)."""
+        G = self.group
+        if G is None:
+            return None
+        if G.is_abelian:
+            f = gr.abelian_invariant_factors(G)
+            return gr.abelian_cost(f) if b >= 2 or all(d == 2 for d in f) else None
+        if self.table is None:
+            return None
+        fs = rep.faithful_sum(self.table, max_dim=b)
+        return fs.dimension if fs else None
+
+    @cached_property
+    def d_enc(self) -> int | None:
+        G = self.group
+        if G is None:
+            return None
+        if self.group_order == self.n:  # regular action
+            return self.f_R
+        if self.group_order * self.n > 4_000_000 or self.group_order > self.group_cap:
+            return None
+        try:
+            return rep.d_enc(G, self.group_cap)[0]
+        except BilinearError:
+            return None
+
+    @cached_property
+    def perm_degree(self) -> int | None:
+        return gr.faithful_block_degree(self.group) if self.group is not None else None
+
+    # ------------------------------------------------------------------ the monoid
+    @cached_property
+    def monoid(self) -> TransitionMonoid | None:
+        try:
+            return TransitionMonoid(self.A, self.cap)
+        except MonoidTooLargeError:
+            return None
+
+    @cached_property
+    def search(self):  # noqa: ANN201 - WitnessSearch
+        return witness_search(self.A, budget=self.search_budget)
+
+    @cached_property
+    def subgroups(self) -> list[SubgroupFact]:
+        """Groups dividing M with generating words: all maximal subgroups when known."""
+        A = self.A
+        if self.group_dfa:
+            return [SubgroupFact(self.group, [], [[a] for a in A.alphabet], True)]
+        out = []
+        units = [a for a, i in zip(A.alphabet, self.infos, strict=True) if i.permutation]
+        if self.monoid is not None:
+            for g in self.monoid.maximal_subgroups:
+                if g.group.order() > 1:
+                    out.append(SubgroupFact(g.group, g.idempotent_word,
+                                            list(g.generator_words), True))
+            return out
+        if units:
+            G = gr.units_group(A)
+            if G.order() > 1:
+                out.append(SubgroupFact(G, [], [[a] for a in units], False))
+        for g in self.search.groups:
+            out.append(SubgroupFact(g.group, g.idempotent_word, list(g.generator_words), False))
+        return out
+
+    @property
+    def subgroups_complete(self) -> bool:
+        """True when every subgroup of M lies in one of :attr:`subgroups` (up to iso)."""
+        return self.group_dfa or self.monoid is not None
+
+    def find_subgroup(self, predicate) -> SubgroupFact | None:  # noqa: ANN001
+        for s in self.subgroups:
+            if predicate(s):
+                return s
+        return None
+
+    # ------------------------------------------------------------------ elements
+    def period_witness(self, allowed: tuple[int, ...], letters_only: bool = False
+                       ) -> dict | None:
+        """A word whose period is not in ``allowed`` (letters first, then monoid/search)."""
+        for a, info in enumerate(self.infos):
+            if info.period not in allowed:
+                return self._pw([self.A.alphabet[a]], info.period, allowed)
+        if letters_only:
+            return None
+        if self.monoid is not None:
+            M = self.monoid
+            bad = ~np.isin(M.periods, allowed)
+            hit = M.element_word_with(bad)
+            if hit:
+                return self._pw(M.word(hit[0]), int(M.periods[hit[0]]), allowed)
+            return None
+        s = self.search
+        if s.period not in allowed:
+            return self._pw(s.period_word, s.period, allowed)
+        for g in self.subgroups:  # an element of a found group
+            for w in g.generator_words:
+                _, p = index_period(self._map(w))
+                if p not in allowed:
+                    return self._pw(list(w), p, allowed)
+        return None
+
+    def _map(self, word: list) -> np.ndarray:
+        from bilinear.theory.letters import word_map
+
+        return word_map(self.A, word)
+
+    def _pw(self, word: list, p: int, allowed: tuple[int, ...]) -> dict:
+        t = self._map(word)
+        cycles = []
+        seen: set[int] = set()
+        k, _ = index_period(t)
+        from bilinear.theory.letters import power
+
+        for q in np.unique(power(t, k)).tolist():
+            if q in seen:
+                continue
+            cyc, r = [], q
+            while r not in seen:
+                seen.add(r)
+                cyc.append(self.A.states[r])
+                r = int(t[r])
+            if len(cyc) > 1:
+                cycles.append(cyc)
+        return {"kind": "period", "words": [list(word)], "period": int(p),
+                "allowed_periods": list(allowed), "cycles": cycles}
+
+    def index_witness(self, bound: int) -> dict | None:
+        """A word whose index exceeds ``bound`` (letters, then monoid/search)."""
+        for a, info in enumerate(self.infos):
+            if info.index > bound:
+                return self._iw([self.A.alphabet[a]], info.index, bound)
+        if self.monoid is not None:
+            M = self.monoid
+            hit = M.element_word_with(M.indices > bound)
+            return self._iw(M.word(hit[0]), int(M.indices[hit[0]]), bound) if hit else None
+        s = self.search
+        if s.index > bound:
+            return self._iw(s.index_word, s.index, bound)
+        return None
+
+    def _iw(self, word: list, k: int, bound: int) -> dict:
+        return {"kind": "index", "words": [list(word)], "index": int(k), "max_index": int(bound)}
+
+    @cached_property
+    def max_index_known(self) -> int:
+        """A proved lower bound on ind(M) (exact when the monoid was enumerated)."""
+        if self.monoid is not None:
+            return self.monoid.max_index
+        return max([i.index for i in self.infos] + [self.search.index])
+
+    @cached_property
+    def aperiodic(self) -> bool | None:
+        if any(i.period > 1 for i in self.infos):
+            return False
+        if self.monoid is not None:
+            return self.monoid.is_aperiodic
+        return False if self.search.period > 1 else None
+
+    def all_letter(self, attr: str) -> bool:
+        return all(getattr(i, attr) for i in self.infos)
+
+    def letter_is_perm(self, a: int) -> bool:
+        return is_permutation(self.maps[a])

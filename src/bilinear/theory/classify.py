@@ -1,0 +1,517 @@
+"""``classify(dfa, notion)``: the place of an automaton in the hierarchy (theory.md 3, 4, 5.2).
+
+Always on the minimal automaton of the labels.  Per level: a verdict (``"yes"``, ``"no"``,
+``"unknown"``), a real dimension upper bound with the construction that reaches it, a lower
+bound with the theorem used, and for every ``"no"`` a witness (:mod:`bilinear.theory.witnesses`).
+Unknowns of theory.md section 8 stay ``"unknown"``.
+
+Dimensions are real dimensions of ``h`` (a complex unit counts 2) for the decoder of theory.md
+1.1 / F4: nearest codeword over the finite orbit followed by a table (``D_aff``); a purely linear
+readout may need one more constant coordinate (theory.md F4, e.g. "seen-a: 1 (+1 bias)").
+
+The construction names (``LevelVerdict.construction``) are the contract with
+:mod:`bilinear.constructions`:
+
+``one_hot``            one-hot codes, ``H = |Q|`` (theory.md 6.1);
+``sink_zero``          one-hot with the sink state encoded as 0, ``H = |Q| - 1`` (5.4);
+``seen_indicator``     ``lambda in {0, 1}``, one coordinate per distinct non-identity letter (3.1);
+``threshold_half``     ``lambda = 1/2`` per distinct non-identity letter (3.1, Sim_rob);
+``parity_sign``        ``lambda = -1``, one coordinate (Z_2);
+``abelian_snf``        invariant-factor coordinates from :func:`~bilinear.theory.groups.abelian_snf`
+                       packed as real R2 blocks, ``H = cost(G)`` (3.3, 6.4);
+``cyclic_rotation``    one 2 x 2 rotation for ``Z_n`` (6.3);
+``parity_seen``        per distinct letter: ``-1`` coordinate if period 2, ``0/1`` coordinate if
+                       not a permutation (3.2);
+``threshold_parity``   the same with ``1/2`` instead of ``0`` (3.2, Sim_rob);
+``phase_seen``         per distinct letter: phase ``e^{2 pi i / p}`` (1 real coordinate if
+                       ``p = 2``, 2 if ``p >= 3``) plus a ``0/1`` coordinate if not a
+                       permutation (3.3);
+``threshold_phase``    the same with ``1/2`` (3.3, Sim_rob);
+``irrep_sum``          a faithful sum of real irreducibles of the transition group acting on a
+                       generic vector (tracks the group element), ``H = f_R`` (4.2, 6.10); for
+                       ``block`` the summands have dimension ``<= b``;
+``irrep_sum_enc``      state-determined: the least sum of isotypic pieces separating the
+                       states, ``H = d_enc`` (4.2);
+``q8_cover``           ``D_4 + Z_4`` in two 2 x 2 blocks (3.4, 6.9);
+``quaternion_left``    left multiplication on the quaternions, ``H = 4`` (6.9);
+``permutation``        permutation matrices of a faithful action on blocks of the states with a
+                       generic ``h0`` (3.8), ``H`` = its degree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bilinear.automata import DFA
+from bilinear.errors import InvalidArgumentError
+from bilinear.theory import groups as gr
+from bilinear.theory._facts import Facts
+from bilinear.theory.hierarchy import CHAIN, NOTIONS, level_names
+from bilinear.theory.letters import minimal_automaton
+
+__all__ = ["LevelVerdict", "Classification", "classify", "DEFAULT_CLASSIFY_CAP"]
+
+#: Monoid size cap used by :func:`classify` (beyond it: witness search).
+DEFAULT_CLASSIFY_CAP = 100_000
+_VERDICTS = ("yes", "no", "unknown")
+
+
+@dataclass(frozen=True)
+class LevelVerdict:
+    """The verdict of one level.
+
+    Attributes
+    ----------
+    verdict : str
+        ``"yes"``, ``"no"`` or ``"unknown"``.
+    dim_upper, dim_lower : int or None
+        Real dimension reached by ``construction`` / proved necessary by ``theorem``.
+    reason : str
+        Why, in one or two sentences.
+    theorem : str
+        The statement (with its theory.md section and status) behind the verdict and bound.
+    construction : str or None
+        The construction reaching ``dim_upper`` (see the module docstring).
+    witness : dict or None
+        For ``"no"``: a checkable witness (:mod:`bilinear.theory.witnesses`).
+    extra : dict
+        Level-specific data (``block_size``, ``rank_upper``, ``dim_enc_upper``, ...).
+    """
+
+    verdict: str
+    dim_upper: int | None = None
+    dim_lower: int | None = None
+    reason: str = ""
+    theorem: str = ""
+    construction: str | None = None
+    witness: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in _VERDICTS:
+            raise InvalidArgumentError(f"verdict must be one of {_VERDICTS}, got {self.verdict!r}")
+        if self.verdict == "no" and not self.witness:
+            raise InvalidArgumentError("a 'no' verdict needs a witness")
+        if self.verdict != "yes" and self.dim_upper is not None:
+            raise InvalidArgumentError("only a 'yes' has a dimension upper bound")
+        if (self.dim_upper is not None and self.dim_lower is not None
+                and self.dim_lower > self.dim_upper):
+            raise InvalidArgumentError(
+                f"lower bound {self.dim_lower} exceeds upper bound {self.dim_upper}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (design.md section 6)."""
+        d: dict[str, Any] = {
+            "verdict": self.verdict, "dim_upper": self.dim_upper, "dim_lower": self.dim_lower,
+            "reason": self.reason, "theorem": self.theorem, "construction": self.construction,
+        }
+        if self.witness is not None:
+            d["witness"] = self.witness
+        d.update(self.extra)
+        return d
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The result of :func:`classify` (schema: design.md section 6)."""
+
+    task: str | None
+    states: int
+    alphabet: tuple
+    notion: str
+    algebra: dict
+    levels: dict
+    minimal_level: str | None
+    block_size: int | None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.notion not in NOTIONS:
+            raise InvalidArgumentError(f"unknown notion {self.notion!r}")
+        missing = [n for n in level_names() if n not in self.levels]
+        if missing:
+            raise InvalidArgumentError(f"levels missing from the classification: {missing}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``bilinear classify --json``."""
+        out = {
+            "task": self.task, "states": self.states, "alphabet": list(self.alphabet),
+            "notion": self.notion, "algebra": dict(self.algebra),
+            "levels": {n: self.levels[n].to_dict() for n in level_names()},
+            "minimal_level": self.minimal_level, "block_size": self.block_size,
+        }
+        out.update(self.extra)
+        return out
+
+
+# ---------------------------------------------------------------------- helpers
+def _no(witness: dict, reason: str, theorem: str) -> LevelVerdict:
+    return LevelVerdict("no", None, None, reason, theorem, None, witness)
+
+
+def _general_lower(F: Facts, notion: str) -> tuple[int, str]:
+    """Sound lower bound for any simulation (theory.md 4.1; F2/F3)."""
+    if notion == "fp":
+        return 1, "trivial (no lower bound is proved for floating point, theory.md 2.1)"
+    lb, why = 1, ["trivial"]
+
+    def bump(v: int, text: str) -> None:
+        nonlocal lb
+        if v > lb:
+            lb = v
+            why.append(text)
+
+    if not F.commutative:
+        bump(2, "M non-commutative, 1 x 1 matrices commute (4.1)")
+    if F.period_witness((1, 2)) is not None:
+        bump(2, "a subgroup of exponent > 2; compact subgroups of GL_1(R) are {+-1} (F2/F3)")
+    if notion == "fin":
+        bump(F.max_index_known, "index bound: d_fin >= ind(M) (3.4, 4.1)")
+        if F.find_subgroup(lambda s: not s.prop("cyclic_or_dihedral")):
+            bump(3, "a subgroup that is neither cyclic nor dihedral; finite subgroups of "
+                 "GL_2(R) are (F2, FOLKLORE)")
+        if F.find_subgroup(lambda s: not s.prop("solvable") and not s.prop("a5_type")):
+            bump(4, "a non-solvable subgroup other than A5, A5 x Z2; finite subgroups of "
+                 "GL_3(R) are in O(3) (F2, 3.4 FOLKLORE)")
+    elif F.find_subgroup(lambda s: not s.prop("solvable")):
+        bump(3, "a non-solvable subgroup; compact subgroups of GL_2(R) are solvable (F3, 4.1)")
+    return lb, "; ".join(why[-1:]) if len(why) > 1 else why[0]
+
+
+def _diag_dims(F: Facts, kind: str, notion: str) -> tuple[int, str, int]:
+    """(dim_upper, construction, dim_lower) for a diagonal level that says yes."""
+    if F.group_dfa and F.n > 1:
+        f = gr.abelian_invariant_factors(F.group)
+        if kind == "real_diagonal":
+            return len(f), ("parity_sign" if f == (2,) else "abelian_snf"), len(f)
+        cost = gr.abelian_cost(f)
+        if len(f) == 1 and f[0] > 2:
+            return cost, "cyclic_rotation", cost
+        return cost, ("parity_sign" if f == (2,) else "abelian_snf"), cost
+    rob = notion != "fin"
+    dim = 0
+    for a in F.distinct_letters:
+        info = F.infos[a]
+        unit = info.permutation
+        if kind == "positive_diagonal":
+            dim += 1
+        elif kind == "real_diagonal":
+            dim += (0 if unit else 1) + (1 if info.period == 2 else 0)
+        else:
+            dim += (0 if unit else 1) + {1: 0, 2: 1}.get(info.period, 2)
+    names = {
+        "positive_diagonal": ("seen_indicator", "threshold_half"),
+        "real_diagonal": ("parity_seen", "threshold_parity"),
+        "complex_diagonal": ("phase_seen", "threshold_phase"),
+    }
+    lower = 1
+    for s in F.subgroups:
+        if s.prop("abelian"):
+            lower = max(lower, gr.abelian_rank(gr.abelian_invariant_factors(s.group)))
+    return max(dim, 1), names[kind][1 if rob else 0], lower
+
+
+_DIAG_TESTS = {
+    # kind: (fin letter condition, fin allowed periods, fin max index, rob allowed periods)
+    "positive_diagonal": ("idempotent", (1,), 1, (1,)),
+    "real_diagonal": ("cube_is_self", (1, 2), 1, (1, 2)),
+    "complex_diagonal": ("index_le_1", None, 1, None),
+}
+
+
+def _diagonal(F: Facts, kind: str, notion: str) -> LevelVerdict:
+    _, fin_periods, fin_index, rob_periods = _DIAG_TESTS[kind]
+    src = {"positive_diagonal": "3.1", "real_diagonal": "3.2", "complex_diagonal": "3.3"}[kind]
+    if notion == "fp":
+        return _diagonal_fp(F, kind, src)
+    if not F.commutative:
+        return _no(F.comm_witness, "the transition monoid is not commutative",
+                   f"diagonal matrices commute (theory.md {src}, FOLKLORE)")
+    periods = fin_periods if notion == "fin" else rob_periods
+    if periods is not None:
+        w = F.period_witness(periods, letters_only=True)
+        if w is not None:
+            return _no(w, f"letter period {w['period']} not in {list(periods)}",
+                       f"theory.md {src} ({notion}; FOLKLORE)")
+    if notion == "fin":
+        w = F.index_witness(fin_index)
+        if w is not None:
+            return _no(w, f"a letter of index {w['index']} (Sim_fin allows index <= 1 here)",
+                       f"theory.md {src} (Sim_fin: finite orbits force index <= 1; FOLKLORE)")
+    up, cons, low = _diag_dims(F, kind, notion)
+    low = max(low, _general_lower(F, notion)[0]) if notion == "fin" else low
+    low = min(low, up)
+    return LevelVerdict("yes", up, low, f"the letter conditions of theory.md {src} hold",
+                        f"theory.md {src} ({notion}, FOLKLORE); lower bound from the rank of "
+                        "the subgroups (3.3)", cons)
+
+
+def _diagonal_fp(F: Facts, kind: str, src: str) -> LevelVerdict:
+    if kind == "positive_diagonal":
+        w = F.period_witness((1,))
+        if w is not None:
+            return _no(w, "not aperiodic: nonnegative gates round monotonically",
+                       "theory.md 3.1 (FP unnormalized, FOLKLORE); Sarrof+24 Thm 2")
+        ok = F.commutative
+    elif kind == "real_diagonal":
+        w = F.period_witness((1, 2))
+        if w is not None:
+            return _no(w, "a subgroup of exponent > 2: real gates round monotonically",
+                       "theory.md 3.2 (FP unnormalized, FOLKLORE); Grazzi+25 Thm 2")
+        ok = F.commutative
+    else:
+        if F.group_dfa and not F.group.is_abelian:
+            s = F.subgroups[0]
+            return _no(s.witness("nonabelian_group"), "tracks a non-abelian group",
+                       "Shakerinava+26 (THEOREM): no non-abelian group at finite precision")
+        ok = F.commutative and all(i.period in (1, 2, 4) for i in F.infos)
+    if not ok:
+        return LevelVerdict("unknown", reason="no exact construction and no proved obstruction "
+                            "in floating point", theorem=f"theory.md {src}, 8 (U6)")
+    up, cons, _ = _diag_dims(F, kind, "rob")
+    if F.group_dfa and F.n > 1 and cons in ("cyclic_rotation", "abelian_snf"):
+        if any(d not in (2, 4) for d in gr.abelian_invariant_factors(F.group)):
+            return LevelVerdict("unknown", reason="rotations by angles other than multiples of "
+                                "pi/2 are not exact in floating point",
+                                theorem="theory.md 3.3, 7.1")
+    return LevelVerdict("yes", up, 1, "commutative with exactly representable eigenvalues "
+                        "(0, 1/2, +-1, +-i)", f"theory.md {src}, 7.1 (FOLKLORE)", cons)
+
+
+def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tuple[int, str]]:
+    """Constructions usable in a block of size ``b`` (``None``: any size)."""
+    out = []
+    fits = (lambda d: True) if b is None else (lambda d: d <= b)
+    if fits(F.n):
+        out.append((F.n, "one_hot"))
+    if F.sink and F.n > 1 and fits(F.n - 1):
+        out.append((F.n - 1, "sink_zero"))
+    if F.group_dfa and F.n > 1:
+        G = F.group
+        if not exact_only:
+            fb = F.f_R_blocks(b) if b is not None else F.f_R
+            if fb is not None:
+                out.append((fb, "irrep_sum"))
+            if b is None and F.d_enc is not None:
+                out.append((F.d_enc, "irrep_sum_enc"))
+        if gr.is_q8(G) and (b is None or b >= 2):
+            out.append((4, "q8_cover" if b is not None else "quaternion_left"))
+        if b is None and F.perm_degree is not None:
+            out.append((F.perm_degree, "permutation"))
+    return out
+
+
+_PRIORITY = ("parity_sign", "cyclic_rotation", "abelian_snf", "seen_indicator", "threshold_half",
+             "parity_seen", "threshold_parity", "phase_seen", "threshold_phase", "one_hot",
+             "sink_zero", "permutation", "q8_cover", "quaternion_left", "irrep_sum",
+             "irrep_sum_enc")
+
+
+def _best(cands: list[tuple[int, str]]) -> tuple[int, str]:
+    """Smallest dimension; on ties the simplest (exact, explicit) construction."""
+    return min(cands, key=lambda c: (c[0], _PRIORITY.index(c[1])))
+
+
+def _block(F: Facts, notion: str, b: int) -> LevelVerdict:
+    extra = {"block_size": b}
+    if b == 1:
+        v = _diagonal(F, "real_diagonal", notion)
+        return LevelVerdict(v.verdict, v.dim_upper, v.dim_lower, "block size 1 is the real "
+                            "diagonal level: " + v.reason, v.theorem, v.construction, v.witness,
+                            extra)
+    if notion == "fin":
+        w = F.index_witness(b)
+        if w is not None:
+            return LevelVerdict("no", reason=f"an element of index {w['index']} > b = {b}",
+                                theorem="index bound: every element of a monoid in V_b has "
+                                "index <= b (theory.md 3.4, FOLKLORE)", witness=w, extra=extra)
+    if notion in ("fin", "rob") and b == 2:
+        s = F.find_subgroup(lambda s: not s.prop("g2_abelian"))
+        if s is not None:
+            return LevelVerdict("no", reason="a subgroup G with G^2 = <g^2> non-abelian",
+                                theorem="theory.md 3.4 (b = 2, FOLKLORE): groups in V_2 have "
+                                "G^2 abelian", witness=s.witness("g2_nonabelian"), extra=extra)
+    if notion == "fin" and b == 3:
+        s = F.find_subgroup(lambda s: s.prop("v3_exponent"))
+        if s is not None:
+            return LevelVerdict("no", reason="a non-solvable subgroup with trivial solvable "
+                                "radical and exponent not dividing 30",
+                                theorem="theory.md 3.4 (b = 3, S5 argument, FOLKLORE)",
+                                witness=s.witness("v3_exponent"), extra=extra)
+    cands = _small_constructions(F, b, exact_only=(notion == "fp"))
+    diag = _diagonal(F, "complex_diagonal", notion)
+    if diag.verdict == "yes":
+        cands.append((diag.dim_upper, diag.construction))
+    if not cands:
+        gap = " (theory.md 8, U1)" if notion == "fin" else " (theory.md 8, U1/U3)"
+        return LevelVerdict("unknown", reason=f"no construction with blocks <= {b} and no "
+                            "proved obstruction" + gap, theorem="membership in V_b is open",
+                            extra=extra)
+    dim, cons = _best(cands)
+    low = min(_general_lower(F, notion)[0], dim)
+    return LevelVerdict("yes", dim, low, f"construction {cons} uses blocks of size <= {b}",
+                        "theory.md 3.4 / 6 (constructions); lower bound: " +
+                        _general_lower(F, notion)[1], cons, extra=extra)
+
+
+def _full(F: Facts, notion: str) -> LevelVerdict:
+    cands = _small_constructions(F, None, exact_only=(notion == "fp"))
+    diag = _diagonal(F, "complex_diagonal", notion)
+    if diag.verdict == "yes":
+        cands.append((diag.dim_upper, diag.construction))
+    dim, cons = _best(cands)
+    low, why = _general_lower(F, notion)
+    extra: dict[str, Any] = {}
+    if F.group_dfa and F.d_enc is not None:
+        extra["dim_enc_upper"] = extra["dim_enc_lower"] = F.d_enc
+    else:
+        extra["dim_enc_upper"] = F.n - 1 if F.sink and F.n > 1 else F.n
+        enc_low = max([low] + [_f_R_group(s.group) or 1 for s in F.subgroups])
+        extra["dim_enc_lower"] = min(enc_low, extra["dim_enc_upper"]) if notion == "fin" else None
+    return LevelVerdict("yes", dim, min(low, dim), f"construction {cons}",
+                        "every DFA: one-hot (theory.md 3.5, THEOREM); lower bound: " + why,
+                        cons, extra=extra)
+
+
+def _f_R_group(G) -> int | None:  # noqa: ANN001
+    from bilinear.theory.representations import f_R
+
+    try:
+        return f_R(G) if G.order() <= gr.GROUP_CAP else None
+    except Exception:  # noqa: BLE001 - a failed check means "no bound"
+        return None
+
+
+def _monomial(F: Facts, notion: str) -> LevelVerdict:
+    cands = [(F.n, "one_hot")]
+    if F.sink and F.n > 1:
+        cands.append((F.n - 1, "sink_zero"))
+    if F.group_dfa and F.perm_degree is not None:
+        cands.append((F.perm_degree, "permutation"))
+    for kind in ("positive_diagonal", "real_diagonal"):
+        v = _diagonal(F, kind, notion)
+        if v.verdict == "yes":
+            cands.append((v.dim_upper, v.construction))
+    dim, cons = _best(cands)
+    low, why = _general_lower(F, notion)
+    if notion != "fp" and F.find_subgroup(lambda s: not s.prop("solvable")):
+        low, why = max(low, 5), "a non-solvable subgroup; monomial groups of degree <= 4 are " \
+            "solvable (theory.md 3.7, 5.3)"
+    return LevelVerdict("yes", dim, min(low, dim), f"construction {cons}",
+                        "every DFA in dimension |Q| (Terzic+25b Prop. 2, THEOREM); lower: " + why,
+                        cons)
+
+
+def _cp(F: Facts, notion: str, full: LevelVerdict) -> LevelVerdict:
+    edges = {(q, int(t[q])) for t in F.maps for q in range(F.n)}
+    return LevelVerdict("yes", F.n, full.dim_lower, "one-hot weights have CP rank <= the number "
+                        "of distinct transition edges", "theory.md 3.6 (FOLKLORE); exact CP rank "
+                        "is NP-hard (Hastad 90), so no rank lower bound", "one_hot",
+                        extra={"rank_upper": len(edges), "rank_lower": None})
+
+
+def _algebra(F: Facts) -> dict[str, Any]:
+    M = F.monoid
+    G = F.group
+    solvable: bool | None
+    if G is not None:
+        solvable = bool(G.is_solvable)
+    elif F.find_subgroup(lambda s: not s.prop("solvable")):
+        solvable = False
+    else:
+        solvable = True if F.subgroups_complete else None
+    abelian = bool(G.is_abelian) if G is not None else None
+    out: dict[str, Any] = {
+        "monoid_size": M.size if M is not None else None,
+        "commutative": F.commutative,
+        "aperiodic": F.aperiodic,
+        "group": F.group_dfa,
+        "group_order": F.group_order,
+        "abelian": abelian,
+        "solvable": solvable,
+        "abelian_invariants": list(gr.abelian_invariant_factors(G)) if abelian else None,
+        "idempotents": M.number_of_idempotents if M is not None else None,
+        "max_index": M.max_index if M is not None else None,
+        "max_index_lower": F.max_index_known,
+        "exponent": M.exponent if M is not None else None,
+        "letters": {str(i.symbol): {"index": i.index, "period": i.period,
+                                    "idempotent": i.idempotent, "permutation": i.permutation}
+                    for i in F.infos},
+        "maximal_subgroup_orders": sorted(int(s.group.order()) for s in F.subgroups)
+        if F.subgroups_complete else None,
+        "sink": F.sink,
+    }
+    if G is not None:
+        out.update({
+            "derived_length": (len(G.derived_series()) - 1) if G.is_solvable else None,
+            "g2_abelian": F.subgroups[0].prop("g2_abelian"),
+            "group_exponent": gr.group_exponent(G),
+            "f_R": F.f_R, "f_C": F.f_C, "d_enc": F.d_enc,
+        })
+    return out
+
+
+def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
+             cap: int = DEFAULT_CLASSIFY_CAP, group_cap: int = gr.GROUP_CAP,
+             search_budget: int = 5_000, task: str | None = None) -> Classification:
+    """Classify ``dfa`` (minimized for its labels) in the hierarchy for one simulation notion.
+
+    Parameters
+    ----------
+    dfa : DFA
+    notion : {"fin", "rob", "fp"}
+        Simulation notion of theory.md section 2.
+    block_size : int
+        ``b`` of the ``block`` level (default 2, the level's column in theory.md 3.11).
+    cap : int
+        Transition monoids larger than this are not enumerated; a witness search over
+        ``search_budget`` distinct words is used instead.
+    group_cap : int
+        Character tables are computed only for groups up to this order.
+    task : str, optional
+        Name for the ``task`` field (default: the automaton's name).
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> c = classify(tasks.get("cyclic", n=5).dfa)
+    >>> c.minimal_level, c.levels["complex_diagonal"].dim_upper
+    ('complex_diagonal', 2)
+    >>> c.levels["real_diagonal"].witness["kind"]
+    'period'
+    >>> classify(tasks.get("alternating", n=5).dfa).minimal_level
+    'full'
+    >>> classify(tasks.get("parity").dfa, notion="exact")
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: unknown notion 'exact'; use one of fin, rob, fp
+    """
+    if notion not in NOTIONS:
+        raise InvalidArgumentError(f"unknown notion {notion!r}; use one of {', '.join(NOTIONS)}")
+    if not isinstance(block_size, int) or isinstance(block_size, bool) or block_size < 1:
+        raise InvalidArgumentError(f"block_size must be a positive integer, got {block_size!r}")
+    for value, what in ((cap, "cap"), (group_cap, "group_cap"), (search_budget, "search_budget")):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise InvalidArgumentError(f"{what} must be a positive integer, got {value!r}")
+    A = minimal_automaton(dfa)
+    F = Facts(A, cap, group_cap, search_budget)
+    levels: dict[str, LevelVerdict] = {}
+    for kind in ("positive_diagonal", "real_diagonal", "complex_diagonal"):
+        levels[kind] = _diagonal(F, kind, notion)
+    levels["block"] = _block(F, notion, block_size)
+    levels["full"] = _full(F, notion)
+    levels["monomial"] = _monomial(F, notion)
+    levels["cp"] = _cp(F, notion, levels["full"])
+    minimal = next((n for n in CHAIN if levels[n].verdict == "yes"), None)
+    exact = all(levels[n].verdict == "no" for n in CHAIN[: CHAIN.index(minimal)]) \
+        if minimal else False
+    return Classification(
+        task=task if task is not None else (dfa.name or None),
+        states=A.n_states, alphabet=tuple(A.alphabet), notion=notion,
+        algebra=_algebra(F), levels=levels, minimal_level=minimal,
+        block_size=block_size if minimal == "block" else None,
+        extra={"input_states": dfa.n_states, "minimal_level_exact": exact,
+               "decoder": "nearest codeword over the orbit, then a table (theory.md F4)",
+               "monoid_cap": cap},
+    )

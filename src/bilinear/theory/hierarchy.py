@@ -1,0 +1,291 @@
+"""The hierarchy of bilinear model classes, as data (design.md section 3, theory.md section 3).
+
+One place that the report, the documentation, the command line and :func:`classify` read: every
+level with its name, the structure of each ``A(a)``, the parameter count as a function of
+``(H, D, b)`` (or ``(H, D, R)`` for ``cp``), and the tests behind its verdicts with their status
+in ``theory.md`` (THEOREM / FOLKLORE / CONJECTURE).
+
+Examples
+--------
+>>> from bilinear.theory.hierarchy import LEVELS, CHAIN, level, parameter_count
+>>> CHAIN
+('positive_diagonal', 'real_diagonal', 'complex_diagonal', 'block', 'full')
+>>> level("block").structure
+'block-diagonal with b x b blocks (b is a parameter)'
+>>> parameter_count("block", H=6, D=3, b=2)
+36
+>>> parameter_count("cp", H=4, D=2, R=5)
+50
+>>> sorted(LEVELS) == sorted(CHAIN + ("monomial", "cp"))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bilinear.errors import InvalidArgumentError, UnknownLevelError
+
+__all__ = [
+    "Test",
+    "Level",
+    "LEVELS",
+    "CHAIN",
+    "NOTIONS",
+    "level",
+    "parameter_count",
+    "level_names",
+]
+
+#: Simulation notions of theory.md section 2 (``fin`` = Sim_fin, ``rob`` = Sim_rob, ``fp``).
+NOTIONS: tuple[str, ...] = ("fin", "rob", "fp")
+
+#: The chain on which ``minimal_level`` is taken (design.md section 6).
+CHAIN: tuple[str, ...] = (
+    "positive_diagonal",
+    "real_diagonal",
+    "complex_diagonal",
+    "block",
+    "full",
+)
+
+
+@dataclass(frozen=True)
+class Test:
+    """One decision test of a level for one notion, with its source in ``theory.md``.
+
+    Attributes
+    ----------
+    notion : str
+        ``"fin"``, ``"rob"`` or ``"fp"``.
+    statement : str
+        The condition, on the transition monoid ``M`` of the minimal automaton.
+    kind : str
+        ``"iff"`` (decides the level), ``"necessary"`` (a "no" when it fails) or
+        ``"sufficient"`` (a "yes" when it holds).
+    status : str
+        ``"THEOREM"``, ``"FOLKLORE"`` or ``"CONJECTURE"`` as labelled in theory.md.
+    source : str
+        Section of ``theory.md`` (and the citation when there is one).
+    """
+
+    notion: str
+    statement: str
+    kind: str
+    status: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.notion not in NOTIONS:
+            raise InvalidArgumentError(f"unknown notion {self.notion!r}; use one of {NOTIONS}")
+        if self.kind not in ("iff", "necessary", "sufficient"):
+            raise InvalidArgumentError(f"unknown test kind {self.kind!r}")
+        if self.status not in ("THEOREM", "FOLKLORE", "CONJECTURE", "EXPERIMENT"):
+            raise InvalidArgumentError(f"unknown status {self.status!r}")
+
+
+@dataclass(frozen=True)
+class Level:
+    """A level of the hierarchy (design.md section 3).
+
+    Attributes
+    ----------
+    name : str
+        Name used everywhere (API, CLI, JSON, report).
+    structure : str
+        The structure of each ``A(a)``.
+    params : str
+        The parameter count as a formula in ``H`` (units), ``D`` (symbols), ``b`` or ``R``.
+    count : callable
+        ``count(H, D, extra)`` giving the number of parameters (``extra`` is ``b`` or ``R``).
+    on_chain : bool
+        Whether the level is on the chain used for ``minimal_level``.
+    tests : tuple of Test
+        The tests behind the verdicts, per notion.
+    """
+
+    name: str
+    structure: str
+    params: str
+    count: Callable[[int, int, int | None], int] = field(repr=False)
+    on_chain: bool
+    tests: tuple[Test, ...] = ()
+
+    def tests_for(self, notion: str) -> tuple[Test, ...]:
+        """The tests of this level for one notion."""
+        return tuple(t for t in self.tests if t.notion == notion)
+
+
+def _t(notion: str, statement: str, kind: str, status: str, source: str) -> Test:
+    return Test(notion, statement, kind, status, source)
+
+
+_COMMUTE = "M commutative (diagonal matrices commute)"
+
+LEVELS: dict[str, Level] = {
+    "positive_diagonal": Level(
+        "positive_diagonal",
+        "nonnegative real diagonal (the Mamba-like end)",
+        "H D",
+        lambda H, D, x=None: H * D,
+        True,
+        (
+            _t("fin", "M commutative and idempotent (every letter map idempotent)", "iff",
+               "FOLKLORE", "theory.md 3.1"),
+            _t("rob", "M commutative and aperiodic (every letter period 1)", "iff",
+               "FOLKLORE", "theory.md 3.1"),
+            _t("fp", "M aperiodic", "necessary", "FOLKLORE",
+               "theory.md 3.1 (monotone rounding); Sarrof+24 Thm 2"),
+            _t("fp", "M commutative and aperiodic (lambda = 1/2 is exact)", "sufficient",
+               "FOLKLORE", "theory.md 3.1"),
+        ),
+    ),
+    "real_diagonal": Level(
+        "real_diagonal",
+        "real diagonal, any sign",
+        "H D",
+        lambda H, D, x=None: H * D,
+        True,
+        (
+            _t("fin", "M commutative and every letter map satisfies t^3 = t", "iff",
+               "FOLKLORE", "theory.md 3.2"),
+            _t("rob", "M commutative and every letter period in {1, 2}", "iff",
+               "FOLKLORE", "theory.md 3.2"),
+            _t("fp", "every subgroup of M has exponent <= 2", "necessary", "FOLKLORE",
+               "theory.md 3.2; Grazzi+25 Thm 2"),
+            _t("fp", "M commutative and every letter period in {1, 2}", "sufficient",
+               "FOLKLORE", "theory.md 3.2"),
+        ),
+    ),
+    "complex_diagonal": Level(
+        "complex_diagonal",
+        "complex diagonal; realised as 2 x 2 scaled rotations (R2 blocks)",
+        "2 H D",
+        lambda H, D, x=None: 2 * H * D,
+        True,
+        (
+            _t("fin", "M commutative and every letter index <= 1 (commutative Clifford)",
+               "iff", "FOLKLORE", "theory.md 3.3"),
+            _t("rob", _COMMUTE, "iff", "FOLKLORE", "theory.md 3.3"),
+            _t("fp", "no non-abelian group word problem", "necessary", "THEOREM",
+               "theory.md 3.3; Shakerinava+26"),
+            _t("fp", "M commutative with every letter period in {1, 2, 4}", "sufficient",
+               "FOLKLORE", "theory.md 3.3, 7.1"),
+        ),
+    ),
+    "block": Level(
+        "block",
+        "block-diagonal with b x b blocks (b is a parameter)",
+        "b H D",
+        lambda H, D, b=None: (b if b is not None else 2) * H * D,
+        True,
+        (
+            _t("fin", "every element of M has index <= b", "necessary", "FOLKLORE",
+               "theory.md 3.4 (index bound)"),
+            _t("fin", "b = 2: every subgroup G of M has G^2 = <g^2> abelian", "necessary",
+               "FOLKLORE", "theory.md 3.4"),
+            _t("fin", "b = 3: a non-solvable subgroup with trivial solvable radical has "
+               "exponent dividing 30", "necessary", "FOLKLORE", "theory.md 3.4 (S5 argument)"),
+            _t("fin", "a faithful real representation that is a sum of irreducibles of "
+               "dimension <= b, or a construction of block size <= b", "sufficient",
+               "FOLKLORE", "theory.md 3.4, 5.6"),
+            _t("rob", "b = 2: every subgroup G of M has G^2 abelian", "necessary",
+               "FOLKLORE", "theory.md 3.4 (via F3)"),
+            _t("rob", "a Sim_fin construction or a commutative monoid", "sufficient",
+               "FOLKLORE", "theory.md 3.3, 3.4"),
+            _t("fp", "an exact (integer / 0-1) construction of block size <= b", "sufficient",
+               "FOLKLORE", "theory.md 3.4, 7.1"),
+        ),
+    ),
+    "full": Level(
+        "full",
+        "any H x H matrix",
+        "H^2 D",
+        lambda H, D, x=None: H * H * D,
+        True,
+        (
+            _t("fin", "every DFA (one-hot, H = |Q|)", "iff", "THEOREM",
+               "theory.md 3.5; Grazzi+25 App. A.3"),
+            _t("rob", "every DFA", "iff", "THEOREM", "theory.md 3.5"),
+            _t("fp", "every DFA (one-hot is exact in every format)", "iff", "THEOREM",
+               "theory.md 3.5, 7.1"),
+        ),
+    ),
+    "monomial": Level(
+        "monomial",
+        "column one-hot matrix times diagonal (a function of units, scaled)",
+        "2 H D",
+        lambda H, D, x=None: 2 * H * D,
+        False,
+        (
+            _t("fin", "every DFA, H <= |Q|", "iff", "THEOREM", "theory.md 3.7; Terzic+25b Prop. 2"),
+            _t("rob", "every DFA, H <= |Q|", "iff", "THEOREM", "theory.md 3.7"),
+            _t("fp", "every DFA, H <= |Q|, exact", "iff", "THEOREM", "theory.md 3.7"),
+        ),
+    ),
+    "cp": Level(
+        "cp",
+        "rank-R CP factorization: A(x) = U diag(V^T x) Z^T",
+        "R (2 H + D)",
+        lambda H, D, R=None: (R if R is not None else H) * (2 * H + D),
+        False,
+        (
+            _t("fin", "every DFA, R <= #{(q, q.a)} <= |Q| min(|Q|, K)", "iff", "FOLKLORE",
+               "theory.md 3.6"),
+            _t("rob", "every DFA (as fin)", "iff", "FOLKLORE", "theory.md 3.6"),
+            _t("fp", "every DFA (as fin; 0/1 weights)", "iff", "FOLKLORE", "theory.md 3.6"),
+        ),
+    ),
+}
+
+
+def level_names() -> list[str]:
+    """All level names: the chain first, then ``monomial`` and ``cp``.
+
+    Examples
+    --------
+    >>> level_names()[-2:]
+    ['monomial', 'cp']
+    """
+    return list(CHAIN) + [n for n in LEVELS if n not in CHAIN]
+
+
+def level(name: str) -> Level:
+    """The :class:`Level` called ``name``; raises :class:`UnknownLevelError` otherwise.
+
+    Examples
+    --------
+    >>> level("full").params
+    'H^2 D'
+    >>> level("tiny")
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.UnknownLevelError: unknown level 'tiny'; the levels are positive_diagonal, \
+real_diagonal, complex_diagonal, block, full, monomial, cp
+    """
+    try:
+        return LEVELS[name]
+    except (KeyError, TypeError):
+        raise UnknownLevelError(
+            f"unknown level {name!r}; the levels are {', '.join(level_names())}"
+        ) from None
+
+
+def parameter_count(name: str, H: int, D: int, b: int | None = None, R: int | None = None) -> int:
+    """Number of parameters of level ``name`` with ``H`` units and ``D`` symbols.
+
+    ``b`` is the block size of ``block`` (default 2) and ``R`` the CP rank of ``cp``
+    (default ``H``).
+
+    Examples
+    --------
+    >>> parameter_count("full", H=3, D=2)
+    18
+    """
+    for value, what in ((H, "H"), (D, "D")):
+        if not isinstance(value, int) or value < 0:
+            raise InvalidArgumentError(f"{what} must be a nonnegative integer, got {value!r}")
+    lv = level(name)
+    extra = R if name == "cp" else b
+    return int(lv.count(H, D, extra))

@@ -1,0 +1,502 @@
+"""The transition monoid of an automaton, with libsemigroups' Froidure-Pin as the engine.
+
+``transition_monoid(dfa, cap)`` enumerates ``M = {tau_w}`` (theory.md 5.1 step 4) and stops with
+:class:`MonoidTooLargeError` past ``cap`` elements (``|M|`` can be ``n^n``).  Everything else is
+computed on demand: the elements as an ``(|M|, n)`` array, idempotents, index / period of every
+element, aperiodicity, exponent, Green's classes, maximal subgroups as sympy permutation groups,
+and a word for every element.  Beyond the cap, :func:`witness_search` looks at short and random
+words for sound partial answers (theory.md 5.1 step 5).
+
+Words follow the right action: the element of the word ``[a, b]`` is "``tau_a`` then ``tau_b``".
+
+Examples
+--------
+>>> from bilinear.automata import tasks
+>>> M = transition_monoid(tasks.get("flip_flop").dfa)
+>>> M.size, M.is_aperiodic, M.max_index, M.number_of_idempotents
+(3, True, 1, 3)
+>>> transition_monoid(tasks.get("symmetric", n=5).dfa, cap=100)
+Traceback (most recent call last):
+...
+bilinear.errors.MonoidTooLargeError: the transition monoid has more than 100 elements (the cap); \
+raise cap= or use witness_search()
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from sympy.combinatorics import Permutation, PermutationGroup
+
+from bilinear.automata import DFA
+from bilinear.errors import InvalidArgumentError, MonoidTooLargeError
+from bilinear.theory.letters import index_period, letter_maps
+
+__all__ = [
+    "DEFAULT_CAP",
+    "TransitionMonoid",
+    "MaximalSubgroup",
+    "transition_monoid",
+    "brute_force_monoid",
+    "element_index_period",
+    "schutzenberger_group",
+    "WitnessSearch",
+    "witness_search",
+]
+
+#: Default size cap of :func:`transition_monoid` (theory.md 5.1: ``|M| <= 2 * 10^6``).
+DEFAULT_CAP = 2_000_000
+
+
+def _libsemigroups():  # noqa: ANN202
+    import libsemigroups_pybind11 as ls
+
+    ls.ReportGuard(False)
+    return ls
+
+
+@dataclass(frozen=True)
+class MaximalSubgroup:
+    """A maximal subgroup ``G_e`` of ``M`` acting on the image ``X = im(e)`` (theory.md 5.1).
+
+    Attributes
+    ----------
+    image : tuple of int
+        ``X``, the image of the idempotent ``e`` (state indices, increasing).
+    idempotent_word : list
+        A word (symbols) whose map is ``e``.
+    group : PermutationGroup
+        ``G_e`` as permutations of ``range(len(image))`` (position ``i`` is ``image[i]``).
+    generator_words : tuple of list
+        Words ``u`` whose maps ``e u e`` generate ``G_e`` (each stabilizes ``X``).
+    """
+
+    image: tuple[int, ...]
+    idempotent_word: list
+    group: PermutationGroup
+    generator_words: tuple[list, ...]
+
+    def __post_init__(self) -> None:
+        if self.group.degree != max(len(self.image), 1):
+            raise InvalidArgumentError("group degree must equal the size of the image")
+
+
+def element_index_period(elements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index and period of every row of an ``(m, n)`` array of transformations (vectorized).
+
+    Examples
+    --------
+    >>> k, p = element_index_period(np.array([[1, 2, 0], [0, 0, 1], [1, 1, 2]]))
+    >>> k.tolist(), p.tolist()
+    ([0, 2, 1], [3, 1, 1])
+    """
+    X = np.asarray(elements, dtype=np.int64)
+    m, n = X.shape
+    rows = np.arange(m)[:, None]
+
+    def rank(Y: np.ndarray) -> np.ndarray:
+        S = np.sort(Y, axis=1)
+        return 1 + (S[:, 1:] != S[:, :-1]).sum(axis=1) if n > 1 else np.ones(m, dtype=np.int64)
+
+    index = np.zeros(m, dtype=np.int64)
+    cur = np.tile(np.arange(n), (m, 1))
+    r = np.full(m, n)
+    settled = np.zeros(m, dtype=bool)
+    for _ in range(n + 1):
+        nxt = X[rows, cur]
+        rn = rank(nxt)
+        newly = (~settled) & (rn == r)
+        settled |= newly
+        index[~settled] += 1
+        if settled.all():
+            break
+        cur, r = nxt, rn
+    # stable points: Y = x^n maps into the cycles; cycle length per column
+    Y = np.tile(np.arange(n), (m, 1))
+    for _ in range(n):
+        Y = X[rows, Y]
+    length = np.zeros((m, n), dtype=np.int64)
+    Z = Y.copy()
+    for j in range(1, n + 1):
+        Z = X[rows, Z]
+        hit = (length == 0) & (Z == Y)
+        length[hit] = j
+        if (length > 0).all():
+            break
+    period = np.lcm.reduce(length, axis=1)
+    return index, period
+
+
+class TransitionMonoid:
+    """The transition monoid of an automaton (use :func:`transition_monoid` to build one).
+
+    Attributes are computed on first use and cached; :attr:`size` is known on construction.
+    """
+
+    def __init__(self, dfa: DFA, cap: int = DEFAULT_CAP) -> None:
+        if not isinstance(dfa, DFA):
+            raise InvalidArgumentError(f"expected a DFA, got {type(dfa).__name__}")
+        if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
+            raise InvalidArgumentError(f"cap must be a positive integer, got {cap!r}")
+        self.dfa = dfa
+        self.cap = cap
+        self.maps = letter_maps(dfa)
+        self.n = dfa.n_states
+        self._fp = None
+        n = self.n
+        if n < 2:
+            self._trivial = True
+            self.size = 1
+            return
+        self._trivial = False
+        ls = _libsemigroups()
+        S = ls.FroidurePin([ls.Transf([int(x) for x in t]) for t in self.maps])
+        S.enumerate(cap + 1)
+        if S.current_size() > cap or (not S.finished() and S.current_size() >= cap):
+            S.enumerate(cap + 2)
+        if not S.finished() or S.current_size() + (0 if S.contains_one() else 1) > cap:
+            raise MonoidTooLargeError(
+                f"the transition monoid has more than {cap} elements (the cap); raise cap= or "
+                "use witness_search()"
+            )
+        self._fp = S  # keep a reference: temporaries crash the binding
+        self._has_one = bool(S.contains_one())
+        self.size = int(S.size()) + (0 if self._has_one else 1)
+
+    def __repr__(self) -> str:
+        return f"<TransitionMonoid of {self.n} states: {self.size} elements>"
+
+    # ------------------------------------------------------------------ elements and words
+    @cached_property
+    def elements(self) -> np.ndarray:
+        """All elements as an ``(size, n)`` array; row 0 is the identity when it was added."""
+        if self._trivial:
+            return np.zeros((1, max(self.n, 1)), dtype=np.int64)[:, : self.n]
+        rows = [list(x) for x in self._fp.current_elements()]
+        arr = np.array(rows, dtype=np.int64)
+        if not self._has_one:
+            arr = np.vstack([np.arange(self.n, dtype=np.int64)[None, :], arr])
+        arr.setflags(write=False)
+        return arr
+
+    def word(self, i: int) -> list[Hashable]:
+        """A shortest word (symbols) for the element in row ``i`` of :attr:`elements`."""
+        if self._trivial:
+            return []
+        if not self._has_one:
+            if i == 0:
+                return []
+            i -= 1
+        from libsemigroups_pybind11 import froidure_pin as fp
+
+        return self.dfa.decode(fp.minimal_factorisation(self._fp, int(i)))
+
+    def position(self, t: np.ndarray) -> int | None:
+        """Row of the transformation ``t`` in :attr:`elements`, or ``None``."""
+        key = np.asarray(t, dtype=np.int64).tobytes()
+        return self._lookup.get(key)
+
+    @cached_property
+    def _lookup(self) -> dict[bytes, int]:
+        E = np.ascontiguousarray(self.elements)
+        return {E[i].tobytes(): i for i in range(len(E))}
+
+    # ------------------------------------------------------------------ invariants
+    @cached_property
+    def idempotent_mask(self) -> np.ndarray:
+        """Boolean mask of the idempotents."""
+        E = self.elements
+        rows = np.arange(len(E))[:, None]
+        return (E[rows, E] == E).all(axis=1)
+
+    @property
+    def number_of_idempotents(self) -> int:
+        """Number of idempotents (from libsemigroups)."""
+        if self._trivial:
+            return 1
+        return int(self._fp.number_of_idempotents()) + (0 if self._has_one else 1)
+
+    @cached_property
+    def _index_period(self) -> tuple[np.ndarray, np.ndarray]:
+        return element_index_period(self.elements)
+
+    @property
+    def indices(self) -> np.ndarray:
+        """Index of every element."""
+        return self._index_period[0]
+
+    @property
+    def periods(self) -> np.ndarray:
+        """Period of every element."""
+        return self._index_period[1]
+
+    @property
+    def is_aperiodic(self) -> bool:
+        """All elements have period 1 (all subgroups trivial)."""
+        return bool((self.periods == 1).all())
+
+    @property
+    def max_index(self) -> int:
+        """``ind(M)``: the largest index of an element."""
+        return int(self.indices.max())
+
+    @property
+    def exponent(self) -> int:
+        """The least ``p`` with ``x^(k+p) = x^k`` for all ``x``: lcm of the element periods."""
+        return int(np.lcm.reduce(self.periods))
+
+    @cached_property
+    def is_commutative(self) -> bool:
+        """All letter maps commute."""
+        m = self.maps
+        return all(np.array_equal(m[b][m[a]], m[a][m[b]])
+                   for a in range(len(m)) for b in range(a + 1, len(m)))
+
+    def element_word_with(self, mask: np.ndarray) -> tuple[int, list] | None:
+        """``(row, word)`` of the first element satisfying ``mask``, or ``None``."""
+        hits = np.nonzero(mask)[0]
+        if not len(hits):
+            return None
+        i = int(hits[0])
+        return i, self.word(i)
+
+    # ------------------------------------------------------------------ Green's structure
+    def _cayley_edges(self, side: str) -> list[tuple[int, int]]:
+        E = self.elements
+        edges = []
+        for t in self.maps:
+            if side == "right":  # x -> x a : "x then a"
+                Y = t[E]
+            else:  # x -> a x : "a then x"
+                Y = np.take_along_axis(E, np.broadcast_to(t, E.shape), axis=1)
+            for i, row in enumerate(Y):
+                edges.append((i, self.position(row)))
+        return edges
+
+    @cached_property
+    def green_classes(self) -> dict[str, np.ndarray]:
+        """Green's ``R``, ``L``, ``H`` and ``D`` classes as class labels per element.
+
+        ``R`` / ``L`` are the strongly connected components of the right / left Cayley graphs,
+        ``H = R ∩ L`` and (finite monoid) ``D = R ∨ L``.
+        """
+        import networkx as nx
+
+        labels = {}
+        for side, key in (("right", "R"), ("left", "L")):
+            g = nx.DiGraph()
+            g.add_nodes_from(range(self.size))
+            g.add_edges_from(self._cayley_edges(side))
+            lab = np.empty(self.size, dtype=np.int64)
+            for c, comp in enumerate(nx.strongly_connected_components(g)):
+                lab[list(comp)] = c
+            labels[key] = lab
+        pairs = {}
+        labels["H"] = np.array([pairs.setdefault((r, l), len(pairs))
+                                for r, l in zip(labels["R"], labels["L"], strict=True)])
+        u = nx.utils.UnionFind(range(self.size))
+        for lab in (labels["R"], labels["L"]):
+            first: dict[int, int] = {}
+            for i, c in enumerate(lab.tolist()):
+                u.union(first.setdefault(c, i), i)
+        roots = {}
+        labels["D"] = np.array([roots.setdefault(u[i], len(roots)) for i in range(self.size)])
+        return labels
+
+    @cached_property
+    def maximal_subgroups(self) -> list[MaximalSubgroup]:
+        """One maximal subgroup per image of an idempotent (idempotents with the same image are
+        ``L``-related, so their groups are isomorphic)."""
+        E = self.elements
+        out = []
+        seen: set[tuple[int, ...]] = set()
+        for i in np.nonzero(self.idempotent_mask)[0].tolist():
+            X = tuple(sorted(set(E[i].tolist())))
+            if X in seen:
+                continue
+            seen.add(X)
+            grp, gen_rows = schutzenberger_group(E, X, E[i])
+            word_e = self.word(i)
+            gwords = tuple(word_e + self.word(j) + word_e for j in gen_rows)
+            out.append(MaximalSubgroup(X, word_e, grp, gwords))
+        return out
+
+
+def schutzenberger_group(
+    elements: np.ndarray, image: tuple[int, ...], e: np.ndarray | None = None
+) -> tuple[PermutationGroup, list[int]]:
+    """The group induced on ``image`` by the rows of ``elements`` that permute it.
+
+    With ``e`` (an idempotent with that image), the rows are first multiplied ``x -> e x e``
+    (so the result is the maximal subgroup ``G_e`` when ``elements`` is all of ``M``).
+    Returns the group on ``range(len(image))`` and the rows of a generating set.
+    """
+    X = np.array(image, dtype=np.int64)
+    pos = -np.ones(int(elements.max()) + 1 if elements.size else 1, dtype=np.int64)
+    pos[X] = np.arange(len(X))
+    Y = elements[:, X]
+    if e is not None:
+        Y = np.asarray(e)[Y]
+    ok = (np.sort(Y, axis=1) == X[None, :]).all(axis=1)
+    rows = np.nonzero(ok)[0]
+    perms = pos[Y[rows]] if len(rows) else np.zeros((0, len(X)), dtype=np.int64)
+    _, first = np.unique(perms, axis=0, return_index=True)
+    gens: list[Permutation] = []
+    gen_rows: list[int] = []
+    group = PermutationGroup([Permutation(max(len(X), 1) - 1)])
+    for j in sorted(first.tolist()):
+        p = Permutation(perms[j].tolist()) if len(X) else Permutation(0)
+        if p.is_Identity or group.contains(p):
+            continue
+        gens.append(p)
+        gen_rows.append(int(rows[j]))
+        group = PermutationGroup(gens)
+    return group, gen_rows
+
+
+def transition_monoid(dfa: DFA, cap: int = DEFAULT_CAP) -> TransitionMonoid:
+    """Enumerate the transition monoid of ``dfa`` (its letter maps as given; minimize first
+    for the syntactic monoid) with libsemigroups, raising :class:`MonoidTooLargeError` past
+    ``cap`` elements.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> M = transition_monoid(tasks.get("symmetric", n=3).dfa)
+    >>> M.size, [g.group.order() for g in M.maximal_subgroups]
+    (6, [6])
+    """
+    return TransitionMonoid(dfa, cap)
+
+
+def brute_force_monoid(maps: np.ndarray, cap: int = 200_000) -> set[tuple[int, ...]]:
+    """Pure-Python closure of the letter maps under composition, identity included (a
+    cross-check for tests).
+
+    Examples
+    --------
+    >>> len(brute_force_monoid(np.array([[1, 2, 0], [0, 0, 2]])))
+    24
+    """
+    maps = [tuple(int(x) for x in t) for t in np.asarray(maps)]
+    n = len(maps[0]) if maps else 0
+    ident = tuple(range(n))
+    seen = {ident}
+    queue = deque([ident])
+    while queue:
+        x = queue.popleft()
+        for t in maps:
+            y = tuple(t[q] for q in x)
+            if y not in seen:
+                if len(seen) >= cap:
+                    raise MonoidTooLargeError(f"brute force closure passed {cap} elements")
+                seen.add(y)
+                queue.append(y)
+    return seen
+
+
+@dataclass(frozen=True)
+class WitnessSearch:
+    """What :func:`witness_search` found (sound facts only; absence proves nothing).
+
+    Attributes
+    ----------
+    explored : int
+        Distinct transformations examined.
+    complete : bool
+        True when the breadth-first search closed (then it saw the whole monoid).
+    period_word, period : list, int
+        A word of the largest period found (``period > 1`` proves non-aperiodicity).
+    index_word, index : list, int
+        A word of the largest index found (a lower bound on ``ind(M)``).
+    groups : tuple of MaximalSubgroup
+        Groups induced on images ``X = im(tau_w)`` by words stabilizing ``X``: subgroups of
+        Schutzenberger groups, so they divide ``M``.
+    """
+
+    explored: int
+    complete: bool
+    period_word: list
+    period: int
+    index_word: list
+    index: int
+    groups: tuple[MaximalSubgroup, ...]
+
+
+def witness_search(dfa: DFA, budget: int = 20_000, random_words: int = 2_000,
+                   max_random_length: int = 60, seed: int = 0,
+                   max_images: int = 40) -> WitnessSearch:
+    """Breadth-first search over distinct word maps (at most ``budget``), then random words.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> w = witness_search(tasks.get("cyclic", n=5).dfa, budget=100)
+    >>> w.period, w.complete
+    (5, True)
+    """
+    maps = letter_maps(dfa)
+    n = dfa.n_states
+    ident = np.arange(n, dtype=np.int64)
+    seen: dict[bytes, list[int]] = {ident.tobytes(): []}
+    found: list[tuple[np.ndarray, list[int]]] = [(ident, [])]
+    queue = deque([(ident, [])])
+    complete = True
+    while queue:
+        x, w = queue.popleft()
+        for a, t in enumerate(maps):
+            y = t[x]
+            key = y.tobytes()
+            if key not in seen:
+                if len(seen) >= budget:
+                    complete = False
+                    queue.clear()
+                    break
+                seen[key] = w + [a]
+                found.append((y, w + [a]))
+                queue.append((y, w + [a]))
+    if not complete:
+        rng = random.Random(seed)
+        for _ in range(random_words):
+            w = [rng.randrange(len(maps)) for _ in range(rng.randint(1, max_random_length))]
+            y = ident
+            for a in w:
+                y = maps[a][y]
+            if y.tobytes() not in seen:
+                seen[y.tobytes()] = w
+                found.append((y, w))
+    E = np.array([f[0] for f in found])
+    k, p = element_index_period(E)
+    ip, ik = int(np.argmax(p)), int(np.argmax(k))
+    # groups on small images first (most informative), dedupe images
+    images: dict[tuple[int, ...], int] = {}
+    for i in np.argsort([len(set(f[0].tolist())) for f in found], kind="stable").tolist():
+        X = tuple(sorted(set(found[i][0].tolist())))
+        if len(X) >= 2 and X not in images:
+            images[X] = i
+        if len(images) >= max_images:
+            break
+    groups = []
+    for X, i in images.items():
+        grp, rows = schutzenberger_group(E, X)
+        if grp.order() > 1:
+            wX = found[i][1]
+            groups.append(MaximalSubgroup(X, dfa.decode(wX), grp,
+                                          tuple(dfa.decode(found[r][1]) for r in rows)))
+    return WitnessSearch(
+        explored=len(found), complete=complete,
+        period_word=dfa.decode(found[ip][1]), period=int(p[ip]),
+        index_word=dfa.decode(found[ik][1]), index=int(k[ik]),
+        groups=tuple(groups),
+    )
+
+
+def letter_index_period(dfa: DFA) -> list[tuple[int, int]]:
+    """``(index, period)`` per letter (convenience for reports)."""
+    return [index_period(t) for t in letter_maps(dfa)]
+

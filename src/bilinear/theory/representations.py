@@ -1,0 +1,492 @@
+"""Characters, real irreducibles and minimal faithful degrees (theory.md 4.2, 4.3, 5.6).
+
+The character table is computed with Burnside's algorithm: exact integer class structure
+constants, then the common eigenvectors of the class matrices.  The eigenvectors are found in
+floating point, but every *decision* is taken on integers with a wide margin and checked:
+degrees are integers (``sum chi(1)^2 = |G|`` is verified), Frobenius-Schur indicators are in
+``{-1, 0, 1}``, orthogonality holds to ``1e-8``, and a kernel test ``chi(g) = chi(1)`` is
+separated from the alternatives by at least ``1 - cos(2 pi / exp(G))``.  A table that fails a
+check raises :class:`InvalidGroupError` rather than returning a guess.
+
+Examples
+--------
+>>> from sympy.combinatorics.named_groups import SymmetricGroup, AlternatingGroup
+>>> from sympy.combinatorics.named_groups import DihedralGroup
+>>> [f_R(G) for G in (SymmetricGroup(4), AlternatingGroup(5), DihedralGroup(5))]
+[3, 3, 2]
+>>> ct = character_table(SymmetricGroup(3))
+>>> sorted(ct.degrees), [r.real_dim for r in real_irreps(ct)]
+([1, 1, 2], [1, 1, 2])
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sympy.combinatorics import PermutationGroup
+
+from bilinear.errors import InvalidGroupError
+from bilinear.theory.groups import (
+    GROUP_CAP,
+    abelian_cost,
+    abelian_invariant_factors,
+    abelian_rank,
+)
+
+__all__ = [
+    "CharacterTable",
+    "RealIrrep",
+    "FaithfulSum",
+    "character_table",
+    "real_irreps",
+    "minimal_normal_subgroups",
+    "faithful_sum",
+    "f_R",
+    "f_C",
+    "d_enc",
+    "isotypic_partitions",
+    "orbitals",
+    "real_irrep_matrices",
+]
+
+_TOL = 1e-7
+
+
+@dataclass(frozen=True, eq=False)
+class CharacterTable:
+    """The complex character table of a permutation group.
+
+    Attributes
+    ----------
+    order : int
+    elements : ndarray
+        ``(|G|, n)`` array of all elements (``elements[0]`` is the identity).
+    class_of : ndarray
+        Class index of every element.
+    class_sizes : tuple of int
+    square_class : tuple of int
+        Class of ``g^2`` for ``g`` in each class (the power map).
+    chars : ndarray
+        ``(c, c)`` complex; ``chars[i, k]`` is ``chi_i`` on class ``k``.
+    degrees : tuple of int
+    indicators : tuple of int
+        Frobenius-Schur indicators (1 real, 0 complex, -1 quaternionic).
+    kernels : tuple of frozenset
+        Classes in each kernel.
+    """
+
+    order: int
+    elements: np.ndarray
+    class_of: np.ndarray
+    class_sizes: tuple[int, ...]
+    square_class: tuple[int, ...]
+    chars: np.ndarray
+    degrees: tuple[int, ...]
+    indicators: tuple[int, ...]
+    kernels: tuple[frozenset, ...]
+
+    def __post_init__(self) -> None:
+        if sum(d * d for d in self.degrees) != self.order:
+            raise InvalidGroupError("character degrees do not satisfy sum chi(1)^2 = |G|")
+
+
+def _elements(G: PermutationGroup, cap: int) -> np.ndarray:
+    order = int(G.order())
+    if order > cap:
+        raise InvalidGroupError(f"group of order {order} is larger than the cap {cap}")
+    n = G.degree
+    ident = tuple(range(n))
+    elems = [ident]
+    seen = {ident}
+    gens = [tuple(g.array_form) for g in G.generators]
+    i = 0
+    while i < len(elems):
+        x = elems[i]
+        for s in gens:
+            y = tuple(s[q] for q in x)  # "x then s"
+            if y not in seen:
+                seen.add(y)
+                elems.append(y)
+        i += 1
+    return np.array(elems, dtype=np.int64)
+
+
+@lru_cache(maxsize=32)
+def _table_cached(key: tuple, cap: int) -> CharacterTable:
+    gens, n = key
+    G = PermutationGroup([__import__("sympy").combinatorics.Permutation(list(g)) for g in gens]
+                         or [__import__("sympy").combinatorics.Permutation(n - 1)])
+    return _compute_table(G, cap)
+
+
+def character_table(G: PermutationGroup, cap: int = GROUP_CAP) -> CharacterTable:
+    """The character table of ``G`` (Burnside's algorithm with checks; cached per generators).
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import AlternatingGroup
+    >>> ct = character_table(AlternatingGroup(4))
+    >>> sorted(ct.degrees), sorted(ct.indicators)
+    ([1, 1, 1, 3], [0, 0, 1, 1])
+    """
+    key = (tuple(tuple(g.array_form) for g in G.generators), G.degree)
+    return _table_cached(key, cap)
+
+
+def _compute_table(G: PermutationGroup, cap: int) -> CharacterTable:
+    E = _elements(G, cap)
+    m, n = E.shape
+    index = {E[i].tobytes(): i for i in range(m)}
+    inv = np.empty_like(E)
+    inv[np.arange(m)[:, None], E] = np.arange(n)[None, :]
+    gens = [np.array(g.array_form, dtype=np.int64) for g in G.generators]
+    # conjugacy classes: closure under x -> s^-1 x s
+    class_of = -np.ones(m, dtype=np.int64)
+    sizes = []
+    for i in range(m):
+        if class_of[i] >= 0:
+            continue
+        c = len(sizes)
+        class_of[i] = c
+        stack, count = [i], 1
+        while stack:
+            x = E[stack.pop()]
+            for s in gens:
+                sinv = np.argsort(s)
+                y = s[x[sinv]]  # s^-1 then x then s
+                j = index[y.tobytes()]
+                if class_of[j] < 0:
+                    class_of[j] = c
+                    stack.append(j)
+                    count += 1
+        sizes.append(count)
+    c = len(sizes)
+    reps = [int(np.nonzero(class_of == k)[0][0]) for k in range(c)]
+    square = tuple(int(class_of[index[E[r][E[r]].tobytes()]]) for r in reps)
+    # structure constants a[j, i, k] = #{(x, y) in K_j x K_i : x y = g_k}
+    a = np.zeros((c, c, c), dtype=np.int64)
+    for k, r in enumerate(reps):
+        g = E[r]
+        Z = g[inv]  # x^-1 then g
+        cz = np.fromiter((class_of[index[z.tobytes()]] for z in Z), dtype=np.int64, count=m)
+        np.add.at(a, (class_of, cz, np.full(m, k)), 1)
+    sizes_arr = np.array(sizes, dtype=float)
+    rng = np.random.default_rng(12345)
+    for _attempt in range(8):
+        coeff = rng.standard_normal(c)
+        Mx = np.tensordot(coeff, a.astype(float), axes=(0, 0))  # Mx[i, k]
+        vals, vecs = np.linalg.eig(Mx)
+        if c > 1 and np.min(np.abs(vals[:, None] - vals[None, :]) + np.eye(c) * 1e9) < 1e-6:
+            continue
+        omega = (vecs / vecs[0, :][None, :]).T  # omega[i, k], omega[i, identity] = 1
+        norm = (np.abs(omega) ** 2 / sizes_arr[None, :]).sum(axis=1)
+        deg_f = np.sqrt(m / norm)
+        degrees = np.rint(deg_f).astype(int)
+        if np.max(np.abs(deg_f - degrees)) > 1e-6 or int((degrees**2).sum()) != m:
+            continue
+        chars = degrees[:, None] * omega / sizes_arr[None, :]
+        gram = (chars * sizes_arr[None, :]) @ chars.conj().T / m
+        if np.max(np.abs(gram - np.eye(c))) > 1e-8:
+            continue
+        ind_f = (chars[:, list(square)] * sizes_arr[None, :]).sum(axis=1) / m
+        indicators = np.rint(ind_f.real).astype(int)
+        if np.max(np.abs(ind_f - indicators)) > 1e-6:
+            continue
+        order_key = np.lexsort((np.round(chars.imag, 6).sum(axis=1), degrees))
+        chars, degrees, indicators = chars[order_key], degrees[order_key], indicators[order_key]
+        kernels = tuple(frozenset(np.nonzero(np.abs(row - row[0]) < _TOL)[0].tolist())
+                        for row in chars)
+        E.setflags(write=False)
+        return CharacterTable(m, E, class_of, tuple(sizes), square, chars,
+                              tuple(int(d) for d in degrees),
+                              tuple(int(v) for v in indicators), kernels)
+    raise InvalidGroupError("the character table computation did not pass its checks")
+
+
+@dataclass(frozen=True)
+class RealIrrep:
+    """A real irreducible representation: ``chi`` (``+ conj(chi)`` for complex type).
+
+    ``kind`` is ``"real"``, ``"complex"`` or ``"quaternionic"``; ``real_dim`` is ``chi(1)``
+    for real type and ``2 chi(1)`` otherwise; ``complex_chars`` are the complex constituents
+    (indices into the table).
+    """
+
+    complex_chars: tuple[int, ...]
+    kind: str
+    real_dim: int
+    kernel: frozenset
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("real", "complex", "quaternionic") or self.real_dim < 1:
+            raise InvalidGroupError(f"bad real irreducible {self!r}")
+
+
+def real_irreps(ct: CharacterTable) -> list[RealIrrep]:
+    """The real irreducible representations of the group of ``ct`` (theory.md 4.3)."""
+    out = []
+    used: set[int] = set()
+    conj = {}
+    for i, row in enumerate(ct.chars):
+        for j, other in enumerate(ct.chars):
+            if np.max(np.abs(other - row.conj())) < _TOL:
+                conj[i] = j
+    for i, nu in enumerate(ct.indicators):
+        if i in used:
+            continue
+        d = ct.degrees[i]
+        if nu == 1:
+            out.append(RealIrrep((i,), "real", d, ct.kernels[i]))
+        elif nu == -1:
+            out.append(RealIrrep((i,), "quaternionic", 2 * d, ct.kernels[i]))
+        else:
+            j = conj[i]
+            used.add(j)
+            out.append(RealIrrep((i, j), "complex", 2 * d, ct.kernels[i]))
+        used.add(i)
+    return out
+
+
+def minimal_normal_subgroups(ct: CharacterTable) -> list[frozenset]:
+    """Minimal normal subgroups, as sets of classes (intersections of kernels)."""
+    everything = frozenset(range(len(ct.class_sizes)))
+    normals = {everything}
+    frontier = [everything]
+    while frontier:
+        new = []
+        for N in frontier:
+            for K in set(ct.kernels):
+                M = N & K
+                if M not in normals:
+                    normals.add(M)
+                    new.append(M)
+        frontier = new
+    nontrivial = [N for N in normals if N != frozenset({0})]
+    return [N for N in nontrivial if not any(M < N for M in nontrivial)]
+
+
+@dataclass(frozen=True)
+class FaithfulSum:
+    """A faithful sum of real irreducibles of least total real dimension."""
+
+    dimension: int
+    irreps: tuple[RealIrrep, ...]
+
+
+def faithful_sum(ct: CharacterTable, max_dim: int | None = None,
+                 complex_field: bool = False) -> FaithfulSum | None:
+    """Least-dimensional faithful sum of irreducibles (weighted set cover, theory.md 4.3).
+
+    With ``max_dim`` only summands of real dimension ``<= max_dim`` are used; with
+    ``complex_field`` the complex irreducibles are used and dimensions are complex.
+    Returns ``None`` when no such sum is faithful.
+    """
+    trivial = frozenset({0})
+    if complex_field:
+        items = [(ct.degrees[i], ct.kernels[i], (i,)) for i in range(len(ct.degrees))]
+    else:
+        items = [(r.real_dim, r.kernel, r) for r in real_irreps(ct)]
+    if max_dim is not None:
+        items = [it for it in items if it[0] <= max_dim]
+    start = frozenset(range(len(ct.class_sizes)))
+    if start == trivial:
+        return FaithfulSum(0, ())
+    dist = {start: 0}
+    back: dict[frozenset, tuple[frozenset, int]] = {}
+    heap = [(0, 0, start)]
+    tick = 1
+    while heap:
+        d, _, K = heapq.heappop(heap)
+        if d > dist.get(K, math.inf):
+            continue
+        if K == trivial:
+            chosen = []
+            while K in back:
+                K, idx = back[K]
+                chosen.append(items[idx][2])
+            irr = tuple(x for x in chosen if isinstance(x, RealIrrep))
+            return FaithfulSum(d, irr)
+        for idx, (w, ker, _) in enumerate(items):
+            K2 = K & ker
+            if K2 != K and d + w < dist.get(K2, math.inf):
+                dist[K2] = d + w
+                back[K2] = (K, idx)
+                heapq.heappush(heap, (d + w, tick, K2))
+                tick += 1
+    return None
+
+
+def f_R(G: PermutationGroup, cap: int = GROUP_CAP) -> int:
+    """Minimal degree of a faithful real representation of ``G`` (theory.md 4.3).
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import AbelianGroup
+    >>> [f_R(AbelianGroup(*x)) for x in [(6,), (2, 4), (2, 2, 2), (3, 3)]]
+    [2, 3, 3, 4]
+    """
+    if G.is_abelian:
+        return abelian_cost(abelian_invariant_factors(G))
+    fs = faithful_sum(character_table(G, cap))
+    assert fs is not None  # the regular representation is faithful
+    return fs.dimension
+
+
+def f_C(G: PermutationGroup, cap: int = GROUP_CAP) -> int:
+    """Minimal degree of a faithful complex representation (``d(G)`` for abelian ``G``).
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import AlternatingGroup
+    >>> f_C(AlternatingGroup(5))
+    3
+    """
+    if G.is_abelian:
+        return abelian_rank(abelian_invariant_factors(G))
+    fs = faithful_sum(character_table(G, cap), complex_field=True)
+    assert fs is not None
+    return fs.dimension
+
+
+def isotypic_partitions(G: PermutationGroup, cap: int = GROUP_CAP
+                        ) -> list[tuple[RealIrrep, tuple[int, ...]]]:
+    """For each real irreducible in ``R^Q`` (``Q`` = the points of ``G``), the partition of
+    ``Q`` by equal isotypic projections of the basis vectors (theory.md 4.2 step 2)."""
+    ct = character_table(G, cap)
+    E = ct.elements
+    m, n = E.shape
+    out = []
+    for r in real_irreps(ct):
+        psi = ct.chars[list(r.complex_chars)].sum(axis=0).real[ct.class_of]
+        cols = np.stack([np.bincount(E[:, q], weights=psi, minlength=n) for q in range(n)])
+        if np.max(np.abs(cols)) < _TOL:
+            continue
+        keys = [tuple(np.round(c, 6).tolist()) for c in cols]
+        ids: dict[tuple, int] = {}
+        out.append((r, tuple(ids.setdefault(k, len(ids)) for k in keys)))
+    return out
+
+
+def d_enc(G: PermutationGroup, cap: int = GROUP_CAP) -> tuple[int, tuple[RealIrrep, ...]]:
+    """``d_enc`` of the transitive group automaton on the points of ``G`` (theory.md 4.2).
+
+    The least real dimension of a G-module with a vector whose stabilizer is exactly the
+    point stabilizer: a weighted set cover over isotypic partitions.
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import AlternatingGroup, SymmetricGroup
+    >>> d_enc(AlternatingGroup(5))[0], d_enc(SymmetricGroup(5))[0]
+    (4, 4)
+    """
+    if not G.is_transitive():
+        raise InvalidGroupError("d_enc needs a transitive group")
+    n = G.degree
+    parts = isotypic_partitions(G, cap)
+    start = tuple([0] * n)
+    discrete = tuple(range(n))
+
+    def meet(p: tuple[int, ...], q: tuple[int, ...]) -> tuple[int, ...]:
+        ids: dict[tuple[int, int], int] = {}
+        return tuple(ids.setdefault((a, b), len(ids)) for a, b in zip(p, q, strict=True))
+
+    dist = {start: 0}
+    back: dict[tuple, tuple[tuple, int]] = {}
+    heap = [(0, 0, start)]
+    tick = 1
+    while heap:
+        d, _, P = heapq.heappop(heap)
+        if d > dist.get(P, math.inf):
+            continue
+        if P == discrete or n == 1:
+            chosen = []
+            while P in back:
+                P, idx = back[P]
+                chosen.append(parts[idx][0])
+            return d, tuple(chosen)
+        for idx, (r, part) in enumerate(parts):
+            P2 = meet(P, part)
+            if P2 != P and d + r.real_dim < dist.get(P2, math.inf):
+                dist[P2] = d + r.real_dim
+                back[P2] = (P, idx)
+                heapq.heappush(heap, (d + r.real_dim, tick, P2))
+                tick += 1
+    raise InvalidGroupError("no isotypic cover separates the points (is the action faithful?)")
+
+
+def orbitals(G: PermutationGroup) -> list[list[tuple[int, int]]]:
+    """The orbitals (G-orbits on ``Q x Q``); their 0/1 matrices span ``End_G(R^Q)`` (5.6)."""
+    n = G.degree
+    gens = [g.array_form for g in G.generators]
+    seen: dict[tuple[int, int], int] = {}
+    out: list[list[tuple[int, int]]] = []
+    for p in range(n):
+        for q in range(n):
+            if (p, q) in seen:
+                continue
+            orb = [(p, q)]
+            seen[(p, q)] = len(out)
+            i = 0
+            while i < len(orb):
+                x, y = orb[i]
+                for s in gens:
+                    z = (s[x], s[y])
+                    if z not in seen:
+                        seen[z] = len(out)
+                        orb.append(z)
+                i += 1
+            out.append(orb)
+    return out
+
+
+def real_irrep_matrices(G: PermutationGroup, irrep: RealIrrep, cap: int = 5_000,
+                        seed: int = 0) -> list[np.ndarray]:
+    """Orthogonal float matrices of one copy of a real irreducible, one per generator of ``G``.
+
+    Built inside the regular representation (theory.md 5.6): the isotypic projector, then an
+    eigenspace of a generic symmetric element of the commutant.  Convention: ``A(g) e_x =
+    e_{x g}`` on the regular module, so the matrices compose like the automaton (``A(gh) =
+    A(h) A(g)``).  For constructions; decisions never depend on these floats.
+    """
+    ct = character_table(G, cap)
+    E = ct.elements
+    m, n = E.shape
+    index = {E[i].tobytes(): i for i in range(m)}
+    psi = ct.chars[list(irrep.complex_chars)].sum(axis=0).real[ct.class_of]
+    # right-regular action matrices R_g: e_x -> e_{x g}
+    def right(g: np.ndarray) -> np.ndarray:
+        R = np.zeros((m, m))
+        for x in range(m):
+            R[index[g[E[x]].tobytes()], x] = 1.0
+        return R
+
+    def left(g: np.ndarray) -> np.ndarray:  # commutes with right: e_x -> e_{g^-1 x}
+        ginv = np.argsort(g)
+        L = np.zeros((m, m))
+        for x in range(m):
+            L[index[E[x][ginv].tobytes()], x] = 1.0
+        return L
+
+    d_chi = ct.degrees[irrep.complex_chars[0]]
+    # projector via class functions: P = (d/|G|) sum_g psi(g) R_g, built column-wise
+    P = np.zeros((m, m))
+    for x in range(m):
+        for i in range(m):
+            P[index[E[i][E[x]].tobytes()], x] += psi[i]
+    P *= d_chi / m
+    rng = np.random.default_rng(seed)
+    X = np.zeros((m, m))
+    for i in range(m):
+        L = left(E[i])
+        X += rng.standard_normal() * (L + L.T)
+    Y = P @ X @ P + 1e3 * (np.eye(m) - P)
+    vals, vecs = np.linalg.eigh(Y)
+    v0 = vals[0]
+    basis = vecs[:, np.abs(vals - v0) < 1e-6]
+    if basis.shape[1] != irrep.real_dim:
+        raise InvalidGroupError("could not isolate the irreducible (degenerate commutant element)")
+    return [basis.T @ right(np.array(g.array_form)) @ basis for g in G.generators]

@@ -1,0 +1,475 @@
+"""Exact certificates (C-exact and C-orbit of theory.md 6.0) by breadth-first search.
+
+The search walks the pairs ``(h_w, q0 . w)`` from ``(h0, q0)`` in exact arithmetic (Python
+integers, rationals, or elements of a sympy number field such as ``QQ<sqrt(5)>``).  When it
+closes and every pair decodes to its state's label, the model simulates the automaton for every
+word.  When each reachable state meets exactly one vector, that vector is ``enc(q)`` and the
+proof is the C-exact induction; otherwise the orbit map is checked (C-orbit).  The first pair
+that decodes wrongly gives a shortest counterexample word (breadth-first order).
+
+Examples
+--------
+>>> import numpy as np
+>>> from bilinear.automata import tasks
+>>> sysm = system_from_arrays(np.array([[[1.0, -1.0]]]), np.ones(1), np.array([[1.0], [-1.0]]))
+>>> sysm.field, sysm.apply(1, sysm.h0)
+('ZZ', (-1,))
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from bilinear.automata.dfa import DFA
+from bilinear.verification.certificates import Certificate, Check
+from bilinear.verification.common import Alignment
+
+__all__ = ["ExactSystem", "system_from_arrays", "system_from_exact", "recognise_exact",
+           "PairSearch", "search_pairs", "exact_certificate"]
+
+#: Default cap on the number of (vector, state) pairs of an exact search.
+MAX_PAIRS = 200_000
+#: States listed in the encoding table of a certificate.
+TABLE_ROWS = 64
+
+
+@dataclass(eq=False)
+class ExactSystem:
+    """A model in exact arithmetic: column-sparse letters, ``h0`` and readout rows.
+
+    ``columns[k][j]`` lists ``(i, value)`` with ``A(k)[i, j] = value != 0``; vectors are tuples.
+    """
+
+    field: str
+    columns: list
+    h0: tuple
+    readout: list
+    zero: Any = 0
+    domain: Any = None
+    source: str = ""
+    _approx_cache: dict = field(default_factory=dict)
+
+    @property
+    def H(self) -> int:  # noqa: N802
+        return len(self.h0)
+
+    def apply(self, k: int, h: tuple) -> tuple:
+        """``A(k) h`` (uses only the columns where ``h`` is nonzero)."""
+        out = [self.zero] * len(h)
+        cols = self.columns[k]
+        for j, x in enumerate(h):
+            if x:
+                for i, v in cols[j]:
+                    out[i] = out[i] + v * x
+        return tuple(out)
+
+    def scores(self, h: tuple) -> list:
+        """``R h``."""
+        out = []
+        for row in self.readout:
+            s = self.zero
+            for j, v in row:
+                if h[j]:
+                    s = s + v * h[j]
+            out.append(s)
+        return out
+
+    # ------------------------------------------------------------------ numbers
+    def approx(self, x: Any) -> float:
+        """A float approximation (exact for integers; 50 digits for algebraic numbers)."""
+        if self.domain is None or self.field in ("ZZ", "QQ"):
+            return float(x)
+        key = x
+        hit = self._approx_cache.get(key)
+        if hit is None:
+            hit = float(self.domain.to_sympy(x).evalf(50))
+            self._approx_cache[key] = hit
+        return hit
+
+    def sign(self, x: Any) -> int:
+        """The exact sign of ``x``."""
+        if not x:
+            return 0
+        if self.domain is None or self.field in ("ZZ", "QQ"):
+            return 1 if x > 0 else -1
+        v = self.domain.to_sympy(x).evalf(60)
+        return 1 if v > 0 else -1
+
+    def text(self, x: Any) -> str:
+        """Exact text of a number."""
+        if self.domain is not None and self.field not in ("ZZ", "QQ"):
+            return str(self.domain.to_sympy(x))
+        return str(Fraction(x)) if not isinstance(x, int) else str(x)
+
+    def _argmax(self, s: list, approx: list, idx: list[int]) -> tuple[int, bool]:
+        """Exact argmax of ``s`` over ``idx`` and whether it is tied."""
+        top = max(approx[i] for i in idx)
+        group = [i for i in idx if top - approx[i] <= 1e-9 * (1 + abs(top))]
+        best, tie = group[0], False
+        for i in group[1:]:
+            sg = self.sign(s[i] - s[best])
+            if sg > 0:
+                best, tie = i, False
+            elif sg == 0:
+                tie = True
+        return best, tie
+
+    def decode(self, h: tuple) -> tuple[int, Any]:
+        """Unique argmax row of ``R h`` and the exact margin to the runner-up (row -1: a tie)."""
+        s = self.scores(h)
+        if len(s) == 1:
+            return 0, None
+        approx = [self.approx(v) for v in s]
+        best, tie = self._argmax(s, approx, list(range(len(s))))
+        if tie:
+            return -1, self.zero
+        runner, _ = self._argmax(s, approx, [i for i in range(len(s)) if i != best])
+        return best, s[best] - s[runner]
+
+    def vector_text(self, h: tuple, limit: int = 8) -> str:
+        """Short text of a vector."""
+        parts = [self.text(x) for x in h[:limit]]
+        return "(" + ", ".join(parts) + (", ..." if len(h) > limit else "") + ")"
+
+
+def _columns_from_dense(mats: list[np.ndarray], convert: Any) -> list:
+    out = []
+    for m in mats:
+        H = m.shape[1]
+        cols: list[list] = [[] for _ in range(H)]
+        rows, cs = np.nonzero(m)
+        for i, j in zip(rows.tolist(), cs.tolist()):
+            cols[j].append((i, convert(m[i, j])))
+        out.append(cols)
+    return out
+
+
+def recognise_exact(W: np.ndarray, h0: np.ndarray, R: np.ndarray, max_denominator: int = 1024,
+                    max_numerator: int = 2**40) -> str | None:
+    """``"ZZ"`` or ``"QQ"`` when every float entry is a small integer or a dyadic rational with a
+    small denominator (``1/2``, ``3/4``, ...): such weights are *recognisably exact*.
+
+    Examples
+    --------
+    >>> recognise_exact(np.array([[[0.5]]]), np.ones(1), np.ones((1, 1)))
+    'QQ'
+    >>> recognise_exact(np.array([[[0.1]]]), np.ones(1), np.ones((1, 1))) is None
+    True
+    """
+    arrays = [np.asarray(a, dtype=np.float64) for a in (W, h0, R)]
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        return None
+    if all(np.array_equal(a, np.round(a)) and np.all(np.abs(a) < max_numerator) for a in arrays):
+        return "ZZ"
+    for a in arrays:
+        scaled = a * max_denominator
+        if not (np.array_equal(scaled, np.round(scaled))
+                and np.all(np.abs(scaled) < max_numerator * max_denominator)):
+            return None
+    return "QQ"
+
+
+def system_from_arrays(W: np.ndarray, h0: np.ndarray, R: np.ndarray,
+                       source: str = "the float64 weights") -> ExactSystem:
+    """The exact system of float arrays read as exact numbers (integers, else dyadic rationals).
+
+    Every float is a dyadic rational, so this is exact; it is meant for recognisably exact
+    weights (:func:`recognise_exact`).
+    """
+    field_ = recognise_exact(W, h0, R) or "QQ"
+    convert = (lambda x: int(x)) if field_ == "ZZ" else (lambda x: Fraction(float(x)))
+    zero = 0 if field_ == "ZZ" else Fraction(0)
+    mats = [np.asarray(W[:, :, k]) for k in range(W.shape[2])]
+    columns = _columns_from_dense(mats, convert)
+    h = tuple(convert(x) if x else zero for x in np.asarray(h0).tolist())
+    readout = []
+    for row in np.asarray(R):
+        readout.append([(j, convert(v)) for j, v in enumerate(row.tolist()) if v])
+    return ExactSystem(field=field_, columns=columns, h0=h, readout=readout, zero=zero,
+                       source=source)
+
+
+def system_from_exact(exact: Any) -> ExactSystem | None:
+    """The exact system of dense :class:`~bilinear.constructions.ExactWeights` (``None`` when
+    sympy recognises no number field for the entries)."""
+    from sympy.polys.constructor import construct_domain
+
+    if exact.is_sparse:
+        return None
+    entries, where = [], []
+    for k, m in enumerate(exact.letters):
+        for (i, j), v in m.todok().items():
+            if v != 0:
+                entries.append(v)
+                where.append(("W", k, i, j))
+    for (i, _), v in exact.h0.todok().items():
+        if v != 0:
+            entries.append(v)
+            where.append(("h0", i))
+    for (i, j), v in exact.readout.todok().items():
+        if v != 0:
+            entries.append(v)
+            where.append(("R", i, j))
+    if not entries:
+        entries, where = [0], [("h0", 0)]
+    try:
+        K, elements = construct_domain(entries, extension=True)
+    except Exception:  # noqa: BLE001 - sympy raises many kinds for unsupported entries
+        return None
+    name = str(K)
+    if not (K.is_ZZ or K.is_QQ or getattr(K, "is_Algebraic", False)):
+        return None
+    H, D, S = exact.H, exact.D, exact.S
+    columns = [[[] for _ in range(H)] for _ in range(D)]
+    h0 = [K.zero] * H
+    readout: list[list] = [[] for _ in range(S)]
+    for w, e in zip(where, elements):
+        if w[0] == "W":
+            columns[w[1]][w[3]].append((w[2], e))
+        elif w[0] == "h0":
+            h0[w[1]] = e
+        else:
+            readout[w[1]].append((w[2], e))
+    field_ = "ZZ" if K.is_ZZ else "QQ" if K.is_QQ else name
+    return ExactSystem(field=field_, columns=columns, h0=tuple(h0), readout=readout,
+                       zero=K.zero, domain=K, source="the exact weights")
+
+
+# ================================================================================ the search
+@dataclass
+class PairSearch:
+    """Result of :func:`search_pairs`."""
+
+    status: str                      # "closed", "failure" or "cap"
+    codes: list                      # distinct vectors, in discovery order
+    pair_code: list
+    pair_state: list
+    pair_parent: list
+    pair_letter: list
+    edges: int = 0
+    failure_pair: int = -1
+    failure_word: list | None = None
+    expected: int = -1
+    decoded_row: int = -1
+    margin: Any = None
+    margin_pair: int = -1
+    code_decode: dict = field(default_factory=dict)
+
+    def word_indices(self, p: int) -> list[int]:
+        """Symbol indices (automaton) of the word that reached pair ``p``."""
+        out = []
+        while self.pair_parent[p] >= 0:
+            out.append(self.pair_letter[p])
+            p = self.pair_parent[p]
+        return out[::-1]
+
+    def codes_per_state(self) -> dict[int, set]:
+        out: dict[int, set] = {}
+        for c, q in zip(self.pair_code, self.pair_state):
+            out.setdefault(q, set()).add(c)
+        return out
+
+    def states_per_code(self) -> dict[int, set]:
+        out: dict[int, set] = {}
+        for c, q in zip(self.pair_code, self.pair_state):
+            out.setdefault(c, set()).add(q)
+        return out
+
+
+def search_pairs(system: ExactSystem, dfa: DFA, alignment: Alignment,
+                 max_pairs: int = MAX_PAIRS) -> PairSearch:
+    """Breadth-first search of the pairs ``(h_w, q0 . w)``; stops at the first wrong decoding.
+
+    Each newly reached pair is decoded when discovered, so the first failure is reached by a
+    shortest word.  The start pair (empty word) is decoded only if a non-empty word reaches it.
+    """
+    table, K = dfa.table, dfa.n_symbols
+    labels = dfa.label_index
+    code_id = {system.h0: 0}
+    res = PairSearch("closed", [system.h0], [0], [dfa.start_index], [-1], [-1])
+    pair_id = {(0, dfa.start_index): 0}
+    nxt: dict[tuple[int, int], int] = {}
+    start_checked = False
+    best_margin = None
+    queue = deque([0])
+
+    def check(p: int, c: int, q: int, parent: int, letter: int) -> bool:
+        nonlocal best_margin
+        dec = res.code_decode.get(c)
+        if dec is None:
+            dec = system.decode(res.codes[c])
+            res.code_decode[c] = dec
+        row, margin = dec
+        ok = row >= 0 and alignment.row_label[row] == labels[q]
+        if not ok:
+            res.status, res.failure_pair = "failure", p
+            res.failure_word = res.word_indices(parent) + [letter]
+            res.expected, res.decoded_row = int(labels[q]), row
+            return False
+        if margin is not None and (best_margin is None or system.sign(margin - best_margin) < 0):
+            best_margin, res.margin_pair = margin, p
+        return True
+
+    while queue:
+        p = queue.popleft()
+        c, q = res.pair_code[p], res.pair_state[p]
+        for a in range(K):
+            col = int(alignment.columns[a])
+            c2 = nxt.get((c, col))
+            if c2 is None:
+                v = system.apply(col, res.codes[c])
+                c2 = code_id.get(v)
+                if c2 is None:
+                    c2 = len(res.codes)
+                    code_id[v] = c2
+                    res.codes.append(v)
+                nxt[(c, col)] = c2
+            q2 = int(table[q, a])
+            res.edges += 1
+            key = (c2, q2)
+            p2 = pair_id.get(key)
+            if p2 is not None:
+                if p2 == 0 and not start_checked:
+                    start_checked = True
+                    if not check(0, c2, q2, p, a):
+                        res.margin = best_margin
+                        return res
+                continue
+            p2 = len(res.pair_code)
+            pair_id[key] = p2
+            res.pair_code.append(c2)
+            res.pair_state.append(q2)
+            res.pair_parent.append(p)
+            res.pair_letter.append(a)
+            if not check(p2, c2, q2, p, a):
+                res.margin = best_margin
+                return res
+            if len(res.pair_code) > max_pairs:
+                res.status = "cap"
+                res.margin = best_margin
+                return res
+            queue.append(p2)
+    res.margin = best_margin
+    return res
+
+
+# ================================================================================ certificates
+def _label(dfa: DFA, i: int) -> Any:
+    return dfa.label_values[i] if i >= 0 else None
+
+
+def failure_certificate(search: PairSearch, dfa: DFA, rnn: Any, alignment: Alignment,
+                        method: str, task: str, model: str, details: dict,
+                        checks: list[Check]) -> Certificate:
+    """The refutation by the shortest failing word of a search."""
+    word = tuple(dfa.alphabet[a] for a in search.failure_word)
+    row = search.decoded_row
+    decoded = rnn.labels[row] if row >= 0 else None
+    return Certificate(
+        holds=False, method=method, checked=tuple(checks), counterexample=word, task=task,
+        model=model, details=details,
+        failure={"step": len(word), "expected": _label(dfa, search.expected),
+                 "decoded": decoded, "readout_row": row})
+
+
+def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignment, *,
+                      task: str, model: str, method: str = "auto", max_pairs: int = MAX_PAIRS,
+                      notes: tuple[str, ...] = ()) -> Certificate:
+    """Run :func:`search_pairs` and write the C-exact or C-orbit certificate.
+
+    ``method`` is ``"exact"`` (require a state-determined encoding), ``"orbit"`` or ``"auto"``
+    (exact when the encoding is state-determined, else orbit).
+    """
+    s = search_pairs(system, dfa, alignment, max_pairs=max_pairs)
+    n_pairs, n_codes = len(s.pair_code), len(s.codes)
+    per_state = s.codes_per_state()
+    per_code = s.states_per_code()
+    n_states = len(per_state)
+    K = dfa.n_symbols
+    details: dict[str, Any] = {
+        "field": system.field, "weights": system.source, "units": system.H,
+        "reachable_states": n_states, "distinct_vectors": n_codes, "pairs": n_pairs,
+    }
+    if s.margin is not None:
+        details["min_margin"] = f"{system.text(s.margin)} (~{system.approx(s.margin):.6g})"
+    notes_ = list(notes) + list(alignment.notes)
+    state_determined = all(len(v) == 1 for v in per_state.values())
+    kind = method if method in ("exact", "orbit") else ("exact" if state_determined else "orbit")
+    if s.status == "failure":
+        checks = [Check("breadth-first search of the pairs (h_w, q0 . w) in exact arithmetic, "
+                        "each new pair decoded when first reached", n_pairs, False,
+                        "stopped at the first pair that decodes wrongly")]
+        details["notes"] = notes_
+        return failure_certificate(s, dfa, rnn, alignment, kind, task, model, details, checks)
+    if s.status == "cap":
+        details["reason"] = (f"the exact orbit search passed the cap of {max_pairs:,} pairs "
+                             f"({n_codes:,} distinct vectors) without closing and without a "
+                             "failure")
+        details["notes"] = notes_
+        checks = [Check("breadth-first search of the pairs (h_w, q0 . w) in exact arithmetic",
+                        n_pairs, False, "the search did not close under the cap")]
+        return Certificate(holds=False, method=kind, checked=tuple(checks), task=task,
+                           model=model, details=details)
+    details["notes"] = notes_
+    details["table"] = _table(s, system, dfa, rnn) if n_states <= TABLE_ROWS else []
+    margin_note = (f"least margin {system.text(s.margin)}" if s.margin is not None
+                   else "a single readout row")
+    if kind == "exact":
+        if not state_determined:
+            q = next(q for q, v in per_state.items() if len(v) > 1)
+            details["reason"] = (f"not state-determined: state {dfa.states[q]!r} is reached with "
+                                 f"{len(per_state[q])} different vectors; use method='orbit'")
+            checks = [Check("h0 = enc(q0)", 1, True),
+                      Check("A(a) enc(q) = enc(q . a) for every reachable state q and letter a",
+                            n_states * K, False, "some state meets several vectors")]
+            return Certificate(holds=False, method="exact", checked=tuple(checks), task=task,
+                               model=model, details=details)
+        checks = [
+            Check("h0 = enc(q0), where enc(q) is the vector reached along a breadth-first tree "
+                  "of the automaton", 1, True),
+            Check("A(a) enc(q) = enc(q . a) in exact arithmetic for every reachable state q "
+                  "and every letter a", n_states * K, True),
+            Check("R enc(q) has a unique maximum in a row labelled label(q), for every "
+                  "reachable state q", n_states, True, margin_note),
+        ]
+        return Certificate(holds=True, method="exact", checked=tuple(checks), task=task,
+                           model=model, details=details)
+    well_defined = all(len(v) == 1 for v in per_code.values())
+    details["map_orbit_to_state"] = "well defined" if well_defined else "not a function"
+    checks = [
+        Check(f"breadth-first search of the pairs (h_w, q0 . w) from (h0, q0) closes with "
+              f"{n_pairs:,} pairs ({n_codes:,} distinct vectors, {n_states:,} states); every "
+              "pair and letter was followed", s.edges, True),
+    ]
+    if well_defined:
+        checks.append(Check("each vector of the orbit is reached with exactly one automaton "
+                            "state: the map orbit -> states is well defined", n_codes, True))
+    else:
+        notes_.append("some vectors are reached with several states of the same label; the "
+                      "proof runs on the pairs, which is enough")
+    checks.append(Check("every pair (h, q) decodes: R h has a unique maximum in a row "
+                        "labelled label(q)", n_pairs, True, margin_note))
+    return Certificate(holds=True, method="orbit", checked=tuple(checks), task=task,
+                       model=model, details=details)
+
+
+def _table(s: PairSearch, system: ExactSystem, dfa: DFA, rnn: Any) -> list[dict]:
+    seen: dict[int, int] = {}
+    for p, q in enumerate(s.pair_state):
+        seen.setdefault(q, p)
+    rows = []
+    for q, p in seen.items():
+        word = [dfa.alphabet[a] for a in s.word_indices(p)]
+        text = ("".join(word) if all(isinstance(a, str) and len(a) == 1 for a in word)
+                else " ".join(map(str, word))) or "(empty)"
+        dec = s.code_decode.get(s.pair_code[p])
+        margin = "" if dec is None or dec[1] is None else system.text(dec[1])
+        rows.append({"state": dfa.states[q], "word": text,
+                     "code": system.vector_text(s.codes[s.pair_code[p]]),
+                     "label": dfa.label_values[dfa.label_index[q]], "margin": margin})
+    return rows
