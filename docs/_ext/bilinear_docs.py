@@ -16,10 +16,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 GENERATED = "_generated"
+
+try:  # Sphinx is there when building; tests may import the renderers without it
+    from sphinx.util import logging as _sphinx_logging
+
+    _LOG = _sphinx_logging.getLogger(__name__)
+except ImportError:  # pragma: no cover
+    import logging
+
+    _LOG = logging.getLogger(__name__)  # type: ignore[assignment]
 
 
 # ------------------------------------------------------------------------------------- CLI
@@ -232,6 +242,104 @@ def write_api_pages(srcdir: str | Path) -> list[Path]:
     return changed
 
 
+# ------------------------------------------------------------------------ docstring hygiene
+_BARS = re.compile(r"(?<![\\`|])\|(?=[^\s|`])([^|`\n]*?[^\s\\|`])\|(?![|`])")
+_LITERAL = re.compile(r"(``.*?``|`[^`]*`)")
+
+
+def escape_bars(line: str) -> str:
+    r"""Escape ``|x|`` (a norm or a cardinality) so reST does not read it as a substitution.
+
+    Docstrings of a math library write ``|Q|`` for the number of states; reStructuredText would
+    take it for an undefined substitution.  Inline literals and roles are left alone.
+
+    Examples
+    --------
+    >>> print(escape_bars("dimension |Q| and ``|x|`` stay"))
+    dimension \|Q\| and ``|x|`` stay
+    """
+    parts = _LITERAL.split(line)
+    return "".join(part if i % 2 else _BARS.sub(r"\\|\1\\|", part)
+                   for i, part in enumerate(parts))
+
+
+def _process_docstring(app: Any, what: str, name: str, obj: Any, options: Any,
+                       lines: list[str]) -> None:
+    in_doctest = False
+    literal_indent: int | None = None
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if not stripped:
+            in_doctest = False
+            continue
+        if literal_indent is not None:
+            if indent > literal_indent:
+                continue
+            literal_indent = None
+        if stripped.startswith(">>>"):
+            in_doctest = True
+        if in_doctest or stripped.startswith(("|", "+-", "+=", ".. math", ":math:")):
+            continue
+        lines[i] = escape_bars(line)
+        if stripped.endswith("::"):
+            literal_indent = indent
+    problems = rst_problems(lines)
+    if problems:
+        _LOG.log("WARNING" if os.environ.get(STRICT_ENV) else "INFO",
+                 "docstring of %s is not valid reST (%s); shown verbatim", name,
+                 "; ".join(problems[:3]), type="bilinear", subtype="docstring")
+        summary = lines[0] if lines else ""
+        body = [f"    {line}" if line.strip() else "" for line in lines[1:]]
+        lines[:] = [summary, "", "::", ""] + body + [""]
+
+
+#: Set this environment variable to make docstrings that are not valid reST fail the build.
+STRICT_ENV = "BILINEAR_DOCS_STRICT_DOCSTRINGS"
+_ROLE = re.compile(r":(?:[\w-]+:)+`([^`]*)`")
+_SPHINX_DIRECTIVE = re.compile(r"^(\s*)\.\. [\w-]+:[\w:-]*::|^(\s*)\.\. (seealso|versionadded|"
+                               r"versionchanged|deprecated|todo|autolink-skip|plot|doctest|"
+                               r"testcode|testoutput|math)::", re.M)
+
+
+def rst_problems(lines: list[str]) -> list[str]:
+    """Messages (warnings and errors) that docutils gives for a docstring's reST, if any.
+
+    Sphinx roles and directives are replaced by neutral docutils constructs first, so only the
+    structure is judged (indentation, lists, tables, substitutions, unbalanced markup).
+
+    Examples
+    --------
+    >>> rst_problems(["A summary.", "", "Some :func:`x` and ``y``."])
+    []
+    >>> rst_problems(["Summary.", "", "a   b", "    c", "d"])
+    ['line 5: Definition list ends without a blank line; unexpected unindent.']
+    """
+    import docutils.frontend
+    import docutils.parsers.rst
+    import docutils.utils
+
+    text = "\n".join(lines)
+    text = _ROLE.sub(lambda m: "``" + m.group(1).replace("`", "") + "``", text)
+    text = _SPHINX_DIRECTIVE.sub(lambda m: (m.group(1) or m.group(2) or "") + ".. note::", text)
+    parser = docutils.parsers.rst.Parser()
+    settings = docutils.frontend.get_default_settings(docutils.parsers.rst.Parser)
+    settings.report_level = 5
+    settings.halt_level = 5
+    settings.warning_stream = False
+    document = docutils.utils.new_document("<docstring>", settings)
+    messages: list[str] = []
+
+    def observe(msg: Any) -> None:
+        if msg["level"] >= 2:
+            text = msg.children[0].astext() if msg.children else msg.astext()
+            messages.append(f"line {msg.get('line', '?')}: {text}")
+
+    document.reporter.attach_observer(observe)
+    parser.parse(text, document)
+    return messages
+
+
 # ----------------------------------------------------------------------------------- Sphinx
 RENDERERS = {"cli.md": render_cli, "hierarchy.md": render_hierarchy, "tasks.md": render_tasks}
 
@@ -257,4 +365,5 @@ def _on_builder_inited(app: Any) -> None:
 
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("autodoc-process-docstring", _process_docstring)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -103,7 +103,7 @@ def classify_task(dfa: Any, notion: str = "fin") -> tuple[dict[str, Any] | None,
     try:
         from bilinear.theory import classify
     except ImportError as err:
-        return None, f"theory not available ({_short(err)})"
+        return None, f"theory not available: {err.msg}"
     if not callable(classify):  # the submodule, before the package re-exports the function
         classify = getattr(classify, "classify", None)
         if classify is None:
@@ -146,12 +146,28 @@ def _dimension(rnn: Any) -> int | None:
     return None
 
 
+def _verify_function() -> Any:
+    """``bilinear.verification.verify`` (or its home module before the package re-exports it)."""
+    try:
+        from bilinear.verification import verify
+
+        return verify
+    except ImportError:
+        pass
+    try:
+        from bilinear.verification.verifier import verify
+
+        return verify
+    except ImportError:
+        return None
+
+
 def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionInfo:
     """Compile ``dfa`` at ``level`` and verify the result; never raises on a task's failure."""
     try:
         from bilinear.constructions import compile_automaton
     except ImportError as err:
-        return ConstructionInfo(level, False, error=f"constructions not available ({_short(err)})")
+        return ConstructionInfo(level, False, error=f"constructions not available: {err.msg}")
     from bilinear.errors import UnsupportedConstructionError
 
     options = {k: v for k, v in options.items() if v is not None}
@@ -166,11 +182,10 @@ def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionIn
         return ConstructionInfo(level, False, error=f"compile failed: {_short(err)}",
                                 options=options)
     dim = _dimension(rnn)
-    try:
-        from bilinear.verification import verify
-    except ImportError as err:
+    verify = _verify_function()
+    if verify is None:
         return ConstructionInfo(level, True, dim=dim, options=options,
-                                error=f"verification not available ({_short(err)})")
+                                error="verification not available")
     try:
         cert = verify(rnn, dfa)
     except Exception as err:  # noqa: BLE001

@@ -597,7 +597,7 @@ def _availability() -> dict[str, Any]:
         "theory": backend.available("bilinear.theory.classify")
         or _has("bilinear.theory", "classify"),
         "constructions": _has("bilinear.constructions", "compile_automaton"),
-        "verification": _has("bilinear.verification", "verify"),
+        "verification": backend._verify_function() is not None,
         "training": ok,
         "training_reason": why or None,
         "plots_module": _has("bilinear.analysis.plots", "__name__"),
@@ -756,6 +756,12 @@ def _paper_sections(report: Report, infos: dict[str, backend.TaskInfo],
             t = trained_for(pb.cp_task, model)
             sweep.append({"rank": rank, "trained": t, "long": long_accuracy(t),
                           "params": t["params"] if t else None})
+        if "cp" in by_name and pb.cp_task in suite.tasks:
+            default = trained_for(pb.cp_task, by_name["cp"])
+            if default is not None:
+                sweep.append({"rank": f"{default['hidden']} (= hidden, the default)",
+                              "trained": default, "long": long_accuracy(default),
+                              "params": default["params"]})
         full = trained_for(pb.cp_task, by_name.get("full", ModelSpec("full")))
         paper["cp_full_reference"] = {"trained": full, "long": long_accuracy(full),
                                       "params": full["params"] if full else None}

@@ -114,8 +114,11 @@ def accuracy_plot(series: Mapping[str, Mapping[str, tuple[Sequence[int], Sequenc
         ax = axes[idx // cols][idx % cols]
         for model, (lengths, accs) in (series.get(task) or {}).items():
             name = model.split(":")[0]
-            (line,) = ax.plot(lengths, accs, marker="o", ms=3, label=model,
-                              color=_COLORS.get(name), lw=1.4)
+            baseline = name in ("lstm", "elman", "transformer", "mamba_like")
+            (line,) = ax.plot(lengths, accs, marker="s" if baseline else "o", ms=3,
+                              label=model, color=_COLORS.get(name),
+                              lw=1.0 if baseline else 1.6, ls="--" if baseline else "-",
+                              zorder=3 if name == "full" else 2)
             handles.setdefault(model, line)
         ax.set_title(task, fontsize=9)
         ax.set_xscale("log")
@@ -245,6 +248,7 @@ def make_plots(report: Any, out: Path) -> dict[str, str]:
     sweep = paper.get("cp_sweep") or []
     if any(s.get("long") is not None for s in sweep):
         ref = (paper.get("cp_full_reference") or {}).get("trained")
+        sweep = [s for s in sweep if isinstance(s["rank"], int)]
         cp_sweep_plot([s["rank"] for s in sweep],
                       [s["trained"]["normalized_accuracy"][-1] if s.get("trained") else None
                        for s in sweep],

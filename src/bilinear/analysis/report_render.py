@@ -309,8 +309,10 @@ def _task_section(task: dict[str, Any], rows: list[dict[str, Any]], levels: tupl
         if verdict == "no":
             evidence = _witness_text(entry.get("witness")) or "no witness given"
         elif cons.get("built"):
+            name = entry.get("construction") or ""
             if cons.get("verified"):
-                evidence = f"construction of dim {fmt(cons.get('dim'))} verified ({cons['method']})"
+                evidence = (f"construction {name} of dim {fmt(cons.get('dim'))} verified "
+                            f"({cons['method']})")
             elif cons.get("verified") is False:
                 evidence = f"construction of dim {fmt(cons.get('dim'))} **FAILED** verification"
             else:

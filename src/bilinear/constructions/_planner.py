@@ -20,22 +20,17 @@ __all__ = ["plan", "CLASSIFY_CAP", "verdict_for"]
 #: Automata with more states are not classified (one-hot or the diagonal rules apply).
 CLASSIFY_CAP = 2000
 
-#: Theory's construction names that this library builds under another name.
-_ALIASES = {
-    "permutation": "one_hot",
-    "one_hot_jordan": "jordan",
-}
+#: ``level="block"`` without a block size tries ``b = 1 .. MAX_SEARCHED_BLOCK`` (then one-hot).
+MAX_SEARCHED_BLOCK = 8
 
 
-def verdict_for(dfa: DFA, level: str, notion: str) -> Any:
-    """Theory's ``LevelVerdict`` for ``level`` (``None`` when classify is unavailable)."""
-    try:
-        from bilinear.theory import classify
-    except ImportError:
-        return None
+def verdict_for(dfa: DFA, level: str, notion: str, block_size: int = 2) -> Any:
+    """Theory's ``LevelVerdict`` for ``level`` (``None`` for automata past the cap)."""
+    from bilinear.theory import classify
+
     if dfa.n_states > CLASSIFY_CAP:
         return None
-    return classify(dfa, notion=notion).levels[level]
+    return classify(dfa, notion=notion, block_size=block_size).levels[level]
 
 
 def plan(
@@ -43,29 +38,49 @@ def plan(
     construction: str | None,
 ) -> Any:
     """The :class:`~bilinear.constructions.compile.Plan` for ``dfa`` at ``level``."""
-    from bilinear.constructions.compile import CONSTRUCTIONS, Plan
+    from bilinear.constructions.compile import Plan
 
     if construction is not None:
-        return Plan(construction)
+        return Plan(construction, options={"block_size": block_size} if block_size else {})
+    if level == "block":
+        return _plan_block(dfa, notion, block_size)
     verdict = verdict_for(dfa, level, notion)
+    return _from_verdict(dfa, level, notion, verdict, None)
+
+
+def _from_verdict(dfa: DFA, level: str, notion: str, verdict: Any, b: int | None) -> Any:
+    from bilinear.constructions.compile import CONSTRUCTIONS, Plan
+
+    options: dict = {} if b is None else {"block_size": b}
     if verdict is not None:
         if verdict.verdict == "no":
             raise UnsupportedConstructionError(
-                f"level {level!r} cannot simulate this automaton ({notion}): {verdict.reason}",
-                witness=verdict.witness,
-            )
-        name = _ALIASES.get(getattr(verdict, "construction", None) or "",
-                            getattr(verdict, "construction", None))
-        if verdict.verdict == "yes" and name in CONSTRUCTIONS and _fits(name, dfa, block_size):
-            return Plan(name, verdict.dim_upper, getattr(verdict, "reason", ""))
-    return Plan(_rules(dfa, level, notion, block_size),
-                getattr(verdict, "dim_upper", None) if verdict is not None else None)
+                f"level {level!r}{'' if b is None else f' (block size {b})'} cannot simulate "
+                f"this automaton ({notion}): {verdict.reason}", witness=verdict.witness)
+        name = verdict.construction
+        if verdict.verdict == "yes" and name in CONSTRUCTIONS:
+            return Plan(name, verdict.dim_upper, verdict.reason,
+                        {**options, "dim": verdict.dim_upper})
+        if verdict.verdict == "unknown" and not (b is not None and dfa.n_states <= b):
+            raise UnsupportedConstructionError(
+                f"level {level!r}{'' if b is None else f' (block size {b})'}: theory does not "
+                f"know ({verdict.reason}); no construction is attempted", witness=None)
+    return Plan(_rules(dfa, level, notion, b),
+                verdict.dim_upper if verdict is not None else None, options=options)
 
 
-def _fits(name: str, dfa: DFA, block_size: int | None) -> bool:
-    if block_size is None:
-        return True
-    return groups.block_of(name, dfa) <= block_size
+def _plan_block(dfa: DFA, notion: str, block_size: int | None) -> Any:
+    """Block size ``block_size``, or the smallest ``b >= 1`` for which theory says yes."""
+    from bilinear.constructions.compile import Plan
+
+    if block_size is not None:
+        return _from_verdict(dfa, "block", notion,
+                             verdict_for(dfa, "block", notion, block_size), block_size)
+    for b in range(1, min(dfa.n_states, MAX_SEARCHED_BLOCK) + 1):
+        verdict = verdict_for(dfa, "block", notion, b)
+        if verdict is not None and verdict.verdict == "yes":
+            return _from_verdict(dfa, "block", notion, verdict, b)
+    return Plan("one_hot", dfa.n_states, options={"block_size": max(dfa.n_states, 1)})
 
 
 def _rules(dfa: DFA, level: str, notion: str, block_size: int | None) -> str:
@@ -94,7 +109,7 @@ def _diagonal_rule(dfa: DFA, level: str, notion: str) -> str:
             "commute)", witness=witness)
     infos = letter_infos(dfa)
     allowed = {"positive_diagonal": (1,), "real_diagonal": (1, 2)}.get(level)
-    for a, info in enumerate(infos):
+    for _a, info in enumerate(infos):
         if allowed is not None and info.period not in allowed:
             raise UnsupportedConstructionError(
                 f"level {level!r}: letter {info.symbol!r} has period {info.period} (allowed: "

@@ -77,6 +77,8 @@ class Spec:
         A row ``l`` with ``l A(a) = l`` for all ``a`` and ``l c = 1`` on the codewords.
     readout : tuple or None
         ``(R, labels)`` given explicitly (e.g. one row per label for one-hot codes).
+    gram : sympy.ImmutableMatrix or None
+        An invariant inner product ``P`` (``A(a)^T P A(a) = P``): readout rows ``c^T P``.
     options : dict
         Recorded in ``info`` (``block_size``, ``rank``, notes).
     """
@@ -89,6 +91,7 @@ class Spec:
     readout: tuple | None = None
     options: dict = field(default_factory=dict)
     field: str | None = None
+    gram: sp.ImmutableMatrix | None = None
 
     @property
     def dim(self) -> int:
@@ -99,8 +102,8 @@ class Spec:
 def _simplify(m: sp.MatrixBase) -> sp.ImmutableMatrix:
     if all(e.is_Rational for e in m):
         return sp.ImmutableMatrix(m)
-    return sp.ImmutableMatrix(m.applyfunc(lambda e: sp.nsimplify(sp.expand(e))
-                                          if e.is_number and not e.is_Rational else e))
+    return sp.ImmutableMatrix(m.applyfunc(lambda e: e if e.is_Rational
+                                          else sp.radsimp(sp.expand(e))))
 
 
 def _float(m: sp.MatrixBase) -> np.ndarray:
@@ -140,7 +143,7 @@ def _orbit(spec: Spec, dfa: DFA) -> list[tuple[sp.ImmutableMatrix, int]]:
 
 
 def _key(v: np.ndarray) -> bytes:
-    return np.round(v + 0.0, 9).tobytes()
+    return (np.round(v, 7) + 0.0).tobytes()
 
 
 def _codewords(spec: Spec, dfa: DFA) -> list[tuple[sp.ImmutableMatrix, int]]:
@@ -156,10 +159,11 @@ def _readout(spec: Spec, dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple]:
     for c, q in codes:
         distinct.setdefault(_key(_float(c)), (c, q))
     codes = list(distinct.values())
-    norms = np.array([float(_float(c) @ _float(c)) for c, _ in codes])
+    P = np.eye(spec.dim) if spec.gram is None else _float(spec.gram).reshape(spec.dim, -1)
+    norms = np.array([float(_float(c) @ P @ _float(c)) for c, _ in codes])
     labels = tuple(dfa.label_values[dfa.label_index[q]] for _, q in codes)
     if np.allclose(norms, norms[0], rtol=1e-12, atol=1e-12):
-        rows = [c.T for c, _ in codes]
+        rows = [c.T if spec.gram is None else _simplify(c.T * spec.gram) for c, _ in codes]
     elif spec.invariant is not None:
         ell = spec.invariant
         rows = [_simplify(2 * c.T - (c.T * c)[0, 0] * ell) for c, _ in codes]
@@ -184,7 +188,9 @@ def assemble(
     entries = [e for m in (*spec.letters, spec.h0, R) for e in m]
     exact = ExactWeights(letters=spec.letters, h0=spec.h0, readout=sp.ImmutableMatrix(R),
                          field=spec.field or _field_of(entries))
-    info = {"construction": spec.name, "state_determined": spec.encoding is not None,
+    determined = spec.encoding is not None or (spec.readout is None
+                                               and R.shape[0] == dfa.n_states)
+    info = {"construction": spec.name, "state_determined": determined,
             **spec.options, **(extra_info or {})}
     if spec.encoding is not None and dfa.n_states <= 64:
         info["encoding"] = {str(dfa.states[q]): [str(x) for x in c]

@@ -39,19 +39,20 @@ class Plan:
 
 
 Builder = Callable[..., Spec]
+_PHASES = {"positive_diagonal": "none", "real_diagonal": "real"}
 
 #: Construction name -> builder ``(dfa, **options) -> Spec``.  Names follow the theory
 #: module's ``LevelVerdict.construction``.
 CONSTRUCTIONS: dict[str, Builder] = {
     "one_hot": lambda dfa, **_: onehot.one_hot(dfa),
+    "sink_zero": lambda dfa, **_: onehot.sink_zero(dfa),
     "abelian_snf": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
     "parity_sign": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
     "cyclic_rotation": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
-    "seen_indicator": lambda dfa, **o: diagonal.commutative_cells(dfa, "fin", o.get("phases")),
-    "threshold_half": lambda dfa, **o: diagonal.commutative_cells(
-        dfa, o.get("notion", "rob"), o.get("phases")),
-    "commutative_cells": lambda dfa, **o: diagonal.commutative_cells(
-        dfa, o.get("notion", "fin"), o.get("phases")),
+    **{name: lambda dfa, _name=name, **o: diagonal.commutative_cells(
+        dfa, o.get("notion", "fin"), _PHASES.get(o.get("level"), "complex"), _name)
+       for name in ("seen_indicator", "threshold_half", "parity_seen", "threshold_parity",
+                    "phase_seen", "threshold_phase", "commutative_cells")},
     **groups.GROUP_CONSTRUCTIONS,
 }
 
@@ -118,13 +119,13 @@ def compile_automaton(
     ):
         return onehot.one_hot_sparse(minimal, level, src)
     plan = _plan(minimal, level, notion, block_size, rank, construction)
-    spec = CONSTRUCTIONS[plan.construction](minimal, notion=notion, level=level,
-                                            block_size=block_size, **plan.options)
+    options = {"block_size": block_size, **plan.options}
+    spec = CONSTRUCTIONS[plan.construction](minimal, notion=notion, level=level, **options)
     extra: dict[str, Any] = {"notion": notion}
     if plan.dim_upper is not None:
         extra["dim_upper"] = plan.dim_upper
     if level == "block":
-        extra["block_size"] = block_size or spec.options.get("block_size") or spec.dim
+        extra["block_size"] = options["block_size"] or spec.options.get("block_size") or spec.dim
     if level == "cp":
         extra.update(_cp_info(minimal, spec, rank))
     return assemble(spec, minimal, level, src, extra)

@@ -18,9 +18,7 @@ Realised on real units: a complex unit ``e^{i theta}`` is the 2 x 2 rotation-sca
 from __future__ import annotations
 
 import itertools
-import math
 
-import numpy as np
 import sympy as sp
 
 from bilinear.automata.dfa import DFA
@@ -67,7 +65,8 @@ def abelian_snf_spec(dfa: DFA) -> Spec:
     """Abelian group automaton by invariant-factor phases (theory.md 6.4; ``complex_diagonal``).
 
     Recurrence: unit block ``i`` is multiplied by ``e^{2 pi i c_{a,i} / d_i}`` when letter
-    ``a`` is read, ``h0 = (1, 0, 1, 0, ...)``; the state ``g`` has code ``(e^{2 pi i g_i / d_i})_i``.
+    ``a`` is read, ``h0 = (1, 0, 1, 0, ...)``; the state ``g`` has code
+    ``(e^{2 pi i g_i / d_i})_i``.
 
     Examples
     --------
@@ -80,11 +79,13 @@ def abelian_snf_spec(dfa: DFA) -> Spec:
     snf = abelian_snf(dfa)
     factors = snf.factors
     letters = tuple(
-        _block_diag([phase_block(c, d) for c, d in zip(snf.letter_coordinates[a], factors)])
+        _block_diag([phase_block(c, d)
+                     for c, d in zip(snf.letter_coordinates[a], factors, strict=True)])
         for a in dfa.alphabet
     )
     encoding = {
-        q: exact_vector([x for g, d in zip(coords, factors) for x in _phase_code(g, d)] or [1])
+        q: exact_vector([x for g, d in zip(coords, factors, strict=True)
+                         for x in _phase_code(g, d)] or [1])
         for q, coords in enumerate(snf.state_coordinates)
     }
     name = "abelian_snf"
@@ -102,14 +103,25 @@ def _count_values(k: int, lam: sp.Rational) -> list:
     return reps
 
 
-def commutative_cells(dfa: DFA, notion: str = "fin", phases: str = "complex") -> Spec:
+def _representatives(dfa: DFA) -> list[int]:
+    """For each letter, the first letter with the same map (letters with one map share units)."""
+    from bilinear.theory.letters import letter_maps
+
+    first: dict[bytes, int] = {}
+    return [first.setdefault(m.tobytes(), a) for a, m in enumerate(letter_maps(dfa))]
+
+
+def commutative_cells(dfa: DFA, notion: str = "fin", phases: str = "complex",
+                      name: str | None = None) -> Spec:
     """Per-letter count and phase units plus a constant unit (theory.md 3.1-3.3, 6.5).
 
     Recurrence (diagonal): count unit of ``a``: ``h <- lambda h`` on ``a``, unchanged on other
     letters (``lambda = 0`` for ``fin``, ``1/2`` for ``rob``/``fp``); phase unit(s) of ``a``:
-    ``h <- e^{2 pi i / p_a} h``; constant unit: always 1.  ``h0 = 1`` on count and constant
-    units, ``(1, 0)`` on rotations.  Readout: nearest cell representative, row
-    ``2 c - |c|^2 e_const`` per reachable combination of cells.
+    ``h <- e^{2 pi i / p_a} h``; constant unit: always 1.  Letters with the same map share
+    their units.  ``h0 = 1`` on count and constant units, ``(1, 0)`` on rotations.  Readout:
+    nearest cell representative, one row ``2 c - |c|^2 e_const`` per reachable combination of
+    cells.  The constant unit is the bias that the bias-free readout needs (theory.md F4):
+    ``H`` is one more than theory's affine-decoder count (``info["bias_unit"]``).
 
     Examples
     --------
@@ -121,9 +133,12 @@ def commutative_cells(dfa: DFA, notion: str = "fin", phases: str = "complex") ->
     (2, True)
     """
     infos = letter_infos(dfa)
+    rep = _representatives(dfa)
     lam = sp.Integer(0) if notion == "fin" else sp.Rational(1, 2)
-    units: list[tuple[str, int, int]] = []  # (kind, letter, parameter)
+    units: list[tuple[str, int, int]] = []  # (kind, representative letter, parameter)
     for a, info in enumerate(infos):
+        if rep[a] != a:
+            continue
         if info.index >= 1:
             if lam == 0 and info.index > 1:
                 raise UnsupportedConstructionError(
@@ -132,20 +147,26 @@ def commutative_cells(dfa: DFA, notion: str = "fin", phases: str = "complex") ->
                 )
             units.append(("count", a, info.index))
         if info.period >= 2:
-            if info.period > 2 and phases != "complex":
+            if phases == "none" or (info.period > 2 and phases != "complex"):
                 raise UnsupportedConstructionError(
-                    f"letter {info.symbol!r} has period {info.period} > 2: needs a complex phase"
+                    f"letter {info.symbol!r} has period {info.period}: not a "
+                    + ("nonnegative" if phases == "none" else "real") + " diagonal phase"
                 )
             units.append(("phase", a, info.period))
-    letters = tuple(_cells_letter(units, a, lam) for a in range(dfa.n_symbols))
+    letters = tuple(_cells_letter(units, rep[a], lam) for a in range(dfa.n_symbols))
     h0 = exact_vector([x for u in units for x in _unit_start(u)] + [1])
-    name = "seen_indicator" if lam == 0 else "threshold_half"
-    if all(u[0] == "phase" for u in units):
-        name = "phase_cells"
-    R, labels = _cells_readout(dfa, units, lam)
+    kinds = {u[0] for u in units}
+    periods = {u[2] for u in units if u[0] == "phase"}
+    family = "seen" if "phase" not in kinds else ("parity" if periods <= {2} else "phase")
+    name = name if name not in (None, "commutative_cells") else {
+        ("seen", True): "seen_indicator", ("seen", False): "threshold_half",
+            ("parity", True): "parity_seen", ("parity", False): "threshold_parity",
+            ("phase", True): "phase_seen", ("phase", False): "threshold_phase"}[
+        (family, lam == 0)]
+    R, labels = _cells_readout(dfa, units, lam, rep)
     return Spec(name, letters, h0, readout=(R, labels),
-                options={"notion": notion, "units": [f"{k}:{dfa.alphabet[a]}:{p}"
-                                                     for k, a, p in units]})
+                options={"notion": notion, "bias_unit": True,
+                         "units": [f"{k}:{dfa.alphabet[a]}:{p}" for k, a, p in units]})
 
 
 def _unit_start(unit: tuple[str, int, int]) -> list:
@@ -164,31 +185,35 @@ def _cells_letter(units: list, a: int, lam: sp.Rational) -> sp.ImmutableMatrix:
     return _block_diag(blocks)
 
 
-def _cells_readout(dfa: DFA, units: list, lam: sp.Rational) -> tuple[sp.ImmutableMatrix, tuple]:
+def _cells_readout(dfa: DFA, units: list, lam: sp.Rational,
+                   rep: list[int]) -> tuple[sp.ImmutableMatrix, tuple]:
     """One row ``2 c - |c|^2 e_const`` per reachable combination of cell representatives."""
     infos = letter_infos(dfa)
+    letters = sorted(set(rep))
     per_letter = []
-    for a, info in enumerate(infos):
-        k, p = info.index, info.period
+    for a in letters:
+        k, p = infos[a].index, infos[a].period
         per_letter.append([(m, r) for m in range(k + 1) for r in range(p)
                            if m == k or m % p == r])
     rows, labels = [], []
     for combo in itertools.product(*per_letter):
+        state = dict(zip(letters, combo, strict=False))
         q = dfa.start_index
-        for a, (m, r) in enumerate(combo):
+        for a, (m, r) in state.items():
             k, p = infos[a].index, infos[a].period
             n = m if m < k else k + ((r - k) % p)
             for _ in range(n):
                 q = int(dfa.table[q, a])
         code: list = []
         for kind, a, p in units:
-            m, r = combo[a]
+            m, r = state[a]
             code += _count_values(p, lam)[m:m + 1] if kind == "count" else _phase_code(r, p)
         c = sp.Matrix(code + [1])
         norm2 = sum(x * x for x in code) + 1
         row = 2 * c.T
         row[0, len(code)] -= norm2
-        rows.append(sp.simplify(row) if not all(x.is_Rational for x in row) else row)
+        rows.append(row.applyfunc(sp.nsimplify) if not all(x.is_Rational for x in row)
+                    else row)
         labels.append(dfa.label_values[dfa.label_index[q]])
     return sp.ImmutableMatrix(sp.Matrix.vstack(*rows)), tuple(labels)
 
@@ -198,4 +223,3 @@ def cost(factors: list[int]) -> int:
     return sum(1 if d == 2 else 2 for d in factors)
 
 
-_ = (math, np)

@@ -21,6 +21,7 @@ import sympy as sp
 from bilinear.automata.dfa import DFA
 from bilinear.constructions._spec import Spec, matrix_from_action
 from bilinear.constructions.rnn import SYMPY_CAP, BilinearRNN, ExactWeights
+from bilinear.errors import UnsupportedConstructionError
 
 __all__ = ["one_hot", "one_hot_sparse", "one_hot_cp_factors", "label_readout"]
 
@@ -52,6 +53,55 @@ def one_hot(dfa: DFA) -> Spec:
     encoding = {q: matrix_from_action(n, lambda _, q=q: {q: 1}, cols=1) for q in range(n)}
     return Spec("one_hot", letters, h0, encoding=encoding, readout=label_readout(dfa),
                 field="ZZ")
+
+
+def sink_zero(dfa: DFA) -> Spec:
+    """One-hot codes with a sink ``z`` (fixed by every letter) encoded as ``0``, plus one
+    constant unit (theory.md 5.4, F4): ``A(a) e_q = e_{q.a}`` (``0`` when ``q.a = z``),
+    ``A(a) e_c = e_c``; ``h0 = e_{q0} + e_c`` (``e_c`` if ``q0 = z``).
+
+    The constant unit is the bias that the bias-free readout needs to decode the code ``0``
+    (``R[l] = 2 sum_{q != z, label l} e_q + [label(z) = l] e_c``), so ``H = |Q|``: one more than
+    theory's affine-decoder count.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> from bilinear.constructions import compile_automaton
+    >>> d = tasks.get("threshold", k=2).dfa
+    >>> rnn = compile_automaton(d, level="full", construction="sink_zero")
+    >>> rnn.H, rnn.info["bias_unit"], rnn.output("aab") == d.output("aab")
+    (3, True, True)
+    """
+    n = dfa.n_states
+    sinks = [q for q in range(n) if all(int(dfa.table[q, a]) == q for a in range(dfa.n_symbols))]
+    if not sinks:
+        raise UnsupportedConstructionError("sink_zero needs a state fixed by every letter")
+    z = sinks[0]
+    units = [q for q in range(n) if q != z]
+    pos = {q: i for i, q in enumerate(units)}
+    c = len(units)
+
+    def image(j: int, a: int) -> dict:
+        if j == c:
+            return {c: 1}
+        r = int(dfa.table[units[j], a])
+        return {} if r == z else {pos[r]: 1}
+
+    letters = tuple(matrix_from_action(c + 1, lambda j, a=a: image(j, a))
+                    for a in range(dfa.n_symbols))
+
+    def code(q: int) -> sp.ImmutableMatrix:
+        return matrix_from_action(c + 1, lambda _: {c: 1} if q == z else {pos[q]: 1, c: 1},
+                                  cols=1)
+
+    S = len(dfa.label_values)
+    label = dfa.label_index
+    R = matrix_from_action(S, lambda j: {int(label[units[j]]): 2} if j < c else
+                           {int(label[z]): 1}, cols=c + 1)
+    return Spec("sink_zero", letters, code(dfa.start_index),
+                encoding={q: code(q) for q in range(n)}, readout=(R, tuple(dfa.label_values)),
+                options={"bias_unit": True, "sink": str(dfa.states[z])}, field="ZZ")
 
 
 def one_hot_sparse(dfa: DFA, level: str, source: str = "", info: dict | None = None) -> BilinearRNN:

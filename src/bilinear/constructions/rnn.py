@@ -255,8 +255,8 @@ class ExactWeights:
             return self.letters[k]
         self._check_cap(cap)
         scales = np.ones(self.H, dtype=np.int64) if self.scales is None else self.scales[k]
-        entries = {(int(t), j): int(s) for j, (t, s) in enumerate(zip(self.targets[k], scales))
-                   if s != 0}
+        pairs = zip(self.targets[k], scales, strict=True)
+        entries = {(int(t), j): int(s) for j, (t, s) in enumerate(pairs) if s != 0}
         return sp.ImmutableSparseMatrix(self.H, self.H, entries)
 
     def readout_matrix(self, cap: int = SYMPY_CAP) -> sp.ImmutableMatrix:

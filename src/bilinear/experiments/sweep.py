@@ -96,9 +96,15 @@ def grid(
     lrs: Iterable[float] = (1e-3,),
     **common: Any,
 ) -> list[RunConfig]:
-    """Every combination of task, model spec, seed and lr, with ``common`` RunConfig fields."""
+    """Every combination of task, model spec, seed and lr, with ``common`` RunConfig fields.
+
+    Task specs are canonicalized (``"modular_addition:m=3"`` names every parameter), so the
+    same run always gets the same key.
+    """
+    from bilinear.experiments.training import resolve_task
+
     out = []
-    for task in tasks:
+    for task in [resolve_task(t).spec for t in tasks]:
         for spec in models:
             name, opts = parse_model_spec(spec)
             for seed in seeds:

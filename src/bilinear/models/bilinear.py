@@ -43,8 +43,8 @@ from bilinear.models.scan import (
     SCAN_CHUNK,
     _normalize,
     block_scan,
-    complex_diagonal_scan,
-    real_diagonal_scan,
+    log_diagonal_scan,
+    polar_scan,
 )
 
 __all__ = [
@@ -319,15 +319,16 @@ class BlockBilinear(BilinearModel):
         return super()._can_scan() and self.normalize
 
     def _letter_blocks(self, tokens: torch.Tensor) -> torch.Tensor:
-        per_letter = self.blocks.permute(3, 0, 1, 2)  # (D, N, b, b)
-        return per_letter[tokens]  # (B, T, N, b, b)
+        n, b, _, D = self.blocks.shape
+        table = self.blocks.permute(3, 0, 1, 2).reshape(D, n * b * b)
+        return F.embedding(tokens, table).view(*tokens.shape, n, b, b)  # (B, T, N, b, b)
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         outs = []
         for s in range(0, tokens.shape[1], SCAN_CHUNK):
             out, h = block_scan(self._letter_blocks(tokens[:, s : s + SCAN_CHUNK]), h)
             outs.append(out)
-        return torch.cat(outs, dim=1), h
+        return (outs[0] if len(outs) == 1 else torch.cat(outs, dim=1)), h
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return self.blocks.permute(3, 0, 1, 2)
@@ -362,14 +363,18 @@ class BlockBilinear(BilinearModel):
 # ---------------------------------------------------------------------- diagonal levels
 class _Diagonal(BilinearModel):
     uses_scan = True
+    nonnegative = False
 
     def _factors(self) -> torch.Tensor:
         """Diagonal entries, shape (D, H)."""
         raise NotImplementedError  # pragma: no cover
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        a = F.embedding(tokens, self._factors())
-        return real_diagonal_scan(a, h, normalize=self.normalize)
+        # log|a| and sign(a) per letter (D x H tables), gathered: no per-position log
+        a = self._factors()
+        log_abs = F.embedding(tokens, torch.log(a.abs()))
+        sign = None if self.nonnegative else F.embedding(tokens, torch.sign(a.detach()))
+        return log_diagonal_scan(log_abs, sign, h, normalize=self.normalize)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self._factors())
@@ -399,6 +404,7 @@ class PositiveDiagonalBilinear(_Diagonal):
     """``positive_diagonal``: ``A(a) = diag(|w[a]|)``, nonnegative (the Mamba-like end)."""
 
     level = "positive_diagonal"
+    nonnegative = True
 
     def __init__(self, vocab: int, labels: int, hidden: int, **kw: Any) -> None:
         super().__init__(vocab, labels, hidden, **kw)
@@ -429,8 +435,10 @@ class ComplexDiagonalBilinear(_Diagonal):
         self.imag = nn.Parameter(radius * torch.sin(angle))
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        p, q = F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
-        return complex_diagonal_scan(p, q, h, normalize=self.normalize)
+        p, q = self.real, self.imag  # (D, P) tables: polar form per letter, then gathered
+        log_abs = F.embedding(tokens, 0.5 * torch.log(p * p + q * q))
+        angle = F.embedding(tokens, torch.atan2(q, p))
+        return polar_scan(log_abs, angle, h, normalize=self.normalize)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)

@@ -28,7 +28,14 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-__all__ = ["real_diagonal_scan", "complex_diagonal_scan", "block_scan", "SCAN_CHUNK"]
+__all__ = [
+    "SCAN_CHUNK",
+    "block_scan",
+    "complex_diagonal_scan",
+    "log_diagonal_scan",
+    "polar_scan",
+    "real_diagonal_scan",
+]
 
 #: Default number of time steps per chunk of a scan.
 SCAN_CHUNK = 256
@@ -46,15 +53,28 @@ def _safe_max(L: torch.Tensor) -> torch.Tensor:
     return torch.where(torch.isfinite(m), m, torch.zeros_like(m))
 
 
-def real_diagonal_scan(
-    a: torch.Tensor, h: torch.Tensor, *, normalize: bool = True, chunk: int = SCAN_CHUNK
+def _join(outs: list[torch.Tensor], empty: torch.Tensor) -> torch.Tensor:
+    if not outs:
+        return empty
+    return outs[0] if len(outs) == 1 else torch.cat(outs, dim=1)
+
+
+def log_diagonal_scan(
+    log_abs: torch.Tensor,
+    sign: torch.Tensor | None,
+    h: torch.Tensor,
+    *,
+    normalize: bool = True,
+    chunk: int = SCAN_CHUNK,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """States of ``h_t = a_t * h_{t-1}`` (elementwise) for every t, by log-space cumulative sums.
+    """States of ``h_t = a_t * h_{t-1}`` from ``log|a_t|`` and ``sign(a_t)`` (None: all +1).
 
     Parameters
     ----------
-    a : Tensor (B, T, H)
-        Per-step diagonal factors (any sign, zeros allowed).
+    log_abs : Tensor (B, T, H)
+        ``log|a_t|`` (``-inf`` for a zero factor).
+    sign : Tensor (B, T, H) or None
+        Signs of the factors (+1, -1 or 0); None for nonnegative factors.
     h : Tensor (B, H)
         The state before the first step.
     normalize : bool
@@ -69,21 +89,64 @@ def real_diagonal_scan(
         The state after the last step (to carry into the next chunk).
     """
     outs = []
-    for s in range(0, a.shape[1], chunk):
-        ac = a[:, s : s + chunk]
-        L = torch.cumsum(torch.log(ac.abs()), dim=1) + torch.log(h.abs()).unsqueeze(1)
-        neg = torch.cumsum((ac < 0).to(torch.int64), dim=1) + (h < 0).to(torch.int64).unsqueeze(1)
+    for s in range(0, log_abs.shape[1], chunk):
+        L = torch.cumsum(log_abs[:, s : s + chunk], dim=1) + torch.log(h.abs()).unsqueeze(1)
         if normalize:
             L = L - _safe_max(L)
-        mag = torch.exp(L)
-        out = torch.where(neg % 2 == 1, -mag, mag)
+        out = torch.exp(L)
+        sg = torch.sign(h.detach()).unsqueeze(1)
+        if sign is not None:
+            sg = torch.cumprod(sign[:, s : s + chunk].detach(), dim=1) * sg
+        out = out * sg
         if normalize:
             out = _normalize(out)
         outs.append(out)
         h = out[:, -1]
-    if not outs:
-        return a.new_zeros(a.shape), h
-    return torch.cat(outs, dim=1), h
+    return _join(outs, log_abs.new_zeros(log_abs.shape)), h
+
+
+def real_diagonal_scan(
+    a: torch.Tensor, h: torch.Tensor, *, normalize: bool = True, chunk: int = SCAN_CHUNK
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """States of ``h_t = a_t * h_{t-1}`` (elementwise) for every t, by log-space cumulative sums.
+
+    ``a`` has shape (B, T, H) (any sign, zeros allowed), ``h`` shape (B, H); see
+    :func:`log_diagonal_scan` for the outputs.
+    """
+    return log_diagonal_scan(torch.log(a.abs()), torch.sign(a), h, normalize=normalize,
+                             chunk=chunk)
+
+
+def polar_scan(
+    log_abs: torch.Tensor,
+    angle: torch.Tensor,
+    h: torch.Tensor,
+    *,
+    normalize: bool = True,
+    chunk: int = SCAN_CHUNK,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Complex units ``z_t = r_t e^{i phi_t} z_{t-1}`` from ``log r_t`` and ``phi_t``.
+
+    ``log_abs`` and ``angle`` have shape (B, T, P); ``h`` has shape (B, 2P), interleaved
+    ``(re_0, im_0, re_1, im_1, ...)``; the states come back in the same layout.
+    """
+    B = h.shape[0]
+    outs = []
+    for s in range(0, log_abs.shape[1], chunk):
+        hr, hi = h[:, 0::2], h[:, 1::2]
+        L = torch.cumsum(log_abs[:, s : s + chunk], dim=1)
+        L = L + 0.5 * torch.log(hr * hr + hi * hi).unsqueeze(1)
+        theta = torch.cumsum(angle[:, s : s + chunk], dim=1) + torch.atan2(hi, hr).unsqueeze(1)
+        if normalize:
+            L = L - _safe_max(L)
+        mag = torch.exp(L)
+        out = torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1)
+        out = out.reshape(B, L.shape[1], -1)
+        if normalize:
+            out = _normalize(out)
+        outs.append(out)
+        h = out[:, -1]
+    return _join(outs, h.new_zeros(B, 0, h.shape[1])), h
 
 
 def complex_diagonal_scan(
@@ -111,26 +174,8 @@ def complex_diagonal_scan(
     states : Tensor (B, T, 2P)
     last : Tensor (B, 2P)
     """
-    B = h.shape[0]
-    outs = []
-    for s in range(0, p.shape[1], chunk):
-        pc, qc = p[:, s : s + chunk], q[:, s : s + chunk]
-        hr, hi = h[:, 0::2], h[:, 1::2]
-        L = 0.5 * torch.cumsum(torch.log(pc * pc + qc * qc), dim=1)
-        L = L + 0.5 * torch.log(hr * hr + hi * hi).unsqueeze(1)
-        theta = torch.cumsum(torch.atan2(qc, pc), dim=1) + torch.atan2(hi, hr).unsqueeze(1)
-        if normalize:
-            L = L - _safe_max(L)
-        mag = torch.exp(L)
-        out = torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1)
-        out = out.reshape(B, pc.shape[1], -1)
-        if normalize:
-            out = _normalize(out)
-        outs.append(out)
-        h = out[:, -1]
-    if not outs:
-        return h.new_zeros(B, 0, h.shape[1]), h
-    return torch.cat(outs, dim=1), h
+    return polar_scan(0.5 * torch.log(p * p + q * q), torch.atan2(q, p), h,
+                      normalize=normalize, chunk=chunk)
 
 
 def _pow2_rescale(P: torch.Tensor) -> torch.Tensor:
@@ -143,10 +188,30 @@ def _pow2_rescale(P: torch.Tensor) -> torch.Tensor:
     return torch.ldexp(P, -e.to(P.dtype))
 
 
+def _mm_lead(X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """``X @ Y`` for stacks of b x b matrices stored matrix-dims-first: (b, b, ...) each.
+
+    Keeping the batch dimensions innermost makes every elementwise kernel run over long
+    contiguous rows, which is far faster than batched GEMM on 2 x 2 or 3 x 3 matrices.
+    """
+    return (X.unsqueeze(2) * Y.unsqueeze(0)).sum(dim=1)
+
+
+def _rescale_lead(P: torch.Tensor, batch: int) -> torch.Tensor:
+    """Power-of-two rescaling of (b, b, ..., B*N) products, one factor per batch element."""
+    b = P.shape[0]
+    view = P.detach().reshape(b, b, *P.shape[2:-1], batch, -1)
+    top = view.abs().amax(dim=(0, 1, -1))  # (..., B)
+    _, e = torch.frexp(torch.where(top > 0, top, torch.ones_like(top)))
+    scale = torch.ldexp(torch.ones_like(top), -e.to(P.dtype))
+    N = P.shape[-1] // batch
+    return P * scale.repeat_interleave(N, dim=-1)
+
+
 def block_scan(
     A: torch.Tensor, h: torch.Tensor, *, chunk: int = SCAN_CHUNK
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Normalized states of ``h_t = A_t h_{t-1}`` for block-diagonal ``A_t``, by a parallel scan.
+    """Normalized states of ``h_t = A_t h_{t-1}`` for block-diagonal ``A_t``, by a chunked scan.
 
     Parameters
     ----------
@@ -162,24 +227,43 @@ def block_scan(
 
     Notes
     -----
-    Prefix products ``P_t = A_t ... A_1`` come from ``log2(chunk)`` rounds of
-    ``P_t <- P_t P_{t - step}`` (Hillis-Steele); each round rescales every product by a power of
-    two, which changes no digit, so integer constructions are computed exactly.
+    The time axis is cut into ``n`` segments of ``c ~ sqrt(T)`` steps.  Prefix products inside
+    every segment come from ``c`` vectorised rounds ``P_j <- A_j P_{j-1}`` (all segments at
+    once); the states at the segment starts come from ``n`` matrix-vector steps; then every
+    state is ``P_j h_start``.  That is ``O(sqrt T)`` sequential rounds and ``O(T b^3)`` work.
+    Each product is rescaled by a power of two shared by all blocks (exact in floating
+    point), so nothing overflows and integer constructions stay exact.
     """
     B, _, N, b, _ = A.shape
+    M = B * N
     outs = []
     for s in range(0, A.shape[1], chunk):
-        P = A[:, s : s + chunk]
-        T = P.shape[1]
-        step = 1
-        while step < T:
-            P = _pow2_rescale(torch.cat((P[:, :step], P[:, step:] @ P[:, :-step]), dim=1))
-            step *= 2
-        hb = h.reshape(B, 1, N, b, 1)
-        out = (P @ hb).reshape(B, T, N * b)
-        out = _normalize(out)
+        Ac = A[:, s : s + chunk]
+        T = Ac.shape[1]
+        c = max(1, int(round(T**0.5)))
+        n = -(-T // c)
+        if n * c != T:  # pad with identities to a whole number of segments
+            eye = torch.eye(b, dtype=A.dtype, device=A.device).expand(B, n * c - T, N, b, b)
+            Ac = torch.cat((Ac, eye), dim=1)
+        # matrix dims first, (batch, block) innermost: (b, b, n, c, B * N)
+        Ac = Ac.permute(3, 4, 1, 0, 2).reshape(b, b, n, c, M)
+        steps = Ac.unbind(dim=3)  # unbind, not indexing: one cheap backward for all slices
+        prefix = [steps[0]]
+        for j in range(1, c):
+            prefix.append(_rescale_lead(_mm_lead(steps[j], prefix[-1]), B))
+        P = torch.stack(prefix, dim=3)  # (b, b, n, c, M)
+        starts = []
+        hv = h.reshape(B, N, b).permute(2, 0, 1).reshape(b, M)
+        for total in prefix[-1].unbind(dim=2):  # the n segment products (b, b, M), in order
+            starts.append(hv)
+            hv = (total * hv.unsqueeze(0)).sum(dim=1)  # (b, M)
+            norm = hv.reshape(b, B, N).square().sum(dim=(0, 2)).sqrt()
+            norm = norm.clamp_min(_EPS.get(hv.dtype, 1e-30)).repeat_interleave(N)
+            hv = hv / norm
+        hs = torch.stack(starts, dim=1)  # (b, n, M)
+        out = (P * hs.unsqueeze(0).unsqueeze(3)).sum(dim=1)  # (b, n, c, M)
+        out = out.reshape(b, n * c, B, N).permute(2, 1, 3, 0).reshape(B, n * c, N * b)
+        out = _normalize(out[:, :T])
         outs.append(out)
         h = out[:, -1]
-    if not outs:
-        return h.new_zeros(B, 0, h.shape[1]), h
-    return torch.cat(outs, dim=1), h
+    return _join(outs, h.new_zeros(B, 0, h.shape[1])), h

@@ -105,6 +105,25 @@ class Facts:
         return gr.transition_group(self.A)[0]
 
     @cached_property
+    def abelian_factors(self) -> tuple[int, ...] | None:
+        """Invariant factors of an abelian transition group (None otherwise)."""
+        G = self.group
+        if G is None or not G.is_abelian:
+            return None
+        return gr.abelian_invariant_factors(G)
+
+    @cached_property
+    def group_exponent(self) -> int | None:
+        G = self.group
+        if G is None:
+            return None
+        if self.abelian_factors is not None:
+            return max(self.abelian_factors, default=1)
+        if self.monoid is not None:
+            return self.monoid.exponent
+        return gr.group_exponent(G, self.group_cap)
+
+    @cached_property
     def group_order(self) -> int | None:
         return int(self.group.order()) if self.group is not None else None
 
@@ -123,7 +142,7 @@ class Facts:
         if G is None:
             return None
         if G.is_abelian:
-            return gr.abelian_cost(gr.abelian_invariant_factors(G))
+            return gr.abelian_cost(self.abelian_factors)
         fs = rep.faithful_sum(self.table) if self.table is not None else None
         return fs.dimension if fs else None
 
@@ -133,7 +152,7 @@ class Facts:
         if G is None:
             return None
         if G.is_abelian:
-            return gr.abelian_rank(gr.abelian_invariant_factors(G))
+            return gr.abelian_rank(self.abelian_factors)
         fs = rep.faithful_sum(self.table, complex_field=True) if self.table is not None else None
         return fs.dimension if fs else None
 
@@ -143,7 +162,7 @@ class Facts:
         if G is None:
             return None
         if G.is_abelian:
-            f = gr.abelian_invariant_factors(G)
+            f = self.abelian_factors
             return gr.abelian_cost(f) if b >= 2 or all(d == 2 for d in f) else None
         if self.table is None:
             return None
@@ -165,8 +184,31 @@ class Facts:
             return None
 
     @cached_property
+    def perm_action(self) -> list | None:
+        return gr.faithful_block_action(self.group) if self.group is not None else None
+
+    @cached_property
     def perm_degree(self) -> int | None:
-        return gr.faithful_block_degree(self.group) if self.group is not None else None
+        return self.perm_action[0].size if self.group is not None else None
+
+    @cached_property
+    def exact_small(self) -> list[tuple[int, str, int]]:
+        """Exact integer constructions of a group DFA: (dim, name, largest block)."""
+        G = self.group
+        if G is None or self.n < 2:
+            return []
+        out = []
+        if G.is_abelian:
+            f = self.abelian_factors
+            blocks = [b for d in f for b in gr.psi_blocks(d)]
+            name = "cyclic_integer" if len(f) == 1 else "abelian_integer"
+            out.append((sum(blocks), name, max(blocks)))
+        elif gr.is_cyclic_or_dihedral(G) and self.group_order in (6, 8, 12):
+            out.append((2, "dihedral_integer", 2))
+        elif gr.is_symmetric_or_alternating_action(self.perm_action):
+            m = self.perm_degree
+            out.append((m - 1, "sn_standard", m - 1))
+        return out
 
     # ------------------------------------------------------------------ the monoid
     @cached_property
@@ -269,6 +311,8 @@ class Facts:
         for a, info in enumerate(self.infos):
             if info.index > bound:
                 return self._iw([self.A.alphabet[a]], info.index, bound)
+        if self.group_dfa:  # permutations have index 0
+            return None
         if self.monoid is not None:
             M = self.monoid
             hit = M.element_word_with(M.indices > bound)
@@ -284,6 +328,8 @@ class Facts:
     @cached_property
     def max_index_known(self) -> int:
         """A proved lower bound on ind(M) (exact when the monoid was enumerated)."""
+        if self.group_dfa:
+            return 0
         if self.monoid is not None:
             return self.monoid.max_index
         return max([i.index for i in self.infos] + [self.search.index])

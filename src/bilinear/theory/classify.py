@@ -35,7 +35,14 @@ The construction names (``LevelVerdict.construction``) are the contract with
 ``q8_cover``           ``D_4 + Z_4`` in two 2 x 2 blocks (3.4, 6.9);
 ``quaternion_left``    left multiplication on the quaternions, ``H = 4`` (6.9);
 ``permutation``        permutation matrices of a faithful action on blocks of the states with a
-                       generic ``h0`` (3.8), ``H`` = its degree.
+                       generic ``h0`` (3.8), ``H`` = its degree (:func:`~bilinear.theory.groups.
+                       faithful_block_action` gives the action);
+``cyclic_integer``     exact integer blocks for ``Z_n``: companion matrices of ``Phi_{p^k}``
+                       (:func:`~bilinear.theory.groups.psi_blocks`), ``H = psi(n)`` (6.3 iii);
+``abelian_integer``    the same per invariant factor;
+``dihedral_integer``   integer 2 x 2 matrices for ``D_3, D_4, D_6`` (6.7);
+``sn_standard``        the standard representation of ``S_m`` / ``A_m`` on the sum-zero lattice
+                       of a faithful action on ``m`` points, ``H = m - 1`` (6.6).
 """
 
 from __future__ import annotations
@@ -182,7 +189,7 @@ def _general_lower(F: Facts, notion: str) -> tuple[int, str]:
 def _diag_dims(F: Facts, kind: str, notion: str) -> tuple[int, str, int]:
     """(dim_upper, construction, dim_lower) for a diagonal level that says yes."""
     if F.group_dfa and F.n > 1:
-        f = gr.abelian_invariant_factors(F.group)
+        f = F.abelian_factors
         if kind == "real_diagonal":
             return len(f), ("parity_sign" if f == (2,) else "abelian_snf"), len(f)
         cost = gr.abelian_cost(f)
@@ -271,7 +278,7 @@ def _diagonal_fp(F: Facts, kind: str, src: str) -> LevelVerdict:
                             "in floating point", theorem=f"theory.md {src}, 8 (U6)")
     up, cons, _ = _diag_dims(F, kind, "rob")
     if F.group_dfa and F.n > 1 and cons in ("cyclic_rotation", "abelian_snf"):
-        if any(d not in (2, 4) for d in gr.abelian_invariant_factors(F.group)):
+        if any(d not in (2, 4) for d in F.abelian_factors):
             return LevelVerdict("unknown", reason="rotations by angles other than multiples of "
                                 "pi/2 are not exact in floating point",
                                 theorem="theory.md 3.3, 7.1")
@@ -295,6 +302,9 @@ def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tupl
                 out.append((fb, "irrep_sum"))
             if b is None and F.d_enc is not None:
                 out.append((F.d_enc, "irrep_sum_enc"))
+        for dim, name, largest in F.exact_small:
+            if b is None or largest <= b:
+                out.append((dim, name))
         if gr.is_q8(G) and (b is None or b >= 2):
             out.append((4, "q8_cover" if b is not None else "quaternion_left"))
         if b is None and F.perm_degree is not None:
@@ -304,7 +314,8 @@ def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tupl
 
 _PRIORITY = ("parity_sign", "cyclic_rotation", "abelian_snf", "seen_indicator", "threshold_half",
              "parity_seen", "threshold_parity", "phase_seen", "threshold_phase", "one_hot",
-             "sink_zero", "permutation", "q8_cover", "quaternion_left", "irrep_sum",
+             "sink_zero", "cyclic_integer", "abelian_integer", "dihedral_integer",
+             "sn_standard", "permutation", "q8_cover", "quaternion_left", "irrep_sum",
              "irrep_sum_enc")
 
 
@@ -430,11 +441,12 @@ def _algebra(F: Facts) -> dict[str, Any]:
         "group_order": F.group_order,
         "abelian": abelian,
         "solvable": solvable,
-        "abelian_invariants": list(gr.abelian_invariant_factors(G)) if abelian else None,
+        "abelian_invariants": list(F.abelian_factors) if abelian else None,
         "idempotents": M.number_of_idempotents if M is not None else None,
-        "max_index": M.max_index if M is not None else None,
+        "max_index": (0 if F.group_dfa else M.max_index) if M is not None else None,
         "max_index_lower": F.max_index_known,
-        "exponent": M.exponent if M is not None else None,
+        "exponent": (F.group_exponent if G is not None else M.exponent)
+        if M is not None else None,
         "letters": {str(i.symbol): {"index": i.index, "period": i.period,
                                     "idempotent": i.idempotent, "permutation": i.permutation}
                     for i in F.infos},
@@ -446,7 +458,7 @@ def _algebra(F: Facts) -> dict[str, Any]:
         out.update({
             "derived_length": (len(G.derived_series()) - 1) if G.is_solvable else None,
             "g2_abelian": F.subgroups[0].prop("g2_abelian"),
-            "group_exponent": gr.group_exponent(G),
+            "group_exponent": F.group_exponent,
             "f_R": F.f_R, "f_C": F.f_C, "d_enc": F.d_enc,
         })
     return out

@@ -49,6 +49,9 @@ __all__ = [
     "is_a5",
     "is_a5_times_z2",
     "faithful_block_degree",
+    "faithful_block_action",
+    "is_symmetric_or_alternating_action",
+    "psi_blocks",
 ]
 
 #: Groups larger than this are not enumerated (exponent, element orders, characters).
@@ -96,7 +99,7 @@ def element_orders(G: PermutationGroup, cap: int = GROUP_CAP) -> list[int] | Non
     """Orders of the conjugacy class representatives, or ``None`` when ``|G| > cap``."""
     if G.order() > cap:
         return None
-    return sorted({c.order() for c in _class_reps(G)})
+    return sorted({_order(c.array_form) for c in _class_reps(G)})
 
 
 def _class_reps(G: PermutationGroup) -> list[Permutation]:
@@ -138,6 +141,8 @@ def group_exponent(G: PermutationGroup, cap: int = GROUP_CAP) -> int | None:
 
 def g2_subgroup(G: PermutationGroup) -> PermutationGroup:
     """``G^2 = <g^2>``: the normal closure of ``{s^2, [s, t]}`` over generators (theory.md 3.4)."""
+    if G.is_abelian:
+        return PermutationGroup([s**2 for s in G.generators] or [Permutation(G.degree - 1)])
     gens = list(G.generators)
     words = [s**2 for s in gens] + [s * t * ~s * ~t for s in gens for t in gens]
     words = [w for w in words if not w.is_Identity] or [Permutation(G.degree - 1)]
@@ -347,16 +352,46 @@ def is_q8(G: PermutationGroup) -> bool:
     """True when ``G`` is the quaternion group (order 8, non-abelian, one involution)."""
     if G.order() != 8 or G.is_abelian:
         return False
-    return sum(1 for g in G.generate() if g.order() == 2) == 1
+    return sum(1 for g in G.generate() if _order(g.array_form) == 2) == 1
 
 
 def is_cyclic_or_dihedral(G: PermutationGroup) -> bool:
     """True for cyclic and dihedral groups (``Z_2 x Z_2`` included): the finite quotients of
     finite subgroups of ``GL_2(R)``."""
-    if G.is_abelian:
-        f = abelian_invariant_factors(G)
-        return len(f) <= 1 or f == (2, 2)
-    return bool(G.is_dihedral)
+    order = int(G.order())
+    if G.is_abelian:  # exponent = lcm of the generator orders
+        exp = math.lcm(*[_order(g.array_form) for g in G.generators]) if G.generators else 1
+        return exp == order or (order == 4 and exp == 2)
+    if order % 2 or order > GROUP_CAP:
+        return False
+    m = order // 2
+    elems = [tuple(g.array_form) for g in G.generate()]
+    orders = [_order(e) for e in elems]
+    try:
+        r = elems[orders.index(m)]
+    except ValueError:
+        return False
+    rotations = {tuple(range(len(r)))}
+    x = r
+    while x not in rotations:
+        rotations.add(x)
+        x = tuple(r[q] for q in x)
+    # D_m: the m elements outside the cyclic subgroup <r> of index 2 are all involutions
+    return all(o == 2 for e, o in zip(elems, orders, strict=True) if e not in rotations)
+
+
+def _order(a: list[int]) -> int:
+    seen = [False] * len(a)
+    out = 1
+    for i in range(len(a)):
+        if not seen[i]:
+            j, c = i, 0
+            while not seen[j]:
+                seen[j] = True
+                j = a[j]
+                c += 1
+            out = out * c // math.gcd(out, c)
+    return out
 
 
 def is_a5(G: PermutationGroup) -> bool:
@@ -368,12 +403,50 @@ def is_a5_times_z2(G: PermutationGroup) -> bool:
     """True for ``A_5 x Z_2`` (order 120, non-solvable, centre of order 2, several involutions)."""
     if G.order() != 120 or G.is_solvable or G.center().order() != 2:
         return False
-    return sum(1 for g in G.generate() if g.order() == 2) > 1
+    return sum(1 for g in G.generate() if _order(g.array_form) == 2) > 1
+
+
+def faithful_block_action(G: PermutationGroup, cap: int = 5_000) -> list[Permutation]:
+    """Images of ``G.generators`` in the smallest faithful action found on a block system of
+    ``G`` (iterated over minimal block systems; the action itself when none is smaller).
+
+    An upper bound on the minimal faithful permutation degree (theory.md 3.8), used by the
+    ``permutation`` and ``sn_standard`` constructions.  Groups above ``cap`` are not searched.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> G, _ = transition_group(tasks.get("symmetric", n=3).dfa)   # regular, 6 points
+    >>> [p.size for p in faithful_block_action(G)]
+    [3, 3]
+    """
+    gens = list(G.generators)
+    if G.degree > 256 or G.order() > cap or not G.is_transitive():
+        return gens
+    order = G.order()
+    best = gens
+    for blocks in G.minimal_blocks() or []:
+        labels = list(blocks)
+        ids = {b: i for i, b in enumerate(dict.fromkeys(labels))}
+        m = len(ids)
+        if m >= best[0].size or m <= 1:
+            continue
+        images = []
+        for g in gens:
+            img = [0] * m
+            for x in range(G.degree):
+                img[ids[labels[x]]] = ids[labels[g(x)]]
+            images.append(Permutation(img))
+        H = PermutationGroup(images)
+        if H.order() == order:
+            sub = faithful_block_action(H, cap)
+            if sub[0].size < best[0].size:
+                best = sub
+    return best
 
 
 def faithful_block_degree(G: PermutationGroup) -> int:
-    """Smallest degree found of a faithful action of ``G`` on a block system (an upper bound
-    on the minimal faithful permutation degree; the action itself counts).
+    """Degree of :func:`faithful_block_action`.
 
     Examples
     --------
@@ -382,26 +455,35 @@ def faithful_block_degree(G: PermutationGroup) -> int:
     >>> faithful_block_degree(G)
     4
     """
-    best = G.degree
-    order = G.order()
-    if not G.is_transitive():
-        return best
-    for blocks in G.minimal_blocks() or []:
-        labels = list(blocks)
-        ids = {b: i for i, b in enumerate(dict.fromkeys(labels))}
-        m = len(ids)
-        if m >= best or m <= 1:
+    return faithful_block_action(G)[0].size
+
+
+def is_symmetric_or_alternating_action(gens: Sequence[Permutation]) -> bool:
+    """True when the permutations generate ``S_m`` or ``A_m`` (``m >= 3``) on all ``m`` points."""
+    H = PermutationGroup(list(gens))
+    m = H.degree
+    return m >= 3 and H.order() in (math.factorial(m), math.factorial(m) // 2)
+
+
+def psi_blocks(d: int) -> list[int]:
+    """Block sizes of the exact integer representation of ``Z_d`` (theory.md 4.3, 6.3 (iii)).
+
+    Companion matrices of ``Phi_{p^k}`` for the prime powers ``p^k || d``; for ``d = 2 m``
+    with ``m`` odd the ``Z_2`` is absorbed by a sign.  ``sum = psi(d)``.
+
+    Examples
+    --------
+    >>> [sum(psi_blocks(d)) for d in (2, 3, 5, 6, 12, 60)]
+    [1, 2, 4, 2, 4, 8]
+    """
+    if d == 2:
+        return [1]
+    out = []
+    for p, k in sorted(factorint(d).items()):
+        if p == 2 and k == 1:
             continue
-        gens = []
-        for g in G.generators:
-            img = [0] * m
-            for x in range(G.degree):
-                img[ids[labels[x]]] = ids[labels[g(x)]]
-            gens.append(Permutation(img))
-        H = PermutationGroup(gens)
-        if H.order() == order:
-            best = min(best, faithful_block_degree(H))
-    return best
+        out.append((p - 1) * p ** (k - 1))
+    return out
 
 
 @dataclass(frozen=True)

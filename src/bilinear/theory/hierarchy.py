@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from bilinear.errors import InvalidArgumentError, UnknownLevelError
 
 __all__ = [
-    "Test",
+    "Criterion",
     "Level",
     "LEVELS",
     "CHAIN",
@@ -52,7 +52,7 @@ CHAIN: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class Test:
+class Criterion:
     """One decision test of a level for one notion, with its source in ``theory.md``.
 
     Attributes
@@ -101,7 +101,7 @@ class Level:
         ``count(H, D, extra)`` giving the number of parameters (``extra`` is ``b`` or ``R``).
     on_chain : bool
         Whether the level is on the chain used for ``minimal_level``.
-    tests : tuple of Test
+    tests : tuple of Criterion
         The tests behind the verdicts, per notion.
     """
 
@@ -110,15 +110,15 @@ class Level:
     params: str
     count: Callable[[int, int, int | None], int] = field(repr=False)
     on_chain: bool
-    tests: tuple[Test, ...] = ()
+    tests: tuple[Criterion, ...] = ()
 
-    def tests_for(self, notion: str) -> tuple[Test, ...]:
+    def tests_for(self, notion: str) -> tuple[Criterion, ...]:
         """The tests of this level for one notion."""
         return tuple(t for t in self.tests if t.notion == notion)
 
 
-def _t(notion: str, statement: str, kind: str, status: str, source: str) -> Test:
-    return Test(notion, statement, kind, status, source)
+def _t(notion: str, statement: str, kind: str, status: str, source: str) -> Criterion:
+    return Criterion(notion, statement, kind, status, source)
 
 
 _COMMUTE = "M commutative (diagonal matrices commute)"

@@ -116,18 +116,33 @@ def element_index_period(elements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if settled.all():
             break
         cur, r = nxt, rn
-    # stable points: Y = x^n maps into the cycles; cycle length per column
-    Y = np.tile(np.arange(n), (m, 1))
-    for _ in range(n):
-        Y = X[rows, Y]
+    # stable points: Y = x^(2^j) with 2^j >= n maps into the cycles; cycle length per column
+    Y = X.copy()
+    steps = 1
+    while steps < n:
+        Y = Y[rows, Y]
+        steps *= 2
     length = np.zeros((m, n), dtype=np.int64)
     Z = Y.copy()
-    for j in range(1, n + 1):
+    for j in range(1, min(n, 12) + 1):
         Z = X[rows, Z]
         hit = (length == 0) & (Z == Y)
         length[hit] = j
         if (length > 0).all():
             break
+    for i in np.nonzero((length == 0).any(axis=1))[0].tolist():  # long cycles: per row
+        x, y = X[i].tolist(), Y[i].tolist()
+        cyc_len = {}
+        for q in set(y):
+            if q in cyc_len:
+                continue
+            members, r = [q], x[q]
+            while r != q:
+                members.append(r)
+                r = x[r]
+            for r in members:
+                cyc_len[r] = len(members)
+        length[i] = [cyc_len[y[q]] for q in range(n)]
     period = np.lcm.reduce(length, axis=1)
     return index, period
 

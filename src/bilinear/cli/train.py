@@ -1,0 +1,130 @@
+"""``bilinear train TASK --model MODEL [...]``: train one model, evaluate it, store the result."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bilinear.cli._common import CommandError, load_task_argument, print_json
+
+__all__ = ["register", "run", "add_run_arguments", "common_config"]
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``train`` and ``sweep`` (RunConfig fields but task, model, seed, lr)."""
+    p.add_argument("--hidden", type=int, default=64, help="hidden units (default 64)")
+    p.add_argument("--steps", type=int, default=2000, help="optimizer steps (default 2000)")
+    p.add_argument("--batch-size", type=int, default=64, help="words per batch (default 64)")
+    p.add_argument("--train-lengths", default="2-10", metavar="LO-HI",
+                   help="train length range, e.g. 2-10 (default)")
+    p.add_argument("--test-lengths", default="10,50,100,500", metavar="N,N,...",
+                   help="test lengths (default 10,50,100,500)")
+    p.add_argument("--test-words", type=int, default=256, help="words per test length")
+    p.add_argument("--clip", type=float, default=1.0, help="gradient-norm clip (0: off)")
+    p.add_argument("--early-stop", type=float, default=None, metavar="ACC",
+                   help="stop once validation accuracy reaches ACC")
+    p.add_argument("--eval-every", type=int, default=100, help="validation interval (steps)")
+    p.add_argument("--patience", type=int, default=1,
+                   help="validation checks at --early-stop in a row before stopping")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    p.add_argument("--block-size", type=int, default=None, help="block size (model block)")
+    p.add_argument("--rank", type=int, default=None, help="CP rank (model cp)")
+    p.add_argument("--affine", action="store_true", help="add B x_t + b (bilinear levels)")
+    p.add_argument("--no-normalize", action="store_true",
+                   help="do not normalize h after every step (bilinear levels)")
+    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="any other model option (repeatable), e.g. --option layers=2")
+    p.add_argument("--store", default=None, metavar="FILE",
+                   help="SQLite results store (finished runs are skipped)")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
+    p.add_argument("--threads", type=int, default=None, help="torch threads")
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    from bilinear.experiments.sweep import _value
+
+    opts: dict[str, Any] = {}
+    for item in args.option:
+        k, eq, v = item.partition("=")
+        if not eq or not k:
+            raise CommandError(f"--option takes KEY=VALUE, got {item!r}")
+        opts[k.strip()] = _value(v.strip())
+    if args.block_size is not None:
+        opts["block_size"] = args.block_size
+    if args.rank is not None:
+        opts["rank"] = args.rank
+    if args.affine:
+        opts["affine"] = True
+    if args.no_normalize:
+        opts["normalize"] = False
+    return opts
+
+
+def common_config(args: argparse.Namespace) -> dict[str, Any]:
+    """RunConfig fields from the shared options."""
+    return {
+        "hidden": args.hidden, "steps": args.steps, "batch_size": args.batch_size,
+        "train_lengths": args.train_lengths, "test_lengths": args.test_lengths,
+        "test_words": args.test_words, "clip": args.clip or None,
+        "early_stop": args.early_stop, "eval_every": args.eval_every,
+        "patience": args.patience, "dtype": args.dtype,
+    }
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``train`` subcommand."""
+    p = subparsers.add_parser(
+        "train",
+        help="train one model on a task and evaluate length generalization",
+        description="Train a model (a level of the hierarchy or a baseline) on random words "
+        "of TASK with a label after every prefix, then report accuracy and chance-normalized "
+        "accuracy (acc - c)/(1 - c), c = 1/labels, per test length.",
+    )
+    p.add_argument("task", metavar="TASK", help="NAME, NAME:key=value,... or automaton JSON")
+    p.add_argument("--model", required=True,
+                   help="full, cp, monomial, block, complex_diagonal, real_diagonal, "
+                   "positive_diagonal, lstm, elman, transformer, mamba_like")
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default 1e-3)")
+    p.add_argument("--seed", type=int, default=0)
+    add_run_arguments(p)
+    p.add_argument("--force", action="store_true", help="rerun even if the store has it")
+    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON document")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, evaluate, print (and store) one run."""
+    task = load_task_argument(args.task)
+    import torch
+
+    from bilinear.experiments import ResultsStore, RunConfig
+    from bilinear.experiments.training import run as run_config
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    config = RunConfig(task=task.spec, model=args.model, options=_options(args), seed=args.seed,
+                       lr=args.lr, **common_config(args))
+    store = ResultsStore(args.store) if args.store else None
+    if store is not None and not args.force and store.is_finished(config.key()):
+        row = store.results(task=config.task, model=config.model, seed=config.seed)
+        stored = next(r for r in row if r["key"] == config.key())
+        payload = {"key": config.key(), "config": stored["config"], "metrics": stored["metrics"],
+                   "info": stored["info"], "cached": True}
+    else:
+        if store is not None:
+            store.mark_started(config)
+        result = run_config(config, device=args.device, progress=args.progress)
+        if store is not None:
+            store.record(config, result.metrics, result.info)
+        payload = {**result.to_dict(), "cached": False}
+    if args.json:
+        print_json(payload)
+        return 0
+    info = payload["info"]
+    print(f"{config.describe()}: {info.get('steps')} steps, {info.get('parameters')} parameters"
+          + (" (from the store)" if payload["cached"] else ""))
+    for length, m in sorted(payload["metrics"].items(), key=lambda kv: int(kv[0])):
+        print(f"  length {int(length):>6}: accuracy {m['accuracy']:.4f}  "
+              f"normalized {m['normalized_accuracy']:.4f}  final {m['final_accuracy']:.4f}")
+    return 0

@@ -1,0 +1,73 @@
+"""``bilinear report`` on the command line: bad input fails before any training starts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bilinear.cli import main
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Make any attempt to train fail the test."""
+    import bilinear.analysis.report as report
+
+    def boom(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(report, "execute", boom)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--tasks", "parity", "no_such_task"], "no_such_task"),
+        (["--tasks", "cyclic:q=2"], "q"),
+        (["--models", "full", "gru"], "gru"),
+        (["--models", "cp:rank"], "rank"),
+        (["--steps", "0"], "positive integer"),
+        (["--test-lengths", "3"], "below"),
+    ],
+)
+def test_bad_names_exit_2_before_training(tmp_path, capsys, no_training, extra, message):
+    try:
+        status = main(["report", "--quick", "--out", str(tmp_path / "r"), "--no-progress",
+                       *extra])
+    except SystemExit as exit_:  # argparse rejects malformed values itself
+        status = exit_.code
+    err = capsys.readouterr().err
+    assert status == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "r" / "results.sqlite").exists()
+
+
+def test_unwritable_out_exits_2(tmp_path, capsys, no_training):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    status = main(["report", "--quick", "--out", str(blocker / "sub"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "cannot write the report" in err and "Traceback" not in err
+
+
+@pytest.mark.training
+def test_tiny_report_from_the_command_line(tmp_path, capsys):
+    out = tmp_path / "r"
+    status = main(["report", "--suite", "tiny", "--out", str(out), "--no-progress",
+                   "--workers", "1", "--no-paper", "--models", "full", "lstm", "--json"])
+    assert status == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["files"]["markdown"].endswith("report.md")
+    rows = json.loads((out / "results.json").read_text())["rows"]
+    assert [(r["task"], r["model"]) for r in rows] == [("parity", "full"), ("parity", "lstm")]
+
+
+def test_help_lists_the_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--quick", "--full", "--tasks", "--models", "--out", "--store"):
+        assert option in out
