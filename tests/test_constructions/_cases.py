@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -23,17 +23,17 @@ LEVELS = ("positive_diagonal", "real_diagonal", "complex_diagonal", "block", "fu
           "cp")
 
 
-@lru_cache(maxsize=None)
+@cache
 def dfa(spec: str):  # noqa: ANN201
     return tasks.resolve(spec).dfa
 
 
-@lru_cache(maxsize=None)
+@cache
 def classification(spec: str, notion: str = "fin", block_size: int = 2):  # noqa: ANN201
     return classify(dfa(spec), notion=notion, block_size=block_size)
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(spec: str, level: str, notion: str = "fin", block_size: int | None = None):  # noqa: ANN201
     return compile_automaton(dfa(spec), level=level, notion=notion, block_size=block_size)
 

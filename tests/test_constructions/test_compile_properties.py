@@ -27,8 +27,7 @@ def _yes(spec: str, level: str, notion: str):  # noqa: ANN202
 def test_dimension_is_classify_dim_upper(spec: str, level: str, notion: str) -> None:
     v = _yes(spec, level, notion)
     rnn = compiled(spec, level, notion)
-    bias = 1 if rnn.info.get("bias_unit") else 0
-    assert rnn.H == v.dim_upper + bias
+    assert rnn.H == v.dim_upper
     assert rnn.info["construction"] == v.construction
     assert rnn.level == level
 
@@ -55,8 +54,8 @@ def test_block_levels(spec: str, b: int) -> None:
     if v.verdict != "yes":
         pytest.skip("unknown")
     rnn = compiled(spec, "block", "fin", b)
-    assert rnn.H == v.dim_upper + (1 if rnn.info.get("bias_unit") else 0)
-    assert rnn.block_size <= b or rnn.info.get("bias_unit")
+    assert rnn.H == v.dim_upper
+    assert rnn.block_size <= b
     d = dfa(spec)
     words = np.random.default_rng(b).integers(0, d.n_symbols, size=(8, 300))
     assert decoded_matches(rnn, d, words)

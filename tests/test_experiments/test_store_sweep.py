@@ -186,3 +186,73 @@ def test_ray_backend(tmp_path: Path) -> None:
     assert report.finished == 2
     assert run_sweep(_two_runs(), tmp_path / "r.sqlite", backend="ray",
                      progress=False).skipped == 2
+
+
+class _Ref:
+    """A hashable stand-in for a Ray ObjectRef."""
+
+    value = None
+    error = None
+
+
+class _FakeRay:
+    """Just enough of the Ray API to drive the backend's control flow without ray."""
+
+    def __init__(self) -> None:
+        self.initialized = False
+        self.calls: list[str] = []
+
+    def is_initialized(self) -> bool:
+        return self.initialized
+
+    def init(self, **kwargs) -> None:  # noqa: ANN003
+        self.initialized = True
+        self.calls.append("init")
+
+    def shutdown(self) -> None:
+        self.initialized = False
+        self.calls.append("shutdown")
+
+    def remote(self, **resources):  # noqa: ANN003, ANN201
+        def wrap(fn):  # noqa: ANN001, ANN202
+            class Remote:
+                @staticmethod
+                def remote(*args):  # noqa: ANN002, ANN205
+                    ref = _Ref()
+                    try:
+                        ref.value = fn(*args)
+                    except Exception as err:  # noqa: BLE001
+                        ref.error = err
+                    return ref
+
+            return Remote
+
+        return wrap
+
+    def wait(self, refs, num_returns=1):  # noqa: ANN001, ANN201
+        return refs[:num_returns], refs[num_returns:]
+
+    def get(self, ref):  # noqa: ANN001, ANN201
+        if ref.error is not None:
+            raise ref.error
+        return ref.value
+
+    def cancel(self, ref) -> None:  # noqa: ANN001
+        self.calls.append("cancel")
+
+
+def test_ray_backend_control_flow_with_a_fake_ray(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeRay()
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    path = tmp_path / "r.sqlite"
+    report = run_sweep(_two_runs(), path, backend="ray", progress=False)
+    assert report.finished == 2 and fake.calls == ["init", "shutdown"]
+    assert run_sweep(_two_runs(), path, backend="ray", progress=False).skipped == 2
+
+
+def test_ray_backend_without_ray_is_a_clear_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # makes `import ray` fail
+    with pytest.raises(InvalidArgumentError, match=r"bilinear\[ray\]"):
+        run_sweep(_two_runs(), tmp_path / "r.sqlite", backend="ray", progress=False)

@@ -241,3 +241,48 @@ def test_all_small_groups_of_two_generators_consistent() -> None:
         r, c = f_R(G), f_C(G)
         assert c <= r <= 2 * c
         assert r <= n  # the permutation representation is faithful
+
+
+@pytest.mark.parametrize("spec", ["alternating:n=5,action=points", "symmetric:n=3",
+                                  "quaternion", "dihedral:n=5"])
+def test_permutation_module_decomposition_is_invariant(spec: str) -> None:
+    from bilinear.theory import permutation_module_decomposition
+
+    G, _ = transition_group(minimal_automaton(tasks.resolve(spec).dfa))
+    comps = permutation_module_decomposition(G)
+    assert sum(c.basis.shape[1] for c in comps) == G.degree
+    for c in comps:
+        assert len(c.copies) == c.multiplicity
+        for B in c.copies:
+            assert B.shape[1] == c.irrep.real_dim
+            for g in G.generators:
+                Pg = np.zeros((G.degree, G.degree))
+                Pg[g.array_form, np.arange(G.degree)] = 1
+                PB = Pg @ B
+                assert np.allclose(PB, B @ (B.T @ PB))
+
+
+def test_reset_automata_use_two_dimensions() -> None:
+    from bilinear.theory import classify
+
+    c = classify(tasks.get("flip_flop", n=6).dfa)
+    assert c.minimal_level == "block"
+    assert (c.levels["block"].dim_upper, c.levels["block"].construction) == (6, "reset_bits")
+    assert (c.levels["full"].dim_upper, c.levels["full"].construction) == (3, "reset_line")
+    assert classify(tasks.get("flip_flop", n=6).dfa, "fp").levels["block"].verdict == "yes"
+
+
+@pytest.mark.parametrize("orders", [(6,), (2, 4), (2, 2, 2), (3, 3), (4, 6), (2, 3, 4), (5,)])
+def test_r2_packing_is_faithful_and_has_cost_dimension(orders: tuple[int, ...]) -> None:
+    from bilinear.theory import abelian_cost, abelian_r2_packing
+
+    dfa = minimal_automaton(tasks.resolve("abelian:orders=" + "x".join(map(str, orders))).dfa)
+    p = abelian_r2_packing(dfa)
+    assert p.dimension == abelian_cost(abelian_snf(dfa).factors)
+    assert len(set(p.state_values)) == dfa.n_states
+    mods = [m for _, m in p.blocks]
+    for q in range(dfa.n_states):
+        for a, sym in enumerate(dfa.alphabet):
+            want = tuple((x + y) % m for x, y, m in zip(
+                p.state_values[q], p.letter_values[sym], mods, strict=True))
+            assert want == p.state_values[int(dfa.table[q, a])]

@@ -3,6 +3,10 @@
 Columns: pdiag, rdiag, cdiag, block(2), full.  An entry is ``None`` for "no" (a witness must be
 attached and re-run), ``"?"`` for "unknown", or the dimension ``dim_upper`` of a "yes".  For
 full the lower bound is checked too where theory.md gives an exact value.
+
+Dimensions are for the linear readout of design.md (no bias, ties fail): where theory.md writes
+"k (+1 bias)" or encodes a state as 0 (seen-a, thresholds), the table has one more coordinate;
+the last column is theory.md's ``d_enc`` (decoder ``D_aff``).
 """
 
 from __future__ import annotations
@@ -24,14 +28,14 @@ def seen_a() -> DFA:
 
 # task spec -> (pdiag, rdiag, cdiag, block2, full), minimal level, full lower bound, d_enc
 EXAMPLES = {
-    "seen_a": ((1, 1, 1, 1, 1), "positive_diagonal", 1, 1),
+    "seen_a": ((2, 2, 2, 2, 2), "positive_diagonal", 1, 1),
     "parity": ((None, 1, 1, 1, 1), "real_diagonal", 1, 1),
     "cyclic:n=3": ((None, None, 2, 2, 2), "complex_diagonal", 2, 2),
     "cyclic:n=5": ((None, None, 2, 2, 2), "complex_diagonal", 2, 2),
     "cyclic:n=12": ((None, None, 2, 2, 2), "complex_diagonal", 2, 2),
-    "threshold:k=2": ((None, None, None, 2, 2), "block", 2, 2),
-    "threshold:k=3": ((None, None, None, None, 3), "full", 3, 3),
-    "threshold:k=5": ((None, None, None, None, 5), "full", 5, 5),
+    "threshold:k=2": ((None, None, None, 3, 3), "block", 2, 2),
+    "threshold:k=3": ((None, None, None, None, 4), "full", 3, 3),
+    "threshold:k=5": ((None, None, None, None, 6), "full", 5, 5),
     "flip_flop": ((None, None, None, 2, 2), "block", 2, 2),
     "symmetric:n=3": ((None, None, None, 2, 2), "block", 2, 2),
     "symmetric:n=3,action=points": ((None, None, None, 2, 2), "block", 2, 2),
@@ -78,8 +82,9 @@ def test_threshold_robust_is_one_dimensional() -> None:
     for notion in ("rob", "fp"):
         c = classify(dfa, notion)
         assert c.minimal_level == "positive_diagonal"
-        assert c.levels["positive_diagonal"].dim_upper == 1
-    assert classify(dfa, "fin").levels["full"].dim_upper == 4
+        assert c.levels["positive_diagonal"].dim_upper == 2  # 1 (+1 bias)
+    assert classify(dfa, "fin").levels["full"].dim_upper == 5
+    assert classify(dfa, "fin").levels["full"].dim_lower == 4
 
 
 def test_abelian_costs() -> None:

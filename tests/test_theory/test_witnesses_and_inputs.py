@@ -92,3 +92,27 @@ def test_hierarchy_data() -> None:
         level("diagonal")
     with pytest.raises(InvalidArgumentError):
         parameter_count("full", H=-1, D=2)
+
+
+_BIAS = {"sink_zero", "seen_indicator", "threshold_half", "parity_seen", "threshold_parity",
+         "phase_seen", "threshold_phase"}
+
+
+@pytest.mark.parametrize("name", tasks.names())
+def test_catalogue_expectations(name: str) -> None:
+    """classify agrees with the literature expectations recorded in the task catalogue."""
+    task = tasks.get(name)
+    expected = task.expected or {}
+    c = classify(task.dfa)
+    for key in ("monoid_size", "commutative", "aperiodic", "group", "group_order", "abelian",
+                "solvable"):
+        if expected.get(key) is not None:
+            assert c.algebra[key] == expected[key], key
+    if expected.get("states") is not None:
+        assert c.states == expected["states"]
+    if expected.get("minimal_level"):
+        assert c.minimal_level == expected["minimal_level"]
+        v = c.levels[c.minimal_level]
+        if expected.get("dim") is not None:
+            # theory.md counts a bias coordinate separately ("k (+1 bias)")
+            assert v.dim_upper == expected["dim"] + (v.construction in _BIAS)

@@ -36,7 +36,8 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
                    help="any other model option (repeatable), e.g. --option layers=2")
     p.add_argument("--store", default=None, metavar="FILE",
                    help="SQLite results store (finished runs are skipped)")
-    p.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
+    p.add_argument("--device", default="auto",
+                   help="cpu, cuda or auto (default: CUDA when present, else CPU)")
     p.add_argument("--threads", type=int, default=None, help="torch threads")
 
 

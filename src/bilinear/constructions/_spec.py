@@ -152,7 +152,7 @@ def _codewords(spec: Spec, dfa: DFA) -> list[tuple[sp.ImmutableMatrix, int]]:
     return _orbit(spec, dfa)
 
 
-def _readout(spec: Spec, dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple]:
+def _readout(spec: Spec, dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple, np.ndarray]:
     """Rows of the readout and their labels (theory.md F4)."""
     codes = _codewords(spec, dfa)
     distinct: dict[bytes, tuple[sp.ImmutableMatrix, int]] = {}
@@ -172,7 +172,8 @@ def _readout(spec: Spec, dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple]:
             f"construction {spec.name!r}: codewords of unequal norm and no invariant functional; "
             "a bias-free linear readout cannot separate them"
         )
-    return sp.ImmutableMatrix(sp.Matrix.vstack(*rows)), labels
+    floats = np.array([_float(c) for c, _ in codes])
+    return sp.ImmutableMatrix(sp.Matrix.vstack(*rows)), labels, floats
 
 
 def assemble(
@@ -184,7 +185,11 @@ def assemble(
             f"construction {spec.name!r} gives {len(spec.letters)} letters for "
             f"{dfa.n_symbols} symbols"
         )
-    R, labels = spec.readout if spec.readout is not None else _readout(spec, dfa)
+    codes = None
+    if spec.readout is not None:
+        R, labels = spec.readout
+    else:
+        R, labels, codes = _readout(spec, dfa)
     entries = [e for m in (*spec.letters, spec.h0, R) for e in m]
     exact = ExactWeights(letters=spec.letters, h0=spec.h0, readout=sp.ImmutableMatrix(R),
                          field=spec.field or _field_of(entries))
@@ -197,20 +202,17 @@ def assemble(
                             for q, c in spec.encoding.items()}
     rnn = BilinearRNN.from_exact(exact, alphabet=dfa.alphabet, labels=labels, level=level,
                                  source=source, info=info)
-    _self_check(rnn, spec)
+    if codes is not None:
+        _self_check(rnn, spec, codes)
     return rnn
 
 
-def _self_check(rnn: BilinearRNN, spec: Spec) -> None:
-    """Every readout row's codeword must decode to itself without a tie (float64)."""
-    if spec.readout is not None:
-        return
-    rows = rnn.readout
-    s = rows @ rows.T if np.allclose(np.sum(rows * rows, axis=1), np.sum(rows[0] ** 2)) else None
-    if s is None:
-        return
-    best = s.max(axis=1, keepdims=True)
-    if np.any((s >= best - 1e-9).sum(axis=1) > 1):
+def _self_check(rnn: BilinearRNN, spec: Spec, codes: np.ndarray) -> None:
+    """Codeword ``i`` must decode to readout row ``i`` with a clear margin (float64)."""
+    scores = codes @ rnn.readout.T  # (codewords, rows)
+    own = np.diag(scores)
+    others = np.where(np.eye(len(own), dtype=bool), -np.inf, scores).max(axis=1, initial=-np.inf)
+    if np.any(own - others < 1e-9 * np.maximum(1.0, np.abs(own))):
         raise UnsupportedConstructionError(
             f"construction {spec.name!r}: two codewords are not separated by the readout"
         )

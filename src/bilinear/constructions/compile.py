@@ -46,6 +46,8 @@ _PHASES = {"positive_diagonal": "none", "real_diagonal": "real"}
 CONSTRUCTIONS: dict[str, Builder] = {
     "one_hot": lambda dfa, **_: onehot.one_hot(dfa),
     "sink_zero": lambda dfa, **_: onehot.sink_zero(dfa),
+    "reset_line": lambda dfa, **_: onehot.reset_line(dfa),
+    "reset_bits": lambda dfa, **_: onehot.reset_bits(dfa),
     "abelian_snf": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
     "parity_sign": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
     "cyclic_rotation": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),

@@ -158,11 +158,11 @@ def commutative_cells(dfa: DFA, notion: str = "fin", phases: str = "complex",
     kinds = {u[0] for u in units}
     periods = {u[2] for u in units if u[0] == "phase"}
     family = "seen" if "phase" not in kinds else ("parity" if periods <= {2} else "phase")
-    name = name if name not in (None, "commutative_cells") else {
-        ("seen", True): "seen_indicator", ("seen", False): "threshold_half",
-            ("parity", True): "parity_seen", ("parity", False): "threshold_parity",
-            ("phase", True): "phase_seen", ("phase", False): "threshold_phase"}[
-        (family, lam == 0)]
+    if name in (None, "commutative_cells"):
+        name = {("seen", True): "seen_indicator", ("seen", False): "threshold_half",
+                ("parity", True): "parity_seen", ("parity", False): "threshold_parity",
+                ("phase", True): "phase_seen", ("phase", False): "threshold_phase"}[
+            (family, lam == 0)]
     R, labels = _cells_readout(dfa, units, lam, rep)
     return Spec(name, letters, h0, readout=(R, labels),
                 options={"notion": notion, "bias_unit": True,

@@ -151,3 +151,80 @@ def use_sparse(dfa: DFA, sparse: bool | None) -> bool:
     if sparse is not None:
         return bool(sparse)
     return dfa.n_states > min(SYMPY_CAP, 256)
+
+
+def _reset_letters(dfa: DFA) -> list[int | None]:
+    """For each letter: the target of a constant map, ``None`` for the identity."""
+    out: list[int | None] = []
+    for a in range(dfa.n_symbols):
+        col = dfa.table[:, a]
+        if np.array_equal(col, np.arange(dfa.n_states)):
+            out.append(None)
+        elif len(set(col.tolist())) == 1:
+            out.append(int(col[0]))
+        else:
+            raise UnsupportedConstructionError(
+                f"letter {dfa.alphabet[a]!r} is neither the identity nor a reset (constant map)")
+    return out
+
+
+def _reset_spec(name: str, dfa: DFA, codes: dict[int, sp.ImmutableMatrix],
+                ell: sp.ImmutableMatrix, field: str) -> Spec:
+    H = ell.shape[1]
+    letters = tuple(sp.ImmutableMatrix(sp.eye(H)) if t is None else
+                    sp.ImmutableMatrix(codes[t] * ell) for t in _reset_letters(dfa))
+    return Spec(name, letters, codes[dfa.start_index], encoding=codes, field=field)
+
+
+def reset_line(dfa: DFA) -> Spec:
+    """Flip-flop automata (every letter the identity or a reset) in dimension 3 (theory.md 6.11).
+
+    Codes ``v_q = (1, x_q, y_q)`` with distinct rational points ``(x_q, y_q) = ((1 - q^2) /
+    (1 + q^2), 2 q / (1 + q^2))`` on the unit circle; ``A(set_q) = v_q e_1^T`` (``e_1 . v = 1``
+    on every code), ``A(id) = I``.  All codes have norm ``sqrt 2``: readout rows ``v_q``.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> from bilinear.constructions import compile_automaton
+    >>> d = tasks.get("flip_flop", n=5).dfa
+    >>> rnn = compile_automaton(d, level="full", construction="reset_line")
+    >>> rnn.H, rnn.exact.field, rnn.output("0314") == d.output("0314")
+    (3, 'QQ', True)
+    """
+    codes = {q: sp.ImmutableMatrix([1, sp.Rational(1 - q * q, 1 + q * q),
+                                    sp.Rational(2 * q, 1 + q * q)])
+             for q in range(dfa.n_states)}
+    return _reset_spec("reset_line", dfa, codes, sp.ImmutableMatrix([[1, 0, 0]]), "QQ")
+
+
+def reset_bits(dfa: DFA) -> Spec:
+    """Flip-flop automata as one 2-state flip-flop block per bit of the state index
+    (theory.md 6.11): codes ``(e_{bit_0(q)}, e_{bit_1(q)}, ...)``, ``A(set_q)`` sets every block
+    to the bits of ``q`` (``e_{bit_i(q)} 1^T`` per block), ``A(id) = I``; integer, blocks of 2,
+    ``H = 2 ceil(log2 |Q|)``.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> from bilinear.constructions import compile_automaton
+    >>> d = tasks.get("flip_flop", n=4).dfa
+    >>> rnn = compile_automaton(d, level="block", block_size=2, construction="reset_bits")
+    >>> rnn.H, rnn.block_size, rnn.output("0312") == d.output("0312")
+    (4, 2, True)
+    """
+    bits = max(1, int(np.ceil(np.log2(dfa.n_states))))
+    H = 2 * bits
+
+    def code(q: int) -> sp.ImmutableMatrix:
+        return matrix_from_action(H, lambda _: {2 * i + ((q >> i) & 1): 1 for i in range(bits)},
+                                  cols=1)
+
+    ell = sp.ImmutableMatrix([[sp.Rational(1, bits)] * H])
+    spec = _reset_spec("reset_bits", dfa, {q: code(q) for q in range(dfa.n_states)}, ell, "QQ")
+    letters = tuple(sp.ImmutableMatrix(sp.diag(*[sp.Matrix([[1 - b, 1 - b], [b, b]]) for b in (
+        (t >> i) & 1 for i in range(bits))])) if t is not None else m
+        for t, m in zip(_reset_letters(dfa), spec.letters, strict=True))
+    from dataclasses import replace
+
+    return replace(spec, letters=letters, field="ZZ", options={"block_size": 2})

@@ -123,9 +123,13 @@ def _run_worker(config: dict[str, Any], device: str, threads: int | None) -> dic
 
     from bilinear.experiments.training import run
 
+    before = torch.get_num_threads()
     if threads:
         torch.set_num_threads(int(threads))
-    result = run(RunConfig.from_dict(config), device=device)
+    try:
+        result = run(RunConfig.from_dict(config), device=device)
+    finally:
+        torch.set_num_threads(before)
     return {"metrics": result.metrics, "info": dict(result.info)}
 
 
@@ -135,7 +139,7 @@ def run_sweep(
     *,
     backend: str = "sequential",
     workers: int | None = None,
-    device: str = "cpu",
+    device: str = "auto",
     threads: int | None = 1,
     progress: bool = True,
     on_error: str = "raise",
@@ -151,7 +155,8 @@ def run_sweep(
     workers : int, optional
         Processes for ``"process"`` (default 2).
     device : str
-        Device of every run (``"cpu"``, ``"cuda"``, ``"auto"``).
+        Device of every run: ``"auto"`` (CUDA when present, the default), ``"cpu"``,
+        ``"cuda"``.
     threads : int or None
         torch threads per run (1 keeps parallel workers from oversubscribing cores; None leaves
         torch's default).

@@ -92,7 +92,7 @@ def train(
     config: RunConfig,
     *,
     dfa: Any = None,
-    device: Any = "cpu",
+    device: Any = "auto",
     progress: bool = False,
     callback: Callable[[int, float], None] | None = None,
 ) -> TrainOutcome:
@@ -104,7 +104,7 @@ def train(
     dfa : DFA, optional
         The task automaton (resolved from ``config.task`` when omitted).
     device : str
-        ``"cpu"``, ``"cuda"`` or ``"auto"``.
+        ``"auto"`` (CUDA when present, the default), ``"cpu"`` or ``"cuda"``.
     progress : bool
         Show a tqdm bar over steps.
     callback : callable, optional
@@ -193,9 +193,12 @@ def evaluate(
     for length in lengths:
         w, y = data.sample(eval_rng(seed, length), words, int(length))
         correct = final = 0
-        for s in range(0, words, batch):
-            pred = model.predict(torch.from_numpy(w[s : s + batch]).to(dev), chunk=chunk).cpu()
-            ok = pred.numpy() == y[s : s + batch]
+        step = batch
+        if not model.time_chunkable:  # attention: keep batch * length^2 scores bounded
+            step = max(1, min(batch, 2**26 // max(1, int(length) ** 2)))
+        for s in range(0, words, step):
+            pred = model.predict(torch.from_numpy(w[s : s + step]).to(dev), chunk=chunk).cpu()
+            ok = pred.numpy() == y[s : s + step]
             correct += int(ok.sum())
             final += int(ok[:, -1].sum())
         acc = correct / (words * int(length))
@@ -208,7 +211,7 @@ def evaluate(
     return out
 
 
-def run(config: RunConfig, *, device: Any = "cpu", progress: bool = False,
+def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
         callback: Callable[[int, float], None] | None = None) -> RunResult:
     """Train and evaluate one configuration; returns a :class:`RunResult`."""
     task = resolve_task(config.task)

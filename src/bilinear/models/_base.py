@@ -9,7 +9,7 @@ steps are evaluated without holding every hidden state in memory.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import torch
@@ -107,6 +107,8 @@ class SequenceModel(nn.Module):
     """
 
     name: str = "model"
+    #: False for models whose state cannot be carried across time chunks (attention).
+    time_chunkable: bool = True
 
     def __init__(self, vocab: int, labels: int, hidden: int, options: Mapping[str, Any]) -> None:
         super().__init__()
@@ -127,38 +129,50 @@ class SequenceModel(nn.Module):
     ) -> tuple[torch.Tensor, Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def iter_chunks(self, tokens: torch.Tensor, chunk: int = 1024) -> Iterator[torch.Tensor]:
+        """Logits of consecutive time chunks of ``chunk`` steps, carrying the state between them.
+
+        Models that attend over the whole prefix (``time_chunkable = False``) yield one chunk.
+        """
+        tokens = check_tokens(tokens, self.vocab).to(self.device)
+        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+            raise InvalidArgumentError(f"chunk must be a positive integer, got {chunk!r}")
+        if not self.time_chunkable:
+            yield self._forward_state(tokens, None)[0]
+            return
+        state = None
+        for start in range(0, tokens.shape[1], chunk):
+            logits, state = self._forward_state(tokens[:, start : start + chunk], state)
+            yield logits
+
     def forward_chunked(self, tokens: torch.Tensor, chunk: int = 1024) -> torch.Tensor:
         """Like :meth:`forward`, but over time chunks of ``chunk`` steps, carrying the state.
 
         Use it under ``torch.no_grad()`` for very long sequences: memory holds one chunk of
         hidden states plus the logits.
         """
-        tokens = check_tokens(tokens, self.vocab).to(self.device)
-        if chunk < 1:
-            raise InvalidArgumentError(f"chunk must be a positive integer, got {chunk!r}")
-        state = None
-        outs = []
-        for start in range(0, tokens.shape[1], chunk):
-            logits, state = self._forward_state(tokens[:, start : start + chunk], state)
-            outs.append(logits)
+        outs = list(self.iter_chunks(tokens, chunk))
         if not outs:
             return torch.zeros(tokens.shape[0], 0, self.labels, device=self.device,
                                dtype=self.dtype)
-        return torch.cat(outs, dim=1)
+        return outs[0] if len(outs) == 1 else torch.cat(outs, dim=1)
 
     @torch.no_grad()
     def predict(self, tokens: torch.Tensor, chunk: int = 1024) -> torch.Tensor:
         """Decoded label indices ``(B, T)``: argmax of the logits, ``-1`` where the maximum ties.
 
         Ties are failures (design.md section 2), so a tied position never counts as correct.
+        Decoding happens chunk by chunk, so memory holds one chunk of logits at a time.
         """
         was = self.training
         self.eval()
         try:
-            logits = self.forward_chunked(tokens, chunk=chunk)
+            outs = [decode_logits(logits) for logits in self.iter_chunks(tokens, chunk)]
         finally:
             self.train(was)
-        return decode_logits(logits)
+        if not outs:
+            return torch.zeros(tokens.shape[0], 0, dtype=torch.long, device=self.device)
+        return outs[0] if len(outs) == 1 else torch.cat(outs, dim=1)
 
     # ------------------------------------------------------------------ helpers
     @property

@@ -86,6 +86,7 @@ class TransformerModel(SequenceModel):
     """
 
     name = "transformer"
+    time_chunkable = False
 
     def __init__(self, vocab: int, labels: int, hidden: int, *, layers: int = 2,
                  heads: int = 4, positions: str = "sinusoidal", max_length: int = 2048,
@@ -131,10 +132,6 @@ class TransformerModel(SequenceModel):
         mask = torch.triu(torch.full((T, T), float("-inf"), device=x.device, dtype=x.dtype), 1)
         y = self.encoder(x, mask=mask, is_causal=True)
         return self.head(self.norm(y)), None
-
-    def forward_chunked(self, tokens: torch.Tensor, chunk: int = 1024) -> torch.Tensor:
-        """Attention sees the whole prefix, so the time axis is not chunked (batch is)."""
-        return self.forward(tokens)
 
 
 class MambaLikeModel(SequenceModel):

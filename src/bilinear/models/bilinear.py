@@ -39,12 +39,13 @@ from torch import nn
 
 from bilinear.errors import InvalidArgumentError
 from bilinear.models._base import SequenceModel
+from bilinear.models._recurrence import fused_recurrence
 from bilinear.models.scan import (
     SCAN_CHUNK,
     _normalize,
     block_scan,
-    log_diagonal_scan,
-    polar_scan,
+    count_diagonal_scan,
+    count_polar_scan,
 )
 
 __all__ = [
@@ -193,6 +194,12 @@ class _GatherAllLetters(BilinearModel):
 
     def transition_tensor(self) -> torch.Tensor:
         return self._weight_hhd()
+
+    def _loop(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.affine:
+            return super()._loop(tokens, h)
+        states = fused_recurrence(self._weight_hhd(), h, tokens, self.normalize)
+        return states, states[:, -1]
 
 
 class FullBilinear(_GatherAllLetters):
@@ -370,11 +377,11 @@ class _Diagonal(BilinearModel):
         raise NotImplementedError  # pragma: no cover
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        # log|a| and sign(a) per letter (D x H tables), gathered: no per-position log
+        # diagonal letters commute: states depend on running letter counts only
         a = self._factors()
-        log_abs = F.embedding(tokens, torch.log(a.abs()))
-        sign = None if self.nonnegative else F.embedding(tokens, torch.sign(a.detach()))
-        return log_diagonal_scan(log_abs, sign, h, normalize=self.normalize)
+        negative = None if self.nonnegative else (a.detach() < 0).to(a.dtype)
+        return count_diagonal_scan(tokens, torch.log(a.abs()), negative, h,
+                                   normalize=self.normalize)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self._factors())
@@ -435,10 +442,9 @@ class ComplexDiagonalBilinear(_Diagonal):
         self.imag = nn.Parameter(radius * torch.sin(angle))
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        p, q = self.real, self.imag  # (D, P) tables: polar form per letter, then gathered
-        log_abs = F.embedding(tokens, 0.5 * torch.log(p * p + q * q))
-        angle = F.embedding(tokens, torch.atan2(q, p))
-        return polar_scan(log_abs, angle, h, normalize=self.normalize)
+        p, q = self.real, self.imag  # (D, P) tables: polar form per letter
+        return count_polar_scan(tokens, 0.5 * torch.log(p * p + q * q), torch.atan2(q, p), h,
+                                normalize=self.normalize)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)

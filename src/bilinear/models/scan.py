@@ -32,6 +32,9 @@ __all__ = [
     "SCAN_CHUNK",
     "block_scan",
     "complex_diagonal_scan",
+    "count_diagonal_scan",
+    "count_polar_scan",
+    "letter_counts",
     "log_diagonal_scan",
     "polar_scan",
     "real_diagonal_scan",
@@ -176,6 +179,112 @@ def complex_diagonal_scan(
     """
     return polar_scan(0.5 * torch.log(p * p + q * q), torch.atan2(q, p), h,
                       normalize=normalize, chunk=chunk)
+
+
+def letter_counts(tokens: torch.Tensor, vocab: int, dtype: torch.dtype) -> torch.Tensor:
+    """Running letter counts ``(B, T, vocab)``: entry ``[b, t, k]`` counts k in ``x_1..x_t``.
+
+    Examples
+    --------
+    >>> letter_counts(torch.tensor([[1, 0, 1]]), 2, torch.float32).tolist()
+    [[[0.0, 1.0], [1.0, 1.0], [1.0, 2.0]]]
+    """
+    return torch.cumsum(F.one_hot(tokens, vocab).to(dtype), dim=1)
+
+
+def count_diagonal_scan(
+    tokens: torch.Tensor,
+    log_table: torch.Tensor,
+    negative: torch.Tensor | None,
+    h: torch.Tensor,
+    *,
+    normalize: bool = True,
+    chunk: int = SCAN_CHUNK,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Diagonal states from running letter counts: ``log|h_t| = log|h_0| + n_t @ log|w|``.
+
+    Diagonal letters commute, so ``h_t`` depends on the prefix only through its letter counts
+    ``n_t`` (B, T, D).  One matrix product with the (D, H) table of ``log|w|`` gives every
+    log-magnitude, and one with the 0/1 table of negative entries gives the number of sign flips
+    (an exact integer), so nothing of size (B, T, H) is gathered or cumulatively summed.
+
+    Parameters
+    ----------
+    tokens : LongTensor (B, T)
+    log_table : Tensor (D, H)
+        ``log|w[k]|`` per letter (``-inf`` for a zero entry).
+    negative : Tensor (D, H) or None
+        1.0 where ``w[k] < 0`` (None: nonnegative letters).
+    h : Tensor (B, H)
+        The state before the first step.
+
+    Returns
+    -------
+    states : Tensor (B, T, H)
+    last : Tensor (B, H)
+    """
+    D = log_table.shape[0]
+    outs = []
+    for s in range(0, tokens.shape[1], chunk):
+        counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
+        L = _count_matmul(counts, log_table) + torch.log(h.abs()).unsqueeze(1)
+        if normalize:
+            L = L - _safe_max(L)
+        out = torch.exp(L)
+        flips = (h < 0).to(out.dtype).unsqueeze(1)
+        if negative is not None:
+            flips = counts @ negative + flips
+        # flips are exact small integers; sign = 1 - 2 (flips mod 2), built in place
+        sign = (flips.detach().to(torch.int64) & 1).to(out.dtype).mul_(-2.0).add_(1.0)
+        out = out * sign
+        if normalize:
+            out = _normalize(out)
+        outs.append(out)
+        h = out[:, -1]
+    return _join(outs, h.new_zeros(h.shape[0], 0, h.shape[1])), h
+
+
+def _count_matmul(counts: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
+    """``counts @ table`` where ``0 * -inf`` counts as 0 (an unread zero letter is harmless)."""
+    if torch.isinf(table).any():
+        finite = torch.where(torch.isinf(table), torch.zeros_like(table), table)
+        zero_hit = (counts @ torch.isinf(table).to(counts.dtype)) > 0
+        return (counts @ finite).masked_fill(zero_hit, float("-inf"))
+    return counts @ table
+
+
+def count_polar_scan(
+    tokens: torch.Tensor,
+    log_table: torch.Tensor,
+    angle_table: torch.Tensor,
+    h: torch.Tensor,
+    *,
+    normalize: bool = True,
+    chunk: int = SCAN_CHUNK,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Complex-diagonal states from running letter counts (see :func:`count_diagonal_scan`).
+
+    ``log_table`` and ``angle_table`` (D, P) hold ``log r`` and ``phi`` of each letter's
+    factor ``r e^{i phi}`` per complex unit; ``h`` (B, 2P) is interleaved ``(re, im)``.
+    """
+    B = h.shape[0]
+    D = log_table.shape[0]
+    outs = []
+    for s in range(0, tokens.shape[1], chunk):
+        counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
+        hr, hi = h[:, 0::2], h[:, 1::2]
+        L = _count_matmul(counts, log_table) + 0.5 * torch.log(hr * hr + hi * hi).unsqueeze(1)
+        theta = counts @ angle_table + torch.atan2(hi, hr).unsqueeze(1)
+        if normalize:
+            L = L - _safe_max(L)
+        mag = torch.exp(L)
+        out = torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1)
+        out = out.reshape(B, L.shape[1], -1)
+        if normalize:
+            out = _normalize(out)
+        outs.append(out)
+        h = out[:, -1]
+    return _join(outs, h.new_zeros(B, 0, h.shape[1])), h
 
 
 def _pow2_rescale(P: torch.Tensor) -> torch.Tensor:

@@ -5,23 +5,32 @@ Always on the minimal automaton of the labels.  Per level: a verdict (``"yes"``,
 bound with the theorem used, and for every ``"no"`` a witness (:mod:`bilinear.theory.witnesses`).
 Unknowns of theory.md section 8 stay ``"unknown"``.
 
-Dimensions are real dimensions of ``h`` (a complex unit counts 2) for the decoder of theory.md
-1.1 / F4: nearest codeword over the finite orbit followed by a table (``D_aff``); a purely linear
-readout may need one more constant coordinate (theory.md F4, e.g. "seen-a: 1 (+1 bias)").
+Dimensions are real dimensions of ``h`` (a complex unit counts 2) for the decoder of
+design.md section 2 as :mod:`bilinear.constructions` implements it: ``argmax`` over readout rows
+(one row per codeword, several rows may carry one label), no bias, ties are failures
+(theory.md ``D_lin``).  So a code vector may never be 0, and constructions with "seen" or
+threshold coordinates carry one constant coordinate (``A(a) = 1`` on it) as the bias of
+theory.md F4; theory.md 3.11 writes these as "1 (+1 bias)".  Lower bounds hold for every
+decoder.  ``levels["full"]["dim_enc_upper"]`` / ``["dim_enc_lower"]`` are theory.md's ``d_enc``
+(F7/F8, decoder ``D_aff``).
 
 The construction names (``LevelVerdict.construction``) are the contract with
 :mod:`bilinear.constructions`:
 
 ``one_hot``            one-hot codes, ``H = |Q|`` (theory.md 6.1);
-``sink_zero``          one-hot with the sink state encoded as 0, ``H = |Q| - 1`` (5.4);
-``seen_indicator``     ``lambda in {0, 1}``, one coordinate per distinct non-identity letter (3.1);
-``threshold_half``     ``lambda = 1/2`` per distinct non-identity letter (3.1, Sim_rob);
+``sink_zero``          (block only) one-hot on the non-sink states (the sink encoded as 0) in one
+                       block of size ``|Q| - 1``, plus a constant coordinate: ``H = |Q|`` (5.4);
+``seen_indicator``     ``lambda in {0, 1}``, one coordinate per distinct non-identity letter, plus
+                       the constant coordinate (3.1);
+``threshold_half``     ``lambda = 1/2`` per distinct non-identity letter, plus the constant
+                       coordinate (3.1, Sim_rob);
 ``parity_sign``        ``lambda = -1``, one coordinate (Z_2);
-``abelian_snf``        invariant-factor coordinates from :func:`~bilinear.theory.groups.abelian_snf`
+``abelian_snf``        rotation / sign blocks of :func:`~bilinear.theory.groups.abelian_r2_packing`
                        packed as real R2 blocks, ``H = cost(G)`` (3.3, 6.4);
 ``cyclic_rotation``    one 2 x 2 rotation for ``Z_n`` (6.3);
 ``parity_seen``        per distinct letter: ``-1`` coordinate if period 2, ``0/1`` coordinate if
-                       not a permutation (3.2);
+                       not a permutation (3.2); plus the constant coordinate when some letter is
+                       not a permutation (the same for the three next ones);
 ``threshold_parity``   the same with ``1/2`` instead of ``0`` (3.2, Sim_rob);
 ``phase_seen``         per distinct letter: phase ``e^{2 pi i / p}`` (1 real coordinate if
                        ``p = 2``, 2 if ``p >= 3``) plus a ``0/1`` coordinate if not a
@@ -32,6 +41,14 @@ The construction names (``LevelVerdict.construction``) are the contract with
                        ``block`` the summands have dimension ``<= b``;
 ``irrep_sum_enc``      state-determined: the least sum of isotypic pieces separating the
                        states, ``H = d_enc`` (4.2);
+``a5_icosahedral``     the icosahedral rotation group in ``SO(3)``, entries in ``Q(sqrt 5)``,
+                       tracking the element of ``A_5`` (6.8), ``H = 3``;
+``reset_line``         every letter is the identity or a constant map (flip-flops): codes
+                       ``v_q = (1, cos t_q, sin t_q)`` on a circle in the plane ``l . v = 1``
+                       (``l = e_1``), ``A(set_q) = v_q l^T``, ``A(id) = I``, ``H = 3`` (6.11);
+``reset_bits``         the same automata: one 2-state flip-flop block (codes ``e_0, e_1``,
+                       ``A(set_q) = e_{bit_i(q)} 1^T``) per bit of the state index, ``H = 2
+                       ceil(log2 |Q|)``, blocks of size 2, integer;
 ``q8_cover``           ``D_4 + Z_4`` in two 2 x 2 blocks (3.4, 6.9);
 ``quaternion_left``    left multiplication on the quaternions, ``H = 4`` (6.9);
 ``permutation``        permutation matrices of a faithful action on blocks of the states with a
@@ -47,6 +64,7 @@ The construction names (``LevelVerdict.construction``) are the contract with
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,6 +234,8 @@ def _diag_dims(F: Facts, kind: str, notion: str) -> tuple[int, str, int]:
     for s in F.subgroups:
         if s.prop("abelian"):
             lower = max(lower, gr.abelian_rank(gr.abelian_invariant_factors(s.group)))
+    if any(not F.infos[a].permutation for a in F.distinct_letters):
+        dim += 1  # a constant coordinate: the all-seen code would be 0 (a tie) without it
     return max(dim, 1), names[kind][1 if rob else 0], lower
 
 
@@ -292,11 +312,18 @@ def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tupl
     fits = (lambda d: True) if b is None else (lambda d: d <= b)
     if fits(F.n):
         out.append((F.n, "one_hot"))
-    if F.sink and F.n > 1 and fits(F.n - 1):
-        out.append((F.n - 1, "sink_zero"))
+    if b is not None and F.sink and 2 < F.n and fits(F.n - 1):
+        out.append((F.n, "sink_zero"))
+    if F.n > 2 and all(i.identity or len(set(t.tolist())) == 1
+                       for i, t in zip(F.infos, F.maps, strict=True)):
+        if F.n > 3 and fits(3):
+            out.append((3, "reset_line"))
+        out.append((2 * math.ceil(math.log2(F.n)), "reset_bits"))
     if F.group_dfa and F.n > 1:
         G = F.group
         if not exact_only:
+            if gr.is_a5(G) and (b is None or b >= 3):
+                out.append((3, "a5_icosahedral"))
             fb = F.f_R_blocks(b) if b is not None else F.f_R
             if fb is not None:
                 out.append((fb, "irrep_sum"))
@@ -314,9 +341,9 @@ def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tupl
 
 _PRIORITY = ("parity_sign", "cyclic_rotation", "abelian_snf", "seen_indicator", "threshold_half",
              "parity_seen", "threshold_parity", "phase_seen", "threshold_phase", "one_hot",
-             "sink_zero", "cyclic_integer", "abelian_integer", "dihedral_integer",
-             "sn_standard", "permutation", "q8_cover", "quaternion_left", "irrep_sum",
-             "irrep_sum_enc")
+             "sink_zero", "reset_line", "reset_bits", "cyclic_integer", "abelian_integer",
+             "dihedral_integer", "sn_standard", "permutation", "q8_cover", "quaternion_left",
+             "a5_icosahedral", "irrep_sum", "irrep_sum_enc")
 
 
 def _best(cands: list[tuple[int, str]]) -> tuple[int, str]:
@@ -396,8 +423,6 @@ def _f_R_group(G) -> int | None:  # noqa: ANN001
 
 def _monomial(F: Facts, notion: str) -> LevelVerdict:
     cands = [(F.n, "one_hot")]
-    if F.sink and F.n > 1:
-        cands.append((F.n - 1, "sink_zero"))
     if F.group_dfa and F.perm_degree is not None:
         cands.append((F.perm_degree, "permutation"))
     for kind in ("positive_diagonal", "real_diagonal"):
@@ -524,6 +549,6 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
         algebra=_algebra(F), levels=levels, minimal_level=minimal,
         block_size=block_size if minimal == "block" else None,
         extra={"input_states": dfa.n_states, "minimal_level_exact": exact,
-               "decoder": "nearest codeword over the orbit, then a table (theory.md F4)",
+               "decoder": "argmax over one readout row per codeword, no bias, ties fail (D_lin)",
                "monoid_cap": cap},
     )

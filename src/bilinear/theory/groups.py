@@ -40,6 +40,8 @@ __all__ = [
     "abelian_rank",
     "abelian_cost",
     "abelian_snf",
+    "R2Packing",
+    "abelian_r2_packing",
     "smith_normal_form_columns",
     "g2_subgroup",
     "element_orders",
@@ -346,6 +348,89 @@ def abelian_snf(dfa: DFA) -> SNFBasis:
     letters = {a: coords(eye[k]) for k, a in enumerate(dfa.alphabet)}
     states = tuple(coords(vec[q]) for q in range(n))
     return SNFBasis(factors, letters, states)
+
+
+@dataclass(frozen=True)
+class R2Packing:
+    """An abelian group automaton packed into real R2 blocks of total dimension ``cost(G)``.
+
+    Attributes
+    ----------
+    blocks : tuple of (str, int)
+        ``("rotation", m)``: a 2 x 2 rotation block carrying ``Z_m`` (angle ``2 pi v / m``);
+        ``("sign", 2)``: one real coordinate ``(-1)^v``.
+    letter_values, state_values
+        ``symbol -> tuple`` / per state: the value ``v`` in each block; a letter adds its
+        values (mod the block orders) to the state's.
+    """
+
+    blocks: tuple[tuple[str, int], ...]
+    letter_values: dict
+    state_values: tuple[tuple[int, ...], ...]
+
+    @property
+    def dimension(self) -> int:
+        """Real dimension: 2 per rotation block, 1 per sign coordinate."""
+        return sum(2 if kind == "rotation" else 1 for kind, _ in self.blocks)
+
+
+def abelian_r2_packing(dfa: DFA) -> R2Packing:
+    """Pack a minimal abelian group DFA into R2 blocks of dimension ``cost(G)`` (theory.md 3.3).
+
+    The ``j``-th largest ``p``-primary factor of every odd ``p`` and the ``j``-th largest
+    ``Z_{2^e}`` (``e >= 2``) go to rotation block ``j``; each ``Z_2`` goes to a block without a
+    2-part if one is left, otherwise to a sign coordinate.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> p = abelian_r2_packing(tasks.resolve("abelian:orders=2x4").dfa)
+    >>> p.blocks, p.dimension
+    ((('rotation', 4), ('sign', 2)), 3)
+    >>> abelian_r2_packing(tasks.get("cyclic", n=6).dfa).blocks
+    (('rotation', 6),)
+    """
+    from sympy.ntheory.modular import crt
+
+    snf = abelian_snf(dfa)
+    # primary factors: (p, p^e, invariant factor index)
+    prim: dict[int, list[tuple[int, int]]] = {}
+    for i, d in enumerate(snf.factors):
+        for p, e in factorint(d).items():
+            prim.setdefault(p, []).append((p**e, i))
+    for p in prim:
+        prim[p].sort(reverse=True)
+    twos = [x for x in prim.get(2, []) if x[0] == 2]
+    big2 = [x for x in prim.get(2, []) if x[0] > 2]
+    odd = {p: v for p, v in prim.items() if p != 2}
+    t = max([len(v) for v in odd.values()] + [len(big2)] + [0])
+    members: list[list[tuple[int, int]]] = [[] for _ in range(t)]
+    for v in odd.values():
+        for j, x in enumerate(v):
+            members[j].append(x)
+    for j, x in enumerate(big2):
+        members[j].append(x)
+    signs: list[tuple[int, int]] = []
+    free = [j for j in range(t) if not any(q % 2 == 0 for q, _ in members[j])]
+    for x in twos:
+        if free:
+            members[free.pop(0)].append(x)
+        else:
+            signs.append(x)
+    blocks = tuple([("rotation", math.prod(q for q, _ in mem)) for mem in members]
+                   + [("sign", 2)] * len(signs))
+    parts = members + [[x] for x in signs]
+
+    def values(coords: tuple[int, ...]) -> tuple[int, ...]:
+        out = []
+        for mem in parts:
+            mods = [q for q, _ in mem]
+            res = [coords[i] % q for q, i in mem]
+            out.append(int(crt(mods, res)[0]) if len(mods) > 1 else res[0])
+        return tuple(out)
+
+    return R2Packing(blocks, {a: values(c) for a, c in snf.letter_coordinates.items()},
+                     tuple(values(c) for c in snf.state_coordinates))
 
 
 def is_q8(G: PermutationGroup) -> bool:

@@ -24,7 +24,6 @@ raise cap= or use witness_search()
 
 from __future__ import annotations
 
-import random
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -188,38 +187,39 @@ class TransitionMonoid:
 
     # ------------------------------------------------------------------ elements and words
     @cached_property
+    def _closure(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        E, parent, letter = bfs_closure(self.maps)
+        if len(E) != self.size:  # pragma: no cover - would be a bug in one of the engines
+            raise RuntimeError(f"closure has {len(E)} elements, libsemigroups {self.size}")
+        keys = _row_keys(E)
+        order = np.argsort(keys, kind="stable")
+        E.setflags(write=False)
+        return E, parent, letter, keys[order], order
+
+    @property
     def elements(self) -> np.ndarray:
-        """All elements as an ``(size, n)`` array; row 0 is the identity when it was added."""
-        if self._trivial:
-            return np.zeros((1, max(self.n, 1)), dtype=np.int64)[:, : self.n]
-        rows = [list(x) for x in self._fp.current_elements()]
-        arr = np.array(rows, dtype=np.int64)
-        if not self._has_one:
-            arr = np.vstack([np.arange(self.n, dtype=np.int64)[None, :], arr])
-        arr.setflags(write=False)
-        return arr
+        """All elements as a read-only ``(size, n)`` array in breadth-first (shortlex) order;
+        row 0 is the identity."""
+        return self._closure[0]
 
     def word(self, i: int) -> list[Hashable]:
         """A shortest word (symbols) for the element in row ``i`` of :attr:`elements`."""
-        if self._trivial:
-            return []
-        if not self._has_one:
-            if i == 0:
-                return []
-            i -= 1
-        from libsemigroups_pybind11 import froidure_pin as fp
-
-        return self.dfa.decode(fp.minimal_factorisation(self._fp, int(i)))
+        _, parent, letter, _, _ = self._closure
+        out = []
+        i = int(i)
+        while i > 0:
+            out.append(int(letter[i]))
+            i = int(parent[i])
+        return self.dfa.decode(out[::-1])
 
     def position(self, t: np.ndarray) -> int | None:
         """Row of the transformation ``t`` in :attr:`elements`, or ``None``."""
-        key = np.asarray(t, dtype=np.int64).tobytes()
-        return self._lookup.get(key)
-
-    @cached_property
-    def _lookup(self) -> dict[bytes, int]:
-        E = np.ascontiguousarray(self.elements)
-        return {E[i].tobytes(): i for i in range(len(E))}
+        _, _, _, keys, order = self._closure
+        k = _row_keys(np.asarray(t, dtype=np.int64)[None, :])[0]
+        j = int(np.searchsorted(keys, k))
+        if j < len(keys) and keys[j] == k:
+            return int(order[j])
+        return None
 
     # ------------------------------------------------------------------ invariants
     @cached_property
@@ -283,14 +283,15 @@ class TransitionMonoid:
     # ------------------------------------------------------------------ Green's structure
     def _cayley_edges(self, side: str) -> list[tuple[int, int]]:
         E = self.elements
+        _, _, _, keys, order = self._closure
         edges = []
         for t in self.maps:
             if side == "right":  # x -> x a : "x then a"
                 Y = t[E]
             else:  # x -> a x : "a then x"
                 Y = np.take_along_axis(E, np.broadcast_to(t, E.shape), axis=1)
-            for i, row in enumerate(Y):
-                edges.append((i, self.position(row)))
+            targets = order[np.searchsorted(keys, _row_keys(Y))]
+            edges.extend(zip(range(len(E)), targets.tolist(), strict=True))
         return edges
 
     @cached_property
@@ -340,6 +341,51 @@ class TransitionMonoid:
             gwords = tuple(word_e + self.word(j) + word_e for j in gen_rows)
             out.append(MaximalSubgroup(X, word_e, grp, gwords))
         return out
+
+
+def _row_keys(rows: np.ndarray) -> np.ndarray:
+    """Sortable keys of the rows of a transformation array (int64 when ``n^n < 2^62``)."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    n = rows.shape[1]
+    if n == 0:
+        return np.zeros(len(rows), dtype=np.int64)
+    if n ** n < 2**62:
+        return rows @ (n ** np.arange(n, dtype=np.int64))
+    return rows.view(np.dtype((np.void, 8 * n))).ravel()
+
+
+def bfs_closure(maps: np.ndarray, limit: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breadth-first closure of the letter maps (vectorized).
+
+    Returns ``(elements, parent, letter)``: row 0 is the identity and row ``i > 0`` is
+    ``elements[parent[i]]`` followed by letter ``letter[i]`` (so words are shortest).  With
+    ``limit``, stops after the first level that reaches ``limit`` elements (the result then has
+    at least ``limit`` rows when the monoid is that large, and is the whole monoid otherwise).
+    """
+    maps = np.asarray(maps, dtype=np.int64)
+    K, n = maps.shape
+    ident = np.arange(n, dtype=np.int64)[None, :]
+    blocks, parents, letters = [ident], [np.array([-1])], [np.array([-1])]
+    seen = _row_keys(ident)
+    frontier, base, total = ident, 0, 1
+    while len(frontier):
+        f = len(frontier)
+        C = np.concatenate([maps[a][frontier] for a in range(K)])
+        Cv = _row_keys(C)
+        u, first = np.unique(Cv, return_index=True)
+        pos = np.searchsorted(seen, u)
+        pos[pos == len(seen)] = 0
+        first = np.sort(first[seen[pos] != u])
+        new = C[first]
+        blocks.append(new)
+        parents.append(base + first % f)
+        letters.append(first // f)
+        seen = np.sort(np.concatenate([seen, Cv[first]]))
+        base, total, frontier = total, total + len(new), new
+        if limit is not None and total >= limit:
+            break
+    return np.concatenate(blocks), np.concatenate(parents), np.concatenate(letters)
 
 
 def schutzenberger_group(
@@ -456,35 +502,39 @@ def witness_search(dfa: DFA, budget: int = 20_000, random_words: int = 2_000,
     (5, True)
     """
     maps = letter_maps(dfa)
-    n = dfa.n_states
-    ident = np.arange(n, dtype=np.int64)
-    seen: dict[bytes, list[int]] = {ident.tobytes(): []}
-    found: list[tuple[np.ndarray, list[int]]] = [(ident, [])]
-    queue = deque([(ident, [])])
-    complete = True
-    while queue:
-        x, w = queue.popleft()
-        for a, t in enumerate(maps):
-            y = t[x]
-            key = y.tobytes()
-            if key not in seen:
-                if len(seen) >= budget:
-                    complete = False
-                    queue.clear()
-                    break
-                seen[key] = w + [a]
-                found.append((y, w + [a]))
-                queue.append((y, w + [a]))
+    n, K = dfa.n_states, dfa.n_symbols
+    B, parent, letter = bfs_closure(maps, limit=budget + 1)
+    complete = len(B) <= budget
+    B, parent, letter = B[:budget], parent[:budget], letter[:budget]
+
+    def bfs_word(i: int) -> list[int]:
+        out = []
+        while i > 0:
+            out.append(int(letter[i]))
+            i = int(parent[i])
+        return out[::-1]
+
+    found: list[tuple[np.ndarray, object]] = [(B[i], i) for i in range(len(B))]
     if not complete:
-        rng = random.Random(seed)
-        for _ in range(random_words):
-            w = [rng.randrange(len(maps)) for _ in range(rng.randint(1, max_random_length))]
-            y = ident
-            for a in w:
-                y = maps[a][y]
-            if y.tobytes() not in seen:
-                seen[y.tobytes()] = w
-                found.append((y, w))
+        rng = np.random.default_rng(seed)
+        lengths = rng.integers(1, max_random_length + 1, size=random_words)
+        W = rng.integers(0, K, size=(random_words, max_random_length))
+        Y = np.tile(np.arange(n, dtype=np.int64), (random_words, 1))
+        for t in range(max_random_length):
+            active = lengths > t
+            Y[active] = maps[W[active, t][:, None], Y[active]]
+        keys_b = np.sort(_row_keys(B))
+        ky = _row_keys(Y)
+        _, first = np.unique(ky, return_index=True)
+        pos = np.searchsorted(keys_b, ky[first])
+        pos[pos == len(keys_b)] = 0
+        for r in np.sort(first[keys_b[pos] != ky[first]]).tolist():
+            found.append((Y[r], W[r, : lengths[r]].tolist()))
+
+    def word_of(tag: object) -> list[int]:
+        return bfs_word(tag) if isinstance(tag, int) else list(tag)
+
+    found = [(x, word_of(tag)) for x, tag in found]
     E = np.array([f[0] for f in found])
     k, p = element_index_period(E)
     ip, ik = int(np.argmax(p)), int(np.argmax(k))

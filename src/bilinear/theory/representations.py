@@ -51,6 +51,8 @@ __all__ = [
     "isotypic_partitions",
     "orbitals",
     "real_irrep_matrices",
+    "IsotypicComponent",
+    "permutation_module_decomposition",
 ]
 
 _TOL = 1e-7
@@ -490,3 +492,71 @@ def real_irrep_matrices(G: PermutationGroup, irrep: RealIrrep, cap: int = 5_000,
     if basis.shape[1] != irrep.real_dim:
         raise InvalidGroupError("could not isolate the irreducible (degenerate commutant element)")
     return [basis.T @ right(np.array(g.array_form)) @ basis for g in G.generators]
+
+
+@dataclass(frozen=True, eq=False)
+class IsotypicComponent:
+    """One isotypic component of the permutation module ``R^Q`` (theory.md 5.6).
+
+    ``basis`` is an orthonormal ``(n, m * d)`` float basis of the component and ``copies`` are
+    ``m`` orthonormal ``(n, d)`` bases of irreducible submodules (``d = irrep.real_dim``).
+    Float data for constructions: every decision is taken on the exact character table.
+    """
+
+    irrep: RealIrrep
+    multiplicity: int
+    basis: np.ndarray
+    copies: tuple[np.ndarray, ...]
+
+
+def permutation_module_decomposition(G: PermutationGroup, cap: int = GROUP_CAP,
+                                     seed: int = 0) -> list[IsotypicComponent]:
+    """Real irreducible decomposition of ``R^Q`` for ``G`` acting on its points (5.6).
+
+    Isotypic projectors from the character table; inside each component, the eigenspaces of
+    a generic symmetric element of the commutant (spanned by the orbital matrices) are
+    irreducible.  ``P_g e_q = e_{q.g}``.
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import SymmetricGroup
+    >>> [(c.irrep.real_dim, c.multiplicity) for c in
+    ...  permutation_module_decomposition(SymmetricGroup(4))]
+    [(1, 1), (3, 1)]
+    """
+    ct = character_table(G, cap)
+    E = ct.elements
+    m, n = E.shape
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n, n))
+    for orb in orbitals(G):
+        c = rng.standard_normal()
+        for p, q in orb:
+            X[p, q] += c
+            X[q, p] += c
+    out = []
+    for r in real_irreps(ct):
+        psi = ct.chars[list(r.complex_chars)].sum(axis=0).real[ct.class_of]
+        d_chi = ct.degrees[r.complex_chars[0]]
+        P = np.stack([np.bincount(E[:, q], weights=psi, minlength=n) for q in range(n)],
+                     axis=1) * (d_chi / m)
+        vals, vecs = np.linalg.eigh((P + P.T) / 2)
+        B = vecs[:, vals > 0.5]
+        if B.shape[1] == 0:
+            continue
+        mult = B.shape[1] // r.real_dim
+        if mult * r.real_dim != B.shape[1]:
+            raise InvalidGroupError("isotypic component of unexpected dimension")
+        w, V = np.linalg.eigh(B.T @ X @ B)
+        copies, i = [], 0
+        while i < len(w):
+            j = i
+            while j < len(w) and abs(w[j] - w[i]) < 1e-6:
+                j += 1
+            copies.append(B @ V[:, i:j])
+            i = j
+        if any(c.shape[1] != r.real_dim for c in copies):
+            raise InvalidGroupError("could not split the isotypic component (degenerate "
+                                    "commutant element); try another seed")
+        out.append(IsotypicComponent(r, mult, B, tuple(copies)))
+    return out
