@@ -72,9 +72,10 @@ nitpicky = False
 # docstring (Attributes) and by autodoc; they are harmless.
 suppress_warnings = ["ref.python"]
 
-# The doctest builder (``sphinx-build -b doctest docs docs/_build/doctest``) runs the
-# docstring examples pulled in by autodoc; the Markdown pages are tested by pytest
-# (tests/test_docs/test_pages.py).
+# Docstring examples run under ``pytest --doctest-modules src/bilinear`` (each in its module's
+# namespace, which the Sphinx doctest builder cannot give them), and the Markdown pages under
+# ``pytest tests/test_docs``.  The doctest builder is kept for explicit ``{doctest}`` blocks only.
+doctest_test_doctest_blocks = ""
 doctest_global_setup = "import numpy as np"
 
 html_theme = "alabaster"

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 torch.set_num_threads(1)          # small models: one thread is fastest and reproducible
-torch.manual_seed(0)"""
+_ = torch.manual_seed(0)"""
 
 
 def md(text: str) -> nbformat.NotebookNode:
@@ -239,17 +239,18 @@ closed = all(np.array_equal(A[k] @ code[q], code[s5.step(q, a)])
 distinct = len({tuple(v) for v in code.values()}) == s5.n_states
 decodes = True
 for q, v in code.items():
-    scores = [sum(x * y for x, y in zip(row, v)) for row in R]
+    scores = [sum(x * y for x, y in zip(row, v, strict=True)) for row in R]
     best = max(scores)
     decodes &= scores.count(best) == 1 and rnn.labels[scores.index(best)] == s5.label(q)
 print(f"{len(code)} states; closed under every letter: {closed}; distinct codes: {distinct}; "
       f"readout decodes every code: {decodes}")
 assert closed and distinct and decodes"""),
     md("""
-The letter matrices, as the toolkit prints them for a paper:
+The letter matrices and the start vector, as the toolkit prints them for a paper (the readout,
+one row per group element, follows in the full output of `to_latex()`):
 """),
     code("""
-print(rnn.to_latex())"""),
+print("\\n".join(rnn.to_latex().splitlines()[: rnn.D + 1]))"""),
     md("""
 ## 3. Why three dimensions are not enough
 
@@ -264,16 +265,21 @@ why the classification gives the lower bound 4.
     code("""
 from sympy.combinatorics.named_groups import AlternatingGroup, SymmetricGroup
 
-orders = lambda G: sorted({g.order() for g in G.elements})
+
+def orders(G):
+    return sorted({int(g.order()) for g in G.elements})
+
+
 print("element orders in S5:", orders(SymmetricGroup(5)))
 print("element orders in A5:", orders(AlternatingGroup(5)), "(icosahedral rotations)")
-print("classify's lower bound for full:", c.levels["full"].dim_lower, "-", c.levels["full"].theorem)"""),
+full = c.levels["full"]
+print("classify's lower bound for full:", full.dim_lower, "-", full.theorem)"""),
     md("""
 ## 4. A5 fits in three dimensions
 
 $A_5$ (the even permutations) *is* the rotation group of the icosahedron, so it is simulated in
-3 dimensions, with entries in $\\mathbb{Q}(\\sqrt 5)$ (the golden ratio appears).  Still no $2\\times2$
-blocks: $A_5$ is not solvable.
+3 dimensions, with entries in $\\mathbb{Q}(\\sqrt 5)$ (the golden ratio appears).  Still no
+$2\\times2$ blocks: $A_5$ is not solvable.
 """),
     code("""
 a5 = tasks.get("alternating", n=5).dfa
@@ -322,7 +328,12 @@ The automaton is a triangle; the minimal exact construction rotates a 2-dimensio
 $120^\\circ$ per unit.
 """),
     code("""
-from bilinear.analysis.plots import automaton_diagram, hidden_states, letter_heatmaps, state_trajectory
+from bilinear.analysis.plots import (
+    automaton_diagram,
+    hidden_states,
+    letter_heatmaps,
+    state_trajectory,
+)
 from bilinear.constructions import compile_automaton
 
 automaton_diagram(dfa)"""),

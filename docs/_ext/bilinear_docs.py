@@ -60,9 +60,17 @@ def render_cli() -> str:
             "```",
             "",
         ]
-        for name, sub in _subparsers(parser).items():
+        subs = _subparsers(parser)
+        for name, sub in subs.items():
             lines += [f"## `bilinear {name}`", "", "```text", sub.format_help().rstrip(), "```",
                       ""]
+        from bilinear.cli import COMMANDS
+
+        missing = [c for c in COMMANDS if c not in subs]
+        if missing:
+            lines += ["```{note}", "Not in this installation yet: "
+                      + ", ".join(f"`bilinear {c}`" for c in missing)
+                      + " (their issues are open).", "```", ""]
         return "\n".join(lines)
     finally:
         if old is None:

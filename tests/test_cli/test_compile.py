@@ -29,7 +29,9 @@ def test_compile_block_size_and_rank_options(tmp_path, capsys) -> None:  # noqa:
     assert main(["compile", "symmetric:n=3", "--level", "block", "--block-size", "2",
                  "--out", str(out)]) == 0
     assert BilinearRNN.load(out).H == 2
-    assert main(["compile", "parity", "--level", "cp", "--rank", "1", "--out", str(out)]) == 2
+    assert main(["compile", "parity", "--level", "cp", "--rank", "1", "--out", str(out)]) == 0
+    assert BilinearRNN.load(out).H == 1
+    assert main(["compile", "cyclic:n=5", "--level", "cp", "--rank", "1", "--out", str(out)]) == 2
     assert "rank" in capsys.readouterr().err
 
 

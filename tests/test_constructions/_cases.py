@@ -19,6 +19,10 @@ TASKS = [
     "flip_flop:n=3", "gridworld:n=4", "threshold:k=1", "threshold:k=2", "first_symbol:symbols=2",
     "regex:pattern=(a|b)*abb", "random_fsm:states=6,symbols=3,seed=1", "modular_arithmetic:m=4",
 ]
+#: Tasks whose ``rob`` verdicts differ from ``fin`` somewhere (commutative or aperiodic parts).
+ROB_TASKS = ["parity", "modular_addition:m=3", "cyclic:n=5", "abelian:orders=2x4",
+             "threshold:k=1", "threshold:k=2", "first_symbol:symbols=2", "flip_flop:n=3",
+             "dihedral:n=4"]
 LEVELS = ("positive_diagonal", "real_diagonal", "complex_diagonal", "block", "full", "monomial",
           "cp")
 

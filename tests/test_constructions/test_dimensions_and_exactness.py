@@ -122,3 +122,11 @@ def test_unsupported_requests_raise_with_a_witness_that_reruns(spec: str, level:
         assert sorted(u) == sorted(v)
         assert d.output(u + w["suffix"])[-1] != d.output(v + w["suffix"])[-1]
     assert "cannot simulate" in str(info.value)
+
+
+def test_check_compilable_explains_without_building() -> None:
+    from bilinear.constructions import check_compilable
+
+    assert check_compilable(dfa("cyclic:n=5"), "complex_diagonal") == []
+    problems = check_compilable(dfa("cyclic:n=3"), "real_diagonal")
+    assert len(problems) == 1 and "period" in problems[0]

@@ -104,8 +104,48 @@ def test_block_parser_sees_skip_marker_and_languages() -> None:
 def test_tutorial_and_howtos_have_tested_code() -> None:
     for sub in ("tutorial", "how-to"):
         for path in (DOCS / sub).glob("*.md"):
-            if path.name == "index.md":
+            if path.name in ("index.md", "notebooks.md"):  # listings, no code
                 continue
             runnable = [b for b in code_blocks(path.read_text(encoding="utf-8"))
                         if b[0] in ("python", "pycon") and not b[3]]
             assert runnable, f"{path.relative_to(DOCS)} has no tested code block"
+
+
+def shell_commands(text: str) -> list[tuple[int, list[str]]]:
+    """``bilinear ...`` command lines of the page's ``bash`` blocks, as argument lists."""
+    import shlex
+
+    found = []
+    for lang, lineno, code, _ in code_blocks(text):
+        if lang not in ("bash", "shell", "console"):
+            continue
+        joined = code.replace("\\\n", " ")
+        for offset, line in enumerate(joined.splitlines()):
+            line = line.split(" #", 1)[0].strip().removeprefix("$ ")
+            if line.startswith("bilinear "):
+                found.append((lineno + offset, shlex.split(line)[1:]))
+    return found
+
+
+@pytest.mark.parametrize("path", pages(), ids=lambda p: str(p.relative_to(DOCS)))
+def test_shell_examples_parse(path: Path) -> None:
+    """Every ``bilinear`` command shown in the docs is accepted by the real argument parser."""
+    import argparse
+    import contextlib
+    import io
+
+    from bilinear.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for lineno, argv in shell_commands(path.read_text(encoding="utf-8")):
+        if argv and argv[0] not in sub.choices:
+            continue  # a subcommand that has not landed yet (the page says which issue)
+        err = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(err):
+                parser.parse_args(argv)
+        except SystemExit as exc:
+            if exc.code:
+                pytest.fail(f"{path.relative_to(DOCS)}:{lineno}: `bilinear {' '.join(argv)}` "
+                            f"is rejected by the parser:\n{err.getvalue()}", pytrace=False)

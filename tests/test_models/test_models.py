@@ -205,3 +205,31 @@ def test_runs_on_cuda(name: str) -> None:
     cpu = make(name, vocab=3, labels=2, hidden=8, **OPTS.get(name, {}))
     cpu.load_state_dict({k: v.cpu() for k, v in model.state_dict().items()})
     torch.testing.assert_close(out.cpu(), cpu(_tokens()), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("gather", [False, True])
+@pytest.mark.parametrize("normalize", [False, True])
+def test_fused_recurrence_gradients(gather: bool, normalize: bool) -> None:
+    from bilinear.models._recurrence import fused_recurrence
+
+    g = torch.Generator().manual_seed(0)
+    W = (0.6 * torch.randn(4, 4, 3, generator=g, dtype=torch.float64)).requires_grad_()
+    h0 = torch.randn(2, 4, generator=g, dtype=torch.float64).requires_grad_()
+    x = torch.randint(0, 3, (2, 6), generator=g)
+    assert torch.autograd.gradcheck(
+        lambda W, h0: fused_recurrence(W, h0, x, normalize, gather), (W, h0)
+    )
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_fused_cp_gradients(normalize: bool) -> None:
+    from bilinear.models._recurrence import fused_cp_recurrence
+
+    g = torch.Generator().manual_seed(1)
+    U, Z = (torch.randn(4, 3, generator=g, dtype=torch.float64).requires_grad_()
+            for _ in range(2))
+    v = torch.randn(2, 5, 3, generator=g, dtype=torch.float64).requires_grad_()
+    h0 = torch.randn(2, 4, generator=g, dtype=torch.float64).requires_grad_()
+    assert torch.autograd.gradcheck(
+        lambda U, Z, v, h0: fused_cp_recurrence(U, Z, v, h0, normalize), (U, Z, v, h0)
+    )

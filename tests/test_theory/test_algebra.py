@@ -286,3 +286,21 @@ def test_r2_packing_is_faithful_and_has_cost_dimension(orders: tuple[int, ...]) 
             want = tuple((x + y) % m for x, y, m in zip(
                 p.state_values[q], p.letter_values[sym], mods, strict=True))
             assert want == p.state_values[int(dfa.table[q, a])]
+
+
+def test_green_classes_match_brute_force_on_t3() -> None:
+    """R: xM = yM and L: Mx = My, computed from the elements (right action)."""
+    M = transition_monoid(dfa_from_maps([[1, 0, 2], [1, 2, 0], [0, 0, 2]]))
+    E = [tuple(r) for r in M.elements.tolist()]
+
+    def then(x: tuple, y: tuple) -> tuple:  # "x then y"
+        return tuple(y[q] for q in x)
+
+    right = [frozenset(then(x, m) for m in E) for x in E]
+    left = [frozenset(then(m, x) for m in E) for x in E]
+    g = M.green_classes
+    for i in range(len(E)):
+        for j in range(len(E)):
+            assert (g["R"][i] == g["R"][j]) == (right[i] == right[j])
+            assert (g["L"][i] == g["L"][j]) == (left[i] == left[j])
+    assert len(set(g["D"].tolist())) == 3  # the ranks 3, 2, 1 of T_3

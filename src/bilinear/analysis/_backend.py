@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "TheoryRunner",
     "available",
     "TaskInfo",
     "resolve_task",
@@ -210,3 +211,101 @@ def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionIn
 def format_exception(err: BaseException) -> str:  # pragma: no cover - debugging aid
     """The last lines of a traceback, for the report's 'errors' list."""
     return "".join(traceback.format_exception_only(type(err), err)).strip()
+
+
+# ================================================================================ time limits
+def _jsonable(value: Any) -> Any:
+    import json
+
+    try:
+        return json.loads(json.dumps(value, default=str))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+_TASKS: dict[str, TaskInfo] = {}
+
+
+def _cached_task(spec: str) -> TaskInfo:
+    """One DFA object per spec in a worker, so caches keyed on the automaton are shared."""
+    if spec not in _TASKS:
+        _TASKS[spec] = resolve_task(spec)
+    return _TASKS[spec]
+
+
+def _worker_classify(spec: str, notion: str) -> tuple[dict[str, Any] | None, str | None]:
+    return classify_task(_cached_task(spec).dfa, notion)
+
+
+def _worker_construct(spec: str, level: str, options: dict[str, Any]) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    info = construct_and_verify(_cached_task(spec).dfa, level, **options)
+    d = asdict(info)
+    d["checked"] = None
+    d["witness"] = _jsonable(d["witness"])
+    return d
+
+
+class TheoryRunner:
+    """Runs classify / compile + verify in a worker process under a time limit per call.
+
+    A call that runs past ``timeout`` seconds is abandoned (the worker is terminated and a new
+    one started) and reported as timed out, so one slow exact computation (a high-degree number
+    field, a huge monoid) cannot stall the report.  ``timeout=None`` runs in this process.
+
+    Examples
+    --------
+    >>> with TheoryRunner(timeout=None) as runner:
+    ...     fin, error = runner.classify("parity", "fin")
+    >>> fin["minimal_level"], error
+    ('real_diagonal', None)
+    """
+
+    def __init__(self, timeout: float | None = 60.0) -> None:
+        self.timeout = timeout
+        self._pool: Any = None
+
+    def __enter__(self) -> TheoryRunner:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker process."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def _call(self, fn: Any, *args: Any) -> tuple[bool, Any]:
+        if self.timeout is None:
+            return True, fn(*args)
+        import multiprocessing as mp
+
+        if self._pool is None:
+            self._pool = mp.get_context("spawn").Pool(1)
+        pending = self._pool.apply_async(fn, args)
+        try:
+            return True, pending.get(self.timeout)
+        except mp.TimeoutError:
+            self.close()
+            return False, f"timed out after {self.timeout:g} s"
+        except Exception as err:  # noqa: BLE001 - a crash in the worker is one task's failure
+            self.close()
+            return False, f"failed: {_short(err)}"
+
+    def classify(self, spec: str, notion: str = "fin") -> tuple[dict[str, Any] | None, str | None]:
+        """``classify(task).to_dict()`` or ``(None, reason)``."""
+        ok, value = self._call(_worker_classify, spec, notion)
+        return value if ok else (None, f"classify {value}")
+
+    def construct(self, spec: str, level: str, **options: Any) -> ConstructionInfo:
+        """Compile and verify one level (see :func:`construct_and_verify`)."""
+        ok, value = self._call(_worker_construct, spec, level, options)
+        if not ok:
+            return ConstructionInfo(level, False, error=f"construction {value}", options=options)
+        if isinstance(value, ConstructionInfo):
+            return value
+        return ConstructionInfo(**value)

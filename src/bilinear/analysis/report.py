@@ -111,6 +111,9 @@ class ReportConfig:
         Training processes (1: in this process).
     threads : int, optional
         Torch CPU threads per training process.
+    theory_timeout : float, optional
+        Seconds allowed for each classify / compile-and-verify call (run in a worker process);
+        ``None`` runs them in this process without a limit.
     """
 
     suite: Suite
@@ -124,6 +127,7 @@ class ReportConfig:
     device: str | None = "cpu"
     workers: int = 1
     threads: int | None = 1
+    theory_timeout: float | None = 60.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.suite, Suite):
@@ -290,9 +294,10 @@ def agreement(
 
 
 # ================================================================================ theory
-def _theory_for_task(info: backend.TaskInfo, levels: Iterable[str]) -> dict[str, Any]:
-    fin, fin_err = backend.classify_task(info.dfa, "fin")
-    fp, _ = backend.classify_task(info.dfa, "fp") if fin is not None else (None, None)
+def _theory_for_task(runner: backend.TheoryRunner, spec: str,
+                     levels: Iterable[str]) -> dict[str, Any]:
+    fin, fin_err = runner.classify(spec, "fin")
+    fp, _ = runner.classify(spec, "fp") if fin is not None else (None, None)
     constructions: dict[str, Any] = {}
     for level in levels:
         verdict = _verdict(fin, level)
@@ -303,7 +308,7 @@ def _theory_for_task(info: backend.TaskInfo, levels: Iterable[str]) -> dict[str,
         options: dict[str, Any] = {}
         if level == "block":
             options["block_size"] = _block_size(fin)
-        c = backend.construct_and_verify(info.dfa, level, **options)
+        c = runner.construct(spec, level, **options)
         constructions[level] = {
             "built": c.built,
             "verified": c.verified,
@@ -653,24 +658,28 @@ def run_report(
     try:
         # 1. theory, constructions, verification
         t0 = time.perf_counter()
-        for spec, info in infos.items():
-            progress.note(f"theory: {spec}")
-            theory = _theory_for_task(info, LEVELS)
-            if theory["theory_error"]:
-                report.errors.append(f"{spec}: {theory['theory_error']}")
-            report.tasks.append({
-                "spec": spec,
-                "canonical": info.canonical,
-                "name": info.name,
-                "params": {k: v for k, v in info.params.items()},
-                "description": info.description,
-                "states": info.n_states,
-                "alphabet": [str(a) for a in info.alphabet],
-                "labels": info.n_labels,
-                "expected": info.expected,
-                **theory,
-            })
-            progress.step(f"theory: {spec}")
+        with backend.TheoryRunner(config.theory_timeout) as runner:
+            for spec, info in infos.items():
+                progress.note(f"theory: {spec}")
+                theory = _theory_for_task(runner, spec, LEVELS)
+                for level, c in theory["constructions"].items():
+                    if c.get("error") and "timed out" in c["error"]:
+                        report.errors.append(f"{spec} / {level}: {c['error']}")
+                if theory["theory_error"]:
+                    report.errors.append(f"{spec}: {theory['theory_error']}")
+                report.tasks.append({
+                    "spec": spec,
+                    "canonical": info.canonical,
+                    "name": info.name,
+                    "params": dict(info.params),
+                    "description": info.description,
+                    "states": info.n_states,
+                    "alphabet": [str(a) for a in info.alphabet],
+                    "labels": info.n_labels,
+                    "expected": info.expected,
+                    **theory,
+                })
+                progress.step(f"theory: {spec}")
         report.timing["theory_s"] = round(time.perf_counter() - t0, 2)
 
         # 2. training: one resumable sweep through the results store

@@ -19,7 +19,7 @@ True
 """
 
 from bilinear.constructions.combine import direct_sum, embed
-from bilinear.constructions.compile import CONSTRUCTIONS, compile_automaton
+from bilinear.constructions.compile import CONSTRUCTIONS, check_compilable, compile_automaton
 from bilinear.constructions.npz import from_exact_json
 from bilinear.constructions.representation import compile_representation
 from bilinear.constructions.rnn import BilinearRNN, ExactWeights
@@ -28,6 +28,7 @@ __all__ = [
     "BilinearRNN",
     "ExactWeights",
     "CONSTRUCTIONS",
+    "check_compilable",
     "compile_automaton",
     "compile_representation",
     "direct_sum",

@@ -190,9 +190,9 @@ def assemble(
         R, labels = spec.readout
     else:
         R, labels, codes = _readout(spec, dfa)
-    entries = [e for m in (*spec.letters, spec.h0, R) for e in m]
+    field = spec.field or _field_of([e for m in (*spec.letters, spec.h0, R) for e in m])
     exact = ExactWeights(letters=spec.letters, h0=spec.h0, readout=sp.ImmutableMatrix(R),
-                         field=spec.field or _field_of(entries))
+                         field=field)
     determined = spec.encoding is not None or (spec.readout is None
                                                and R.shape[0] == dfa.n_states)
     info = {"construction": spec.name, "state_determined": determined,

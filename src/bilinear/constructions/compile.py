@@ -19,13 +19,13 @@ from typing import Any
 
 from bilinear.automata.dfa import DFA
 from bilinear.automata.operations import minimize, reachable
-from bilinear.constructions import diagonal, groups, onehot
+from bilinear.constructions import _planner, diagonal, groups, irreps, onehot
 from bilinear.constructions._spec import Spec, assemble
 from bilinear.constructions.rnn import BilinearRNN
 from bilinear.errors import InvalidArgumentError, UnknownLevelError, UnsupportedConstructionError
 from bilinear.theory.hierarchy import LEVELS, NOTIONS
 
-__all__ = ["compile_automaton", "CONSTRUCTIONS", "Plan"]
+__all__ = ["compile_automaton", "check_compilable", "CONSTRUCTIONS", "Plan"]
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,13 @@ def compile_automaton(
     block_size : int, optional
         ``b`` for ``level="block"`` (default: the smallest that theory allows).
     rank : int, optional
-        Upper bound on the CP rank for ``level="cp"``.
+        Upper bound on the CP rank for ``level="cp"``: the one-hot edge bound when it fits,
+        else the slice bound ``R <= H min(H, D)`` of a smaller construction (theory.md 3.6).
     sparse : bool, optional
         One-hot constructions only: keep the sparse monomial exact form (default: when the
-        automaton has more than 256 states).
+        one-hot model has more than 64 units).  Automata with more than
+        ``CLASSIFY_CAP`` (2000) states are not classified: ``full``, ``monomial``, ``cp`` and
+        ``block`` then use the sparse one-hot model.
     source : str, optional
         Recorded in the model (default: the automaton's name).
 
@@ -116,21 +119,57 @@ def compile_automaton(
     _check_request(dfa, level, notion, block_size, rank, construction)
     src = dfa.name if source is None else source
     minimal = _canonical(dfa)
-    if construction is None and onehot.use_sparse(minimal, sparse) and level in (
-        "full", "monomial"
-    ):
-        return onehot.one_hot_sparse(minimal, level, src)
+    big = minimal.n_states > _planner.CLASSIFY_CAP
+    if construction is None and level in _ONE_HOT_LEVELS and (sparse or big):
+        return _sparse_one_hot(minimal, level, src, block_size, rank)
     plan = _plan(minimal, level, notion, block_size, rank, construction)
+    if plan.construction == "one_hot" and onehot.use_sparse(minimal, sparse):
+        return _sparse_one_hot(minimal, level, src, block_size, rank)
+    if level == "cp" and rank is not None and construction is None:
+        smaller = _cp_smaller(minimal, notion, rank)
+        if smaller is not None:
+            extra_cp = {"notion": notion, **_cp_info(minimal, smaller, rank)}
+            return assemble(smaller, minimal, level, src, extra_cp)
     options = {"block_size": block_size, **plan.options}
-    spec = CONSTRUCTIONS[plan.construction](minimal, notion=notion, level=level, **options)
     extra: dict[str, Any] = {"notion": notion}
     if plan.dim_upper is not None:
         extra["dim_upper"] = plan.dim_upper
+    try:
+        spec = CONSTRUCTIONS[plan.construction](minimal, notion=notion, level=level, **options)
+    except UnsupportedConstructionError:
+        if plan.construction != "irrep_sum":
+            raise
+        b = options["block_size"] if level == "block" else None
+        return irreps.float_irrep_model(minimal, level, src, b, extra)
     if level == "block":
         extra["block_size"] = options["block_size"] or spec.options.get("block_size") or spec.dim
     if level == "cp":
         extra.update(_cp_info(minimal, spec, rank))
     return assemble(spec, minimal, level, src, extra)
+
+
+_ONE_HOT_LEVELS = ("full", "monomial", "cp", "block")
+
+
+def _sparse_one_hot(dfa: DFA, level: str, source: str, block_size: int | None,
+                    rank: int | None) -> BilinearRNN:
+    """The one-hot model in sparse form at ``level`` (block: one block of size ``|Q|``)."""
+    n = dfa.n_states
+    info: dict[str, Any] = {}
+    if level == "block":
+        if block_size is not None and block_size < n:
+            raise UnsupportedConstructionError(
+                f"automaton too large to classify ({n} states): only the one-hot construction "
+                f"is attempted, which needs block_size >= {n}")
+        info["block_size"] = n
+    if level == "cp":
+        edges = len({(q, int(t)) for a in range(dfa.n_symbols)
+                     for q, t in enumerate(dfa.table[:, a])})
+        if rank is not None and edges > rank:
+            raise UnsupportedConstructionError(
+                f"the one-hot CP factorization has rank {edges} > rank = {rank}")
+        info["rank"] = edges
+    return onehot.one_hot_sparse(dfa, level, source, info)
 
 
 def _check_request(
@@ -166,6 +205,17 @@ def _plan(
     return _planner.plan(dfa, level, notion, block_size, rank, construction)
 
 
+def _cp_smaller(dfa: DFA, notion: str, rank: int) -> Spec | None:
+    """A construction whose slice CP bound fits ``rank`` when the one-hot edge bound does not
+    (theory.md 3.6: ``R <= H min(H, D)`` for any ``H``-dimensional simulation)."""
+    if onehot.one_hot_cp_factors(dfa)["rank"] <= rank:
+        return None
+    plan = _plan(dfa, "full", notion, None, None, None)
+    spec = CONSTRUCTIONS[plan.construction](dfa, notion=notion, level="full", block_size=None,
+                                            **plan.options)
+    return spec if _slices_cp(spec)["rank"] <= rank else None
+
+
 def _cp_info(dfa: DFA, spec: Spec, rank: int | None) -> dict:
     """CP factors of the construction (one-hot: one term per edge) and their rank."""
     if spec.name != "one_hot":
@@ -193,3 +243,23 @@ def _slices_cp(spec: Spec) -> dict:
     Z = [[int(p[1] == j) for p in pairs] for j in range(H)]
     V = [[str(m[p]) for p in pairs] for m in spec.letters]
     return {"rank": len(pairs), "U": U, "V": V, "Z": Z}
+
+
+def check_compilable(dfa: DFA, level: str = "full", *, notion: str = "fin",
+                     block_size: int | None = None) -> list[str]:
+    """Why ``dfa`` cannot be compiled at ``level`` (an empty list when it can), without building.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> check_compilable(tasks.get("parity").dfa, "real_diagonal")
+    []
+    >>> check_compilable(tasks.get("parity").dfa, "positive_diagonal")  # doctest: +ELLIPSIS
+    ["level 'positive_diagonal' cannot simulate this automaton (fin): ..."]
+    """
+    _check_request(dfa, level, notion, block_size, None, None)
+    try:
+        _plan(_canonical(dfa), level, notion, block_size, None, None)
+    except UnsupportedConstructionError as err:
+        return [str(err)]
+    return []

@@ -27,7 +27,10 @@ from bilinear.errors import UnsupportedConstructionError
 from bilinear.theory.groups import abelian_snf
 from bilinear.theory.letters import letter_infos
 
-__all__ = ["abelian_snf_spec", "commutative_cells", "rotation", "phase_block"]
+__all__ = ["abelian_snf_spec", "commutative_cells", "rotation", "phase_block", "CELL_CAP"]
+
+#: Largest number of readout rows (combinations of cells) of ``commutative_cells``.
+CELL_CAP = 20_000
 
 
 def rotation(k: int, n: int) -> sp.ImmutableMatrix:
@@ -195,6 +198,13 @@ def _cells_readout(dfa: DFA, units: list, lam: sp.Rational,
         k, p = infos[a].index, infos[a].period
         per_letter.append([(m, r) for m in range(k + 1) for r in range(p)
                            if m == k or m % p == r])
+    size = 1
+    for cells in per_letter:
+        size *= len(cells)
+    if size > CELL_CAP:
+        raise UnsupportedConstructionError(
+            f"the cell readout would have {size} rows (cap {CELL_CAP}): too many letters with "
+            "count or phase units for one nearest-codeword row per combination")
     rows, labels = [], []
     for combo in itertools.product(*per_letter):
         state = dict(zip(letters, combo, strict=False))

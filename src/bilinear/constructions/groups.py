@@ -143,7 +143,16 @@ def integer_rotation(n: int) -> sp.ImmutableMatrix:
 
 
 def dihedral(n: int) -> MatrixGroup:
-    """``D_n`` (order ``2n``) in dimension 2: a rotation of order ``n`` and a reflection."""
+    """``D_n`` (order ``2n``) in dimension 2: a rotation of order ``n`` and a reflection.
+
+    Recurrence ``h_t = A(x_t) h_{t-1}`` with ``A(a)`` in this group (theory.md 6.7).
+
+    Examples
+    --------
+    >>> T = dihedral(6)
+    >>> T.order, all(e.is_Integer for m in T.elements for e in m)
+    (12, True)
+    """
     F = sp.ImmutableMatrix([[0, 1], [1, 0]]) if n in (3, 6) else sp.ImmutableMatrix(
         [[1, 0], [0, -1]])
     if n == 2:
@@ -158,7 +167,13 @@ def dihedral(n: int) -> MatrixGroup:
 
 
 def sn_standard(n: int, alternating: bool = False) -> MatrixGroup:
-    """``S_n`` (or ``A_n``) on the sum-zero lattice with basis ``e_i - e_n``: integer, dim n-1."""
+    """``S_n`` (or ``A_n``) on the sum-zero lattice with basis ``e_i - e_n``: integer, dim n-1.
+
+    Examples
+    --------
+    >>> sn_standard(4).order, sn_standard(4, alternating=True).order, sn_standard(4).dim
+    (24, 12, 3)
+    """
 
     def perm_matrix(p: list[int]) -> sp.ImmutableMatrix:
         # e_i - e_n  ->  e_{p(i)} - e_{p(n)}, written on the basis b_j = e_j - e_n
@@ -182,7 +197,17 @@ def sn_standard(n: int, alternating: bool = False) -> MatrixGroup:
 
 
 def a5_icosahedral() -> MatrixGroup:
-    """``A_5`` as the rotation group of the icosahedron (theory.md 6.8), entries in Q(sqrt 5)."""
+    """``A_5`` as the rotation group of the icosahedron (theory.md 6.8), entries in Q(sqrt 5).
+
+    ``h_t = A(x_t) h_{t-1}`` with ``A(a)`` a word in ``P`` (order 3) and ``M`` (order 5); a
+    generic integer ``h0`` tracks the group element (60 codewords of one norm).
+
+    Examples
+    --------
+    >>> T = a5_icosahedral()
+    >>> T.order, sorted(set(T.orders))
+    (60, [1, 2, 3, 5])
+    """
     phi = (1 + sp.sqrt(5)) / 2
     P = sp.ImmutableMatrix([[0, 0, 1], [1, 0, 0], [0, 1, 0]])
     M = sp.ImmutableMatrix([[1, -phi, phi - 1], [phi, phi - 1, -1], [phi - 1, 1, phi]]) / 2
@@ -190,14 +215,33 @@ def a5_icosahedral() -> MatrixGroup:
 
 
 def quaternion_left() -> MatrixGroup:
-    """``Q8`` by left multiplication on ``H = R^4`` (basis 1, i, j, k): integer, dimension 4."""
+    """``Q8`` by left multiplication on ``H = R^4`` (basis 1, i, j, k): integer, dimension 4.
+
+    ``h_t = L(q_t) h_{t-1}`` with ``L(q) x = q x``; ``h0 = 1`` codes every element by itself.
+
+    Examples
+    --------
+    >>> T = quaternion_left()
+    >>> T.order, T.orders.count(4)
+    (8, 6)
+    """
     i = sp.ImmutableMatrix([[0, -1, 0, 0], [1, 0, 0, 0], [0, 0, 0, -1], [0, 0, 1, 0]])
     j = sp.ImmutableMatrix([[0, 0, -1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, -1, 0, 0]])
     return MatrixGroup("Q8", [i, j])
 
 
 def q8_cover() -> MatrixGroup:
-    """``D_4 x Z_4`` in two 2 x 2 blocks (theory.md 3.4): it covers the Pauli group and Q8."""
+    """``D_4 x Z_4`` in two 2 x 2 blocks (theory.md 3.4): it covers the Pauli group and Q8.
+
+    ``iX -> (X, R_90)``-style images are found by :func:`find_images` in ``"cover"`` mode; the
+    orbit of a generic ``h0`` has 16 points mapping onto the 8 states (not state-determined).
+
+    Examples
+    --------
+    >>> T = q8_cover()
+    >>> T.order, T.block
+    (32, 2)
+    """
     X = sp.ImmutableMatrix([[0, 1], [1, 0]])
     Z = sp.ImmutableMatrix([[1, 0], [0, -1]])
     R = sp.ImmutableMatrix([[0, -1], [1, 0]])
@@ -398,9 +442,10 @@ def companion(d: int) -> sp.ImmutableMatrix:
 
 
 def abelian_integer_spec(dfa: DFA, name: str = "abelian_integer") -> Spec:
-    """Exact integer blocks per invariant factor (theory.md 6.3 iii, 6.4): letter ``a`` acts by
-    ``X_d^{c_a}`` on the block of factor ``d``; ``h0 = e_1`` in every block; readout through the
-    invariant form ``P = sum_g A(g)^T A(g)``.
+    """Exact integer blocks per invariant factor (theory.md 6.3 iii, 6.4).
+
+    Letter ``a`` acts by ``X_d^{c_a}`` on the block of factor ``d``; ``h0 = e_1`` in every
+    companion block; readout via the invariant form ``P = sum_g A(g)^T A(g)``.
 
     Examples
     --------
@@ -416,7 +461,10 @@ def abelian_integer_spec(dfa: DFA, name: str = "abelian_integer") -> Spec:
     gens = [companion(d) for d in snf.factors]
     letters = tuple(sp.ImmutableMatrix(sp.diag(*[g ** c for g, c in zip(
         gens, snf.letter_coordinates[a], strict=False)])) for a in dfa.alphabet)
-    h0 = sp.ImmutableMatrix([1 if j == 0 else 0 for g in gens for j in range(g.shape[0])])
+    from bilinear.theory.groups import psi_blocks
+
+    h0 = sp.ImmutableMatrix([int(j == 0) for d in snf.factors for size in psi_blocks(d)
+                             for j in range(size)])
     grams = []
     for g, d in zip(gens, snf.factors, strict=False):
         P = sp.zeros(*g.shape)
@@ -557,6 +605,14 @@ def _perm_spec(dfa: DFA) -> Spec:
 
     Recurrence: ``A(a) e_B = e_{B . a}`` on the blocks ``B`` of a block system on which the
     transition group acts faithfully (theory.md 3.8); ``h0 = (1, 2, ..., m)``.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> from bilinear.constructions import compile_automaton
+    >>> rnn = compile_automaton(tasks.get("symmetric", n=3).dfa, level="monomial")
+    >>> rnn.H, rnn.info["construction"], rnn.h0.tolist()
+    (3, 'permutation', [1.0, 2.0, 3.0])
     """
     perms, degree = block_permutations(dfa)
     letters = tuple(matrix_from_action(degree, lambda j, p=p: {p[j]: 1}) for p in perms)
@@ -610,3 +666,4 @@ GROUP_CONSTRUCTIONS: dict[str, Callable[..., Spec]] = {
 }
 
 _ = itertools
+

@@ -35,23 +35,61 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from bilinear.constructions.rnn import (
-    DENSE_CAP,
-    BilinearRNN,
-    ExactWeights,
-    _jsonable,
-    _load_meta,
-    _tuplify,
-)
+from bilinear.constructions.rnn import DENSE_CAP, BilinearRNN, ExactWeights
 from bilinear.errors import InvalidArgumentError, WeightsFormatError, WeightsTooLargeError
 
 __all__ = ["save_npz", "load_npz", "exact_json", "from_exact_json", "latex"]
+
+def _jsonable(x: Any) -> Any:
+    """Turn tuples, numpy scalars, sympy numbers and dict keys into JSON-ready values."""
+    if isinstance(x, Mapping):
+        return {str(k) if not isinstance(k, str) else k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating):
+        return float(x)
+    if isinstance(x, sp.Basic):
+        return str(x)
+    if x is None or isinstance(x, (str, int, float, bool)):
+        return x
+    return str(x)
+
+
+def _tuplify(x: Any) -> Any:
+    """Inverse of :func:`_jsonable` for labels and symbols: JSON lists become tuples."""
+    if isinstance(x, list):
+        return tuple(_tuplify(v) for v in x)
+    return x
+
+
+def _check_meta(meta: Any, path: str) -> dict:
+    if not isinstance(meta, dict):
+        raise WeightsFormatError(f"{path}: meta is not a JSON object")
+    for key in ("alphabet", "labels", "level"):
+        if key not in meta:
+            raise WeightsFormatError(f"{path}: meta lacks the key {key!r}")
+    return meta
+
+
+def _load_meta(text: str, path: str) -> dict:
+    try:
+        return _check_meta(json.loads(text), path)
+    except json.JSONDecodeError as err:
+        raise WeightsFormatError(f"{path}: meta is not valid JSON: {err}") from None
+
 
 _FORMAT_DENSE = "dense"
 _FORMAT_SPARSE = "sparse_monomial"

@@ -23,6 +23,9 @@ from bilinear.constructions._spec import Spec, matrix_from_action
 from bilinear.constructions.rnn import SYMPY_CAP, BilinearRNN, ExactWeights
 from bilinear.errors import UnsupportedConstructionError
 
+#: One-hot models of automata with more states keep the sparse exact form by default.
+DENSE_EXACT_STATES = 64
+
 __all__ = ["one_hot", "one_hot_sparse", "one_hot_cp_factors", "label_readout"]
 
 
@@ -114,13 +117,13 @@ def one_hot_sparse(dfa: DFA, level: str, source: str = "", info: dict | None = N
     >>> rnn.is_sparse, rnn.exact.targets.tolist(), rnn.output("011")
     (True, [[0, 1], [1, 0]], [0, 1, 0])
     """
+    info = dict(info or {})
     exact = ExactWeights.monomial(
         targets=np.ascontiguousarray(dfa.table.T), scales=None, h0_index=dfa.start_index,
         readout_rows=dfa.label_index, n_labels=len(dfa.label_values))
     return BilinearRNN.from_exact(
         exact, alphabet=dfa.alphabet, labels=dfa.label_values, level=level, source=source,
-        info={"construction": "one_hot", "state_determined": True, "sparse": True,
-              **(info or {})})
+        info={"construction": "one_hot", "state_determined": True, "sparse": True, **info})
 
 
 def one_hot_cp_factors(dfa: DFA) -> dict:
@@ -147,10 +150,10 @@ def one_hot_cp_factors(dfa: DFA) -> dict:
 
 
 def use_sparse(dfa: DFA, sparse: bool | None) -> bool:
-    """Whether to build the sparse form: asked for, or the automaton is too large for sympy."""
+    """Whether to build the sparse form: asked for, or more than :data:`DENSE_EXACT_STATES`."""
     if sparse is not None:
         return bool(sparse)
-    return dfa.n_states > min(SYMPY_CAP, 256)
+    return dfa.n_states > min(SYMPY_CAP, DENSE_EXACT_STATES)
 
 
 def _reset_letters(dfa: DFA) -> list[int | None]:

@@ -32,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import types
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,11 +41,11 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from bilinear.constructions._structure import _max_block, _structure_problem
 from bilinear.errors import (
     InvalidArgumentError,
     UnknownLevelError,
     UnknownSymbolError,
-    WeightsFormatError,
     WeightsTooLargeError,
 )
 from bilinear.theory.hierarchy import LEVELS, parameter_count
@@ -57,7 +56,6 @@ __all__ = ["BilinearRNN", "ExactWeights", "DENSE_CAP", "SYMPY_CAP"]
 DENSE_CAP = 2**25
 #: Largest number of units for which sparse exact letters are materialised as sympy matrices.
 SYMPY_CAP = 2048
-_FORMAT = "bilinear-weights/1"
 
 
 # ============================================================================ exact weights
@@ -345,34 +343,6 @@ class _Materialised:
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.slot] = value
-
-
-def _jsonable(x: Any) -> Any:
-    """Turn tuples, numpy scalars, sympy numbers and dict keys into JSON-ready values."""
-    if isinstance(x, Mapping):
-        return {str(k) if not isinstance(k, str) else k: _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _jsonable(x.tolist())
-    if isinstance(x, (np.bool_,)):
-        return bool(x)
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.floating):
-        return float(x)
-    if isinstance(x, sp.Basic):
-        return str(x)
-    if x is None or isinstance(x, (str, int, float, bool)):
-        return x
-    return str(x)
-
-
-def _tuplify(x: Any) -> Any:
-    """Inverse of :func:`_jsonable` for labels and symbols: JSON lists become tuples."""
-    if isinstance(x, list):
-        return tuple(_tuplify(v) for v in x)
-    return x
 
 
 @dataclass(frozen=True, eq=False)
@@ -732,82 +702,3 @@ def _float_array(value: Any, name: str, ndim: int) -> np.ndarray:
         raise InvalidArgumentError(f"{name} has a non-finite value {a[bad]} at index {bad}")
     a.setflags(write=False)
     return a
-
-
-def _max_block(W: np.ndarray) -> int:
-    """Size of the largest block of the finest contiguous block-diagonal partition of ``W``."""
-    nz = np.any(W != 0, axis=2)
-    nz = nz | nz.T
-    H = nz.shape[0]
-    reach = np.array([np.max(np.nonzero(nz[i])[0], initial=i) for i in range(H)])
-    best, start, end = 0, 0, -1
-    for i in range(H):
-        if i > end:
-            best = max(best, end - start + 1)
-            start = i
-        end = max(end, reach[i])
-    return max(best, end - start + 1) if H else 0
-
-
-def _structure_problem(W: np.ndarray, level: str, info: Mapping) -> str:
-    """Why ``W`` lacks the structure of ``level`` ('' when it has it)."""
-    H = W.shape[0]
-    off = W.copy()
-    idx = np.arange(H)
-    off[idx, idx, :] = 0
-    if level in ("positive_diagonal", "real_diagonal"):
-        if np.any(off != 0):
-            i, j, k = np.argwhere(off != 0)[0]
-            return f"off-diagonal entry W[{i}, {j}, {k}] = {W[i, j, k]}"
-        if level == "positive_diagonal" and np.any(W < 0):
-            i, j, k = np.argwhere(W < 0)[0]
-            return f"negative entry W[{i}, {j}, {k}] = {W[i, j, k]}"
-    elif level == "complex_diagonal":
-        return _rotation_blocks_problem(W)
-    elif level == "monomial":
-        counts = (W != 0).sum(axis=0)
-        if np.any(counts > 1):
-            j, k = np.argwhere(counts > 1)[0]
-            return f"column {j} of slice {k} has {counts[j, k]} nonzero entries"
-    elif level == "block" and "block_size" in info:
-        b = _max_block(W)
-        if b > int(info["block_size"]):
-            return f"a diagonal block of size {b} exceeds block_size = {info['block_size']}"
-    return ""
-
-
-def _rotation_blocks_problem(W: np.ndarray) -> str:
-    """Check the 1x1 / 2x2 rotation-scaling block form ``[[a, -b], [b, a]]`` (greedy)."""
-    H, i = W.shape[0], 0
-    mask = np.zeros(W.shape[:2], dtype=bool)
-    while i < H:
-        if i + 1 < H and (np.any(W[i, i + 1] != 0) or np.any(W[i + 1, i] != 0)):
-            a, b = W[i, i], W[i + 1, i]
-            if not (np.array_equal(W[i + 1, i + 1], a) and np.array_equal(W[i, i + 1], -b)):
-                return f"units {i}, {i + 1} do not form a rotation-scaling block [[a, -b], [b, a]]"
-            mask[i:i + 2, i:i + 2] = True
-            i += 2
-        else:
-            mask[i, i] = True
-            i += 1
-    outside = np.any(W != 0, axis=2) & ~mask
-    if np.any(outside):
-        i, j = np.argwhere(outside)[0]
-        return f"entry ({i}, {j}) lies outside the 1x1 / 2x2 blocks"
-    return ""
-
-
-def _check_meta(meta: Any, path: str) -> dict:
-    if not isinstance(meta, dict):
-        raise WeightsFormatError(f"{path}: meta is not a JSON object")
-    for key in ("alphabet", "labels", "level"):
-        if key not in meta:
-            raise WeightsFormatError(f"{path}: meta lacks the key {key!r}")
-    return meta
-
-
-def _load_meta(text: str, path: str) -> dict:
-    try:
-        return _check_meta(json.loads(text), path)
-    except json.JSONDecodeError as err:
-        raise WeightsFormatError(f"{path}: meta is not valid JSON: {err}") from None

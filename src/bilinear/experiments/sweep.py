@@ -235,21 +235,22 @@ def _processes(todo, store, device, threads, finish, on_error, workers) -> None:
 
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InvalidArgumentError(f"workers must be a positive integer, got {workers!r}")
-    ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    ctx = mp.get_context("spawn")  # safe with CUDA and with threads in the parent
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
         pending = {}
         for cfg in todo:
             store.mark_started(cfg)
             pending[pool.submit(_run_worker, cfg.to_dict(), device, threads)] = cfg
-        try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    cfg = pending.pop(fut)
-                    err = fut.exception()
-                    finish(cfg, None if err else fut.result(), err)
-                    if err is not None and on_error == "raise":
-                        raise err
-        finally:
-            for fut in pending:
-                fut.cancel()
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                cfg = pending.pop(fut)
+                err = fut.exception()
+                finish(cfg, None if err else fut.result(), err)
+                if err is not None and on_error == "raise":
+                    raise err
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # queued runs never start
+        raise
+    pool.shutdown()

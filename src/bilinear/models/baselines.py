@@ -139,11 +139,12 @@ class MambaLikeModel(SequenceModel):
 
     ``a = sigmoid(E_a x_t)``, ``u = E_u x_t``; a chunked parallel scan computes it, with the
     decays applied as ``exp`` of differences of cumulative log-decays (never a division).
+    ``chunk`` (16) trades memory, ``B * T * chunk * H`` floats, against sequential steps.
     """
 
     name = "mamba_like"
 
-    def __init__(self, vocab: int, labels: int, hidden: int, *, chunk: int = 64) -> None:
+    def __init__(self, vocab: int, labels: int, hidden: int, *, chunk: int = 16) -> None:
         super().__init__(vocab, labels, hidden, {})
         self.chunk = _positive_int(chunk, "chunk")
         self.decay_logits = nn.Embedding(vocab, hidden)

@@ -7,12 +7,16 @@ additive terms this changes no decoded label (scale invariance) and prevents ove
 
 How each level is computed:
 
-* ``full``, ``cp``, ``monomial``: a sequential loop; ``full`` and ``monomial`` compute every
-  letter's product ``W[:, :, k] h`` in one matmul per step and gather the one that was read
-  (no per-position matrix is ever built);
-* ``block``: a parallel scan of b x b products (:func:`bilinear.models.scan.block_scan`);
-* ``complex_diagonal``, ``real_diagonal``, ``positive_diagonal``: log-space cumulative sums
-  (:mod:`bilinear.models.scan`).
+* ``full`` and ``monomial``: a fused loop (:mod:`bilinear.models._recurrence`) that computes every
+  letter's product ``W[:, :, k] h`` in one matmul per step and gathers the one that was read (no
+  per-position matrix is ever built), with a hand-written backward that forms the weight
+  gradient in one pass at the end;
+* ``cp``: a fused loop of two thin matmuls per step, ``U ((Z^T h) * V[x_t])``;
+* ``block``: a chunked parallel scan of b x b products (:func:`bilinear.models.scan.block_scan`);
+* ``complex_diagonal``, ``real_diagonal``, ``positive_diagonal``: diagonal letters commute, so
+  ``h_t`` depends only on the running letter counts; one matmul of the counts with per-letter
+  log-magnitude (and sign-flip, or angle) tables gives every state in log-space
+  (:func:`bilinear.models.scan.count_diagonal_scan`).
 
 With ``affine=True`` (or ``normalize=False`` for ``block``) the sequential loop is used.
 
@@ -38,8 +42,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from bilinear.errors import InvalidArgumentError
-from bilinear.models._base import SequenceModel
-from bilinear.models._recurrence import fused_recurrence
+from bilinear.models._base import SequenceModel, check_tokens
+from bilinear.models._recurrence import fused_cp_recurrence, fused_recurrence
 from bilinear.models.scan import (
     SCAN_CHUNK,
     _normalize,
@@ -79,7 +83,9 @@ class BilinearModel(SequenceModel):
     normalize : bool
         Divide ``h_t`` by its norm after every step (default on).
     init_scale : float
-        Scale of the random initial transition (around the identity for most levels).
+        Scale of the random initial letters: it multiplies the random orthogonal letters of
+        ``full`` and ``block``, and the spread of the factors around 1 for ``cp``,
+        ``monomial`` and ``complex_diagonal``.
 
     Attributes
     ----------
@@ -121,8 +127,8 @@ class BilinearModel(SequenceModel):
         """Per-forward precomputation for :meth:`_step` (default: nothing)."""
         return None
 
-    def _step(self, prep: Any, h: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """``A(x) h`` for a batch: h (B, H), x (B,) letter ids."""
+    def _step(self, prep: Any, h: torch.Tensor, t: int) -> torch.Tensor:
+        """``A(x_t) h`` for a batch at step ``t``: h (B, H) -> (B, H)."""
         raise NotImplementedError  # pragma: no cover
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -167,6 +173,7 @@ class BilinearModel(SequenceModel):
 
     def states(self, tokens: torch.Tensor) -> torch.Tensor:
         """Hidden states after each prefix, shape (B, T, H) (normalized when ``normalize``)."""
+        tokens = check_tokens(tokens, self.vocab).to(self.device)
         h = self._initial(tokens.shape[0])
         if self._can_scan():
             return self._scan(tokens, h)[0]
@@ -291,6 +298,13 @@ class CPBilinear(BilinearModel):
         v, Ut = prep
         return ((h @ self.Z) * v[:, t]) @ Ut
 
+    def _loop(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.affine:
+            return super()._loop(tokens, h)
+        states = fused_cp_recurrence(self.U, self.Z, F.embedding(tokens, self.V), h,
+                                     self.normalize)
+        return states, states[:, -1]
+
     def transition_tensor(self) -> torch.Tensor:
         return torch.einsum("ir,kr,jr->ijk", self.U, self.V, self.Z)
 
@@ -339,9 +353,6 @@ class BlockBilinear(BilinearModel):
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return self.blocks.permute(3, 0, 1, 2)
-
-    def _step(self, prep: Any, h: torch.Tensor, t: Any) -> torch.Tensor:
-        raise NotImplementedError  # pragma: no cover - replaced by _loop below
 
     def _loop(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         per_letter = self._prepare(tokens)

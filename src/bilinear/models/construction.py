@@ -133,6 +133,13 @@ def from_construction(
         rnn's level when ``W`` has that structure, else a ``full`` module; ``module.hidden``
         may exceed ``rnn.H`` by silent padding units.
 
+    Raises
+    ------
+    InvalidArgumentError
+        When the arrays do not have the shapes (H, H, D), (H,), (S, H).
+    WeightsTooLargeError
+        From ``rnn.W`` for a sparse one-hot construction too large to densify.
+
     Examples
     --------
     >>> import numpy as np

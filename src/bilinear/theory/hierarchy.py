@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from bilinear.errors import InvalidArgumentError, UnknownLevelError
 
 __all__ = [
+    "DIMENSION_CONVENTION",
     "Criterion",
     "Level",
     "LEVELS",
@@ -37,6 +38,16 @@ __all__ = [
     "parameter_count",
     "level_names",
 ]
+
+#: How :func:`bilinear.theory.classify` counts dimensions (``dim_upper`` / ``dim_lower``).
+DIMENSION_CONVENTION = (
+    "Real dimension of the state h (a complex unit counts 2) for the decoder of design.md "
+    "section 2: argmax over readout rows (one row per codeword, several rows may share a "
+    "label), no bias, ties fail. A code vector is therefore never 0, and constructions with "
+    "'seen' or threshold coordinates carry one constant coordinate (the bias of theory.md F4, "
+    "written '+1 bias' in theory.md 3.11). Lower bounds hold for every decoder; d_enc values "
+    "are theory.md's (F7/F8, decoder D_aff)."
+)
 
 #: Simulation notions of theory.md section 2 (``fin`` = Sim_fin, ``rob`` = Sim_rob, ``fp``).
 NOTIONS: tuple[str, ...] = ("fin", "rob", "fp")

@@ -39,12 +39,23 @@ INF = float("inf")
 Box = tuple[tuple[Any, ...], tuple[Any, ...]]
 
 
-def _image(system: ExactSystem, k: int, box: Box) -> Box:
+def _frac(x: Any) -> Fraction:
+    """An exact rational (int, Fraction or sympy's PythonMPQ / gmpy mpq) as a Fraction."""
+    if isinstance(x, (int, Fraction)):
+        return Fraction(x)
+    return Fraction(int(x.numerator), int(x.denominator))
+
+
+def _rational_columns(system: ExactSystem) -> list:
+    return [[[(i, _frac(v)) for i, v in col] for col in letter] for letter in system.columns]
+
+
+def _image(columns: list, k: int, box: Box) -> Box:
     lo, hi = box
     H = len(lo)
     out_lo = [Fraction(0)] * H
     out_hi = [Fraction(0)] * H
-    for j, col in enumerate(system.columns[k]):
+    for j, col in enumerate(columns[k]):
         for i, v in col:
             a, b = v * lo[j], v * hi[j]
             if a > b:
@@ -57,27 +68,27 @@ def _image(system: ExactSystem, k: int, box: Box) -> Box:
 def _join(a: Box | None, b: Box) -> Box:
     if a is None:
         return b
-    return (tuple(min(x, y) for x, y in zip(a[0], b[0])),
-            tuple(max(x, y) for x, y in zip(a[1], b[1])))
+    return (tuple(min(x, y) for x, y in zip(a[0], b[0], strict=False)),
+            tuple(max(x, y) for x, y in zip(a[1], b[1], strict=False)))
 
 
 def _widen(old: Box, new: Box) -> Box:
     lo, hi = [], []
-    for o, n in zip(old[0], new[0]):
+    for o, n in zip(old[0], new[0], strict=False):
         lo.append(n if n >= o else (0 if o > 0 and n >= 0 else -INF))
-    for o, n in zip(old[1], new[1]):
+    for o, n in zip(old[1], new[1], strict=False):
         hi.append(n if n <= o else (0 if o < 0 and n <= 0 else INF))
     return tuple(lo), tuple(hi)
 
 
 def _inside(inner: Box, outer: Box) -> bool:
-    return all(a >= b for a, b in zip(inner[0], outer[0])) and all(
-        a <= b for a, b in zip(inner[1], outer[1]))
+    return all(a >= b for a, b in zip(inner[0], outer[0], strict=False)) and all(
+        a <= b for a, b in zip(inner[1], outer[1], strict=False))
 
 
 def _min_linear(d: list, box: Box) -> Any:
     total: Any = Fraction(0)
-    for di, lo, hi in zip(d, box[0], box[1]):
+    for di, lo, hi in zip(d, box[0], box[1], strict=False):
         if di:
             total += min(di * lo, di * hi)
     return total
@@ -88,7 +99,7 @@ def _dense_readout(system: ExactSystem) -> list[list]:
     for row in system.readout:
         r = [Fraction(0)] * system.H
         for j, v in row:
-            r[j] = Fraction(v)
+            r[j] = _frac(v)
         rows.append(r)
     return rows
 
@@ -101,7 +112,7 @@ def _decodes(R: list[list], rows_ok: list[int], box: Box) -> Any:
         for j in range(len(R)):
             if j == c:
                 continue
-            m = _min_linear([x - y for x, y in zip(R[c], R[j])], box)
+            m = _min_linear([x - y for x, y in zip(R[c], R[j], strict=False)], box)
             worst = m if worst is None else min(worst, m)
         if worst is None:
             return INF
@@ -113,11 +124,11 @@ def _decodes(R: list[list], rows_ok: list[int], box: Box) -> Any:
 def _text(box: Box) -> str:
     def one(lo: Any, hi: Any) -> str:
         return str(lo) if lo == hi else f"[{lo}, {hi}]"
-    return " x ".join(one(a, b) for a, b in zip(*box))
+    return " x ".join(one(a, b) for a, b in zip(*box, strict=False))
 
 
 def cells_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignment, *,
-                      task: str, model: str, max_pairs: int = 2_000, max_rounds: int = 200,
+                      task: str, model: str, max_pairs: int = 256, max_rounds: int = 200,
                       join_rounds: int = 3) -> Certificate:
     """Find cells and check them (theory.md 6.0 C-cell); rational weights only."""
     if system.field not in ("ZZ", "QQ"):
@@ -135,9 +146,10 @@ def cells_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
         return failure_certificate(search, dfa, rnn, alignment, "cells", task, model, details,
                                    checks)
     cols = [int(c) for c in alignment.columns]
+    rcols = _rational_columns(system)
     cells: dict[int, Box] = {}
-    for c, q in zip(search.pair_code, search.pair_state):
-        v = tuple(Fraction(x) for x in search.codes[c])
+    for c, q in zip(search.pair_code, search.pair_state, strict=False):
+        v = tuple(_frac(x) for x in search.codes[c])
         cells[q] = _join(cells.get(q), (v, v))
     rounds = 0
     changed = True
@@ -147,7 +159,7 @@ def cells_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
         for q in list(cells):
             for a in range(K):
                 q2 = int(table[q, a])
-                img = _image(system, cols[a], cells[q])
+                img = _image(rcols, cols[a], cells[q])
                 old = cells.get(q2)
                 new = _join(old, img)
                 if old is None or new != old:
@@ -158,7 +170,7 @@ def cells_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
     details["rounds"] = rounds
     reach = bfs_tree(dfa).order.tolist()
     R = _dense_readout(system)
-    h0 = tuple(Fraction(x) for x in system.h0)
+    h0 = tuple(_frac(x) for x in system.h0)
     ok0 = dfa.start_index in cells and _inside((h0, h0), cells[dfa.start_index])
     n_incl, bad_incl = 0, []
     for q in reach:
@@ -166,7 +178,7 @@ def cells_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
             n_incl += 1
             q2 = int(table[q, a])
             if q not in cells or q2 not in cells or not _inside(
-                    _image(system, cols[a], cells[q]), cells[q2]):
+                    _image(rcols, cols[a], cells[q]), cells[q2]):
                 bad_incl.append((q, a))
     margins, bad_dec = [], []
     for q in reach:

@@ -255,12 +255,19 @@ class Certificate:
         lines.append(f"**Method:** {METHOD_TITLES[self.method]}.")
         lines.append("")
         facts = [(k, v) for k, v in self.details.items()
-                 if k not in ("encoding", "notes", "reason", "horizon_bound", "table")
+                 if k not in ("encoding", "notes", "reason", "horizon_bound", "table", "model")
                  and not isinstance(v, (Mapping, list, tuple))]
         for k, v in facts:
             lines.append(f"- {k.replace('_', ' ')}: {v}")
         if facts:
             lines.append("")
+        model_rows = self.details.get("model")
+        if model_rows:
+            lines += ["**Model** (exact entries):", "", "```"]
+            for name, rows in model_rows.items():
+                pad = " " * (len(name) + 3)
+                lines += [(f"{name} = " if i == 0 else pad) + r for i, r in enumerate(rows)]
+            lines += ["```", ""]
         lines.append(f"**Claim.** {self._claim()}")
         lines.append("")
         lines.append("**Proof.**" if self.holds else "**Checks.**")

@@ -104,7 +104,7 @@ class ExactSystem:
         """Exact text of a number."""
         if self.domain is not None and self.field not in ("ZZ", "QQ"):
             return str(self.domain.to_sympy(x))
-        return str(Fraction(x)) if not isinstance(x, int) else str(x)
+        return str(x)
 
     def _argmax(self, s: list, approx: list, idx: list[int]) -> tuple[int, bool]:
         """Exact argmax of ``s`` over ``idx`` and whether it is tied."""
@@ -131,6 +131,15 @@ class ExactSystem:
         runner, _ = self._argmax(s, approx, [i for i in range(len(s)) if i != best])
         return best, s[best] - s[runner]
 
+    def matrix_text(self, k: int) -> list[str]:
+        """Rows of ``A(k)`` as text."""
+        H = self.H
+        rows = [[self.text(self.zero)] * H for _ in range(H)]
+        for j, col in enumerate(self.columns[k]):
+            for i, v in col:
+                rows[i][j] = self.text(v)
+        return ["[" + ", ".join(r) + "]" for r in rows]
+
     def vector_text(self, h: tuple, limit: int = 8) -> str:
         """Short text of a vector."""
         parts = [self.text(x) for x in h[:limit]]
@@ -143,7 +152,7 @@ def _columns_from_dense(mats: list[np.ndarray], convert: Any) -> list:
         H = m.shape[1]
         cols: list[list] = [[] for _ in range(H)]
         rows, cs = np.nonzero(m)
-        for i, j in zip(rows.tolist(), cs.tolist()):
+        for i, j in zip(rows.tolist(), cs.tolist(), strict=True):
             cols[j].append((i, convert(m[i, j])))
         out.append(cols)
     return out
@@ -228,7 +237,7 @@ def system_from_exact(exact: Any) -> ExactSystem | None:
     columns = [[[] for _ in range(H)] for _ in range(D)]
     h0 = [K.zero] * H
     readout: list[list] = [[] for _ in range(S)]
-    for w, e in zip(where, elements):
+    for w, e in zip(where, elements, strict=False):
         if w[0] == "W":
             columns[w[1]][w[3]].append((w[2], e))
         elif w[0] == "h0":
@@ -270,24 +279,27 @@ class PairSearch:
 
     def codes_per_state(self) -> dict[int, set]:
         out: dict[int, set] = {}
-        for c, q in zip(self.pair_code, self.pair_state):
+        for c, q in zip(self.pair_code, self.pair_state, strict=False):
             out.setdefault(q, set()).add(c)
         return out
 
     def states_per_code(self) -> dict[int, set]:
         out: dict[int, set] = {}
-        for c, q in zip(self.pair_code, self.pair_state):
+        for c, q in zip(self.pair_code, self.pair_state, strict=False):
             out.setdefault(c, set()).add(q)
         return out
 
 
 def search_pairs(system: ExactSystem, dfa: DFA, alignment: Alignment,
-                 max_pairs: int = MAX_PAIRS) -> PairSearch:
+                 max_pairs: int = MAX_PAIRS, max_per_state: int | None = None) -> PairSearch:
     """Breadth-first search of the pairs ``(h_w, q0 . w)``; stops at the first wrong decoding.
 
     Each newly reached pair is decoded when discovered, so the first failure is reached by a
     shortest word.  The start pair (empty word) is decoded only if a non-empty word reaches it.
+    With ``max_per_state``, the search also stops (status ``"cap"``) once one automaton state
+    has met that many distinct vectors (an orbit that is evidently infinite).
     """
+    per_state: dict[int, int] = {}
     table, K = dfa.table, dfa.n_symbols
     labels = dfa.label_index
     code_id = {system.h0: 0}
@@ -349,7 +361,9 @@ def search_pairs(system: ExactSystem, dfa: DFA, alignment: Alignment,
             if not check(p2, c2, q2, p, a):
                 res.margin = best_margin
                 return res
-            if len(res.pair_code) > max_pairs:
+            per_state[q2] = per_state.get(q2, 0) + 1
+            if len(res.pair_code) > max_pairs or (
+                    max_per_state is not None and per_state[q2] > max_per_state):
                 res.status = "cap"
                 res.margin = best_margin
                 return res
@@ -379,13 +393,14 @@ def failure_certificate(search: PairSearch, dfa: DFA, rnn: Any, alignment: Align
 
 def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignment, *,
                       task: str, model: str, method: str = "auto", max_pairs: int = MAX_PAIRS,
+                      max_per_state: int | None = None,
                       notes: tuple[str, ...] = ()) -> Certificate:
     """Run :func:`search_pairs` and write the C-exact or C-orbit certificate.
 
     ``method`` is ``"exact"`` (require a state-determined encoding), ``"orbit"`` or ``"auto"``
     (exact when the encoding is state-determined, else orbit).
     """
-    s = search_pairs(system, dfa, alignment, max_pairs=max_pairs)
+    s = search_pairs(system, dfa, alignment, max_pairs=max_pairs, max_per_state=max_per_state)
     n_pairs, n_codes = len(s.pair_code), len(s.codes)
     per_state = s.codes_per_state()
     per_code = s.states_per_code()
@@ -407,9 +422,10 @@ def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
         details["notes"] = notes_
         return failure_certificate(s, dfa, rnn, alignment, kind, task, model, details, checks)
     if s.status == "cap":
-        details["reason"] = (f"the exact orbit search passed the cap of {max_pairs:,} pairs "
-                             f"({n_codes:,} distinct vectors) without closing and without a "
-                             "failure")
+        details["reason"] = (f"the exact orbit search stopped after {n_pairs:,} pairs "
+                             f"({n_codes:,} distinct vectors; caps: {max_pairs:,} pairs, "
+                             f"{max_per_state or max_pairs:,} vectors per state) without "
+                             "closing and without a failure")
         details["notes"] = notes_
         checks = [Check("breadth-first search of the pairs (h_w, q0 . w) in exact arithmetic",
                         n_pairs, False, "the search did not close under the cap")]
@@ -417,6 +433,10 @@ def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
                            model=model, details=details)
     details["notes"] = notes_
     details["table"] = _table(s, system, dfa, rnn) if n_states <= TABLE_ROWS else []
+    if system.H <= 8:
+        details["model"] = {f"A({a!r})": system.matrix_text(int(alignment.columns[i]))
+                            for i, a in enumerate(dfa.alphabet)}
+        details["model"]["h0"] = [system.vector_text(system.h0)]
     margin_note = (f"least margin {system.text(s.margin)}" if s.margin is not None
                    else "a single readout row")
     if kind == "exact":

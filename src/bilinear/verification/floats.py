@@ -25,12 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 import numpy as np
 
 from bilinear.errors import InvalidArgumentError
 
 __all__ = ["FloatImplementation", "FORMATS", "UNIT_ROUNDOFF", "round_bfloat16", "FloatSearch",
-           "float_search", "probe_failure", "drift_probe", "horizon_bound", "decoding_radius", "letter_kappa"]
+           "float_search", "probe_failure", "drift_probe", "horizon_bound", "decoding_radius",
+           "letter_kappa"]
 
 #: Storage formats understood by :class:`FloatImplementation`.
 FORMATS = ("float16", "bfloat16", "float32", "float64")
@@ -48,11 +50,12 @@ def round_bfloat16(x: np.ndarray) -> np.ndarray:
     >>> round_bfloat16(np.array([1.0 + 2**-7, 1.0 + 3 * 2**-9], dtype=np.float32)).tolist()
     [1.0078125, 1.0078125]
     """
-    a = np.ascontiguousarray(x, dtype=np.float32)
+    x = np.asarray(x, dtype=np.float32)
+    a = np.ascontiguousarray(x).reshape(-1)
     bits = a.view(np.uint32).astype(np.uint64)
     lsb = (bits >> 16) & 1
     rounded = ((bits + 0x7FFF + lsb) & 0xFFFF0000).astype(np.uint32).view(np.float32)
-    return np.where(np.isfinite(a), rounded, a).astype(np.float32)
+    return np.where(np.isfinite(a), rounded, a).astype(np.float32).reshape(x.shape)
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,9 @@ class FloatImplementation:
     Examples
     --------
     >>> impl = FloatImplementation("float32", normalize=True)
-    >>> impl.describe()
-    'float32 storage, float32 accumulation in unit order j = 0..H-1, normalized every step, float64 readout'
+    >>> impl.describe()  # doctest: +NORMALIZE_WHITESPACE
+    'float32 storage, float32 accumulation in unit order j = 0..H-1, normalized every step,
+    float64 readout'
     """
 
     dtype: str = "float64"
@@ -373,7 +377,7 @@ def decoding_radius(R: np.ndarray, codes: np.ndarray, correct_rows: Sequence[np.
     ``min_q min_j (R_c - R_j) . h_q / ||R_c - R_j||`` over wrong rows ``j`` (``c``: the winning
     row).  This is ``d_min / 2`` for nearest-codeword readouts with codes of equal norm."""
     best = np.inf
-    for h, rows in zip(codes, correct_rows):
+    for h, rows in zip(codes, correct_rows, strict=False):
         s = R @ h
         c = int(np.argmax(s))
         if c not in set(np.asarray(rows).tolist()):

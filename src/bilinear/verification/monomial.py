@@ -159,7 +159,6 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
     code_of[start] = 2 * form.h0_unit + (form.h0_scale < 0)
     res = MonomialSearch("closed", code_of, parent, letter, reached=1)
     frontier = np.array([start], dtype=np.int64)
-    start_checked = False
     letters = np.arange(K)
     while frontier.size:
         c = code_of[frontier]                                           # (F,)
@@ -170,16 +169,15 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
         src = np.repeat(frontier, K)
         let = np.tile(letters, frontier.size)
         res.edges += nq.size
+        wrong = dec_label[nc] != labels[nq]
+        if np.any(wrong):
+            i = int(np.nonzero(wrong)[0][0])
+            return _fail(res, src[i], let[i], int(nq[i]), int(nc[i]))
         old = code_of[nq]
         seen = old != -2
         if np.any(seen & (old != nc)):
             res.status = "inconsistent"
             return res
-        if not start_checked and np.any(seen & (nq == start)):
-            start_checked = True
-            i = int(np.nonzero(seen & (nq == start))[0][0])
-            if dec_label[nc[i]] != labels[start]:
-                return _fail(res, src[i], let[i], start, nc[i])
         fresh = ~seen
         nq, nc, src, let = nq[fresh], nc[fresh], src[fresh], let[fresh]
         uniq, first, inverse = np.unique(nq, return_index=True, return_inverse=True)
@@ -188,11 +186,6 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
             return res
         code_of[uniq] = nc[first]
         parent[uniq], letter[uniq] = src[first], let[first]
-        bad = dec_label[nc[first]] != labels[uniq]
-        if np.any(bad):
-            i = int(np.nonzero(bad)[0][0])
-            q = int(uniq[i])
-            return _fail(res, parent[q], letter[q], q, int(nc[first][i]), set_parent=False)
         if uniq.size:
             res.min_margin = min(res.min_margin, float(margins[nc[first]].min()))
         res.reached += uniq.size
@@ -200,8 +193,7 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
     return res
 
 
-def _fail(res: MonomialSearch, p: int, a: int, q: int, code: int,
-          set_parent: bool = True) -> MonomialSearch:
+def _fail(res: MonomialSearch, p: int, a: int, q: int, code: int) -> MonomialSearch:
     res.status = "failure"
     res.failure_state, res.failure_code = int(q), int(code)
     res.failure_word = res.word_indices(int(p)) + [int(a)] if p >= 0 else [int(a)]

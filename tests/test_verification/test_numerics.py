@@ -1,0 +1,112 @@
+"""The experiments of theory.md 7.5, reproduced with the float search (bf16 emulated in numpy)."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from bilinear.automata import tasks
+from bilinear.constructions import compile_automaton
+from bilinear.verification.floats import FloatImplementation, round_bfloat16
+from bilinear.verification.verifier import verify
+
+#: Distinct float states of the normalized bf16 search (theory.md 7.5 table).
+BF16_NORMALIZED_STATES = {3: 15, 5: 15, 12: 51, 60: 3435}
+
+
+def test_torch_is_not_imported() -> None:
+    import subprocess
+
+    code = ("import sys, bilinear.verification.verifier, bilinear.verification.drift; "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_bfloat16_rounding_is_round_to_nearest_even() -> None:
+    x = np.array([1 + 2**-8, 1 + 3 * 2**-8, 1 + 2**-8 + 2**-20, -1 - 2**-9], dtype=np.float32)
+    assert round_bfloat16(x).tolist() == [1.0, 1 + 2**-6, 1 + 2**-7, -1.0]
+    assert np.isinf(round_bfloat16(np.array([3.4e38], dtype=np.float32)))[0]
+    assert np.isnan(round_bfloat16(np.array([np.nan], dtype=np.float32)))[0]
+
+
+@pytest.mark.parametrize("n", [3, 5, 12, 60])
+def test_bf16_rotations_certify_with_normalization(n: int, vh) -> None:
+    cert = verify(vh.zn_rotation(n), vh.zn_pm_dfa(n), method="float", dtype="bfloat16",
+                  normalize=True)
+    assert cert.holds, cert.summary()
+    assert cert.details["distinct_float_states"] == BF16_NORMALIZED_STATES[n]
+    assert "bfloat16 storage" in cert.details["implementation"]
+
+
+@pytest.mark.parametrize("n", [3, 5, 12, 60])
+def test_bf16_rotations_fail_without_normalization(n: int, vh) -> None:
+    cert = verify(vh.zn_rotation(n), vh.zn_pm_dfa(n), method="float", dtype="bfloat16",
+                  max_states=20_000 if n < 60 else 100_000, probe=n == 60)
+    assert not cert.holds
+    if n == 60:
+        # a reachable bf16 state decodes wrongly: a counterexample word
+        assert cert.counterexample is not None
+        w = list(cert.counterexample)
+        assert vh.zn_pm_dfa(n).output(w)[-1] == cert.failure["expected"]
+    else:
+        # the unnormalized float orbit does not close: no certificate for any length
+        assert "cap" in cert.details["reason"]
+
+
+@pytest.mark.slow
+def test_bf16_z12_unnormalized_has_a_reachable_wrong_state(vh) -> None:
+    cert = verify(vh.zn_rotation(12), vh.zn_pm_dfa(12), method="float", dtype="bfloat16",
+                  max_states=400_000, probe=False)
+    assert cert.counterexample is not None
+
+
+def test_z4_integer_matrix_certifies_in_float32_with_4_states(vh) -> None:
+    cert = verify(vh.z4_integer(), vh.zn_pm_dfa(4), method="float", dtype="float32")
+    assert cert.holds and cert.details["distinct_float_states"] == 4
+    # and exactly, in every format (integer entries, theory.md 7.1)
+    exact = verify(vh.z4_integer(), vh.zn_pm_dfa(4))
+    assert exact.holds and exact.method == "exact"
+    for dtype in ("float16", "bfloat16"):
+        assert verify(vh.z4_integer(), vh.zn_pm_dfa(4), method="float", dtype=dtype).holds
+
+
+def test_fp32_rotations(vh) -> None:
+    assert verify(vh.zn_rotation(3), vh.zn_pm_dfa(3), method="float",
+                  dtype="float32").details["distinct_float_states"] == 3
+    cert = verify(vh.zn_rotation(5), vh.zn_pm_dfa(5), method="float", dtype="float32",
+                  normalize=True)
+    assert cert.holds and cert.details["distinct_float_states"] == 309
+    no = verify(vh.zn_rotation(5), vh.zn_pm_dfa(5), method="float", dtype="float32",
+                max_states=5_000, probe=False)
+    assert not no.holds and no.counterexample is None
+
+
+def test_horizon_bound_matches_theory_table(vh) -> None:
+    """theory.md 7.2: T_safe ~ sin(pi/n) / (4u) for the Z_n rotation."""
+    for n, fmt, expected in [(5, "float64", 1.3e15), (60, "float64", 1.2e14),
+                             (5, "float32", 2.5e6), (5, "bfloat16", 40), (60, "bfloat16", 3)]:
+        cert = verify(vh.zn_rotation(n), vh.zn_pm_dfa(n), method="float", max_states=2_000,
+                      probe=False)
+        got = cert.details["horizon_bound"][fmt]
+        assert expected / 2 < got < expected * 2, (n, fmt, got)
+
+
+def test_float_method_on_a_catalogue_rotation() -> None:
+    d = tasks.get("cyclic", n=60).dfa
+    rnn = compile_automaton(d, level="complex_diagonal")
+    assert verify(rnn, d, method="float", dtype="bfloat16", normalize=True).holds
+    cert = verify(rnn, d, method="float", dtype="bfloat16")
+    assert not cert.holds and cert.counterexample is not None
+
+
+def test_implementation_validation() -> None:
+    from bilinear.errors import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError):
+        FloatImplementation("float8")
+    with pytest.raises(InvalidArgumentError):
+        FloatImplementation("float32", readout="half")
