@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bilinear.analysis import ROW_KEYS, TRAINED_KEYS, TINY, ReportConfig, run_report, select
+from bilinear.analysis import ROW_KEYS, TINY, TRAINED_KEYS, ReportConfig, run_report, select
 from bilinear.analysis.report import agreement, long_accuracy, make_row, plan_jobs
 from bilinear.analysis.suite import LEVELS, ModelSpec
 

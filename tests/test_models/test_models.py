@@ -233,3 +233,16 @@ def test_fused_cp_gradients(normalize: bool) -> None:
     assert torch.autograd.gradcheck(
         lambda U, Z, v, h0: fused_cp_recurrence(U, Z, v, h0, normalize), (U, Z, v, h0)
     )
+
+
+@pytest.mark.parametrize("name", ["real_diagonal", "positive_diagonal"])
+def test_count_scan_handles_zero_and_negative_letters(name: str) -> None:
+    model = make(name, vocab=3, labels=2, hidden=4, seed=5, dtype="float64")
+    with torch.no_grad():
+        model.diagonal[0, 1] = 0.0  # letter 0 kills unit 1 once read
+        model.diagonal[2] = torch.tensor([-2.0, 0.5, -1.0, 3.0], dtype=torch.float64)
+        model.h0[2] = -model.h0[2].abs()  # a negative start
+    x = _tokens(B=4, T=300)
+    with torch.no_grad():
+        torch.testing.assert_close(model.states(x), _reference_states(model, x),
+                                   rtol=1e-8, atol=1e-8)

@@ -262,7 +262,7 @@ class TheoryRunner:
     ('real_diagonal', None)
     """
 
-    def __init__(self, timeout: float | None = 60.0) -> None:
+    def __init__(self, timeout: float | None = 30.0) -> None:
         self.timeout = timeout
         self._pool: Any = None
 
@@ -285,7 +285,8 @@ class TheoryRunner:
         import multiprocessing as mp
 
         if self._pool is None:
-            self._pool = mp.get_context("spawn").Pool(1)
+            methods = mp.get_all_start_methods()
+            self._pool = mp.get_context("fork" if "fork" in methods else "spawn").Pool(1)
         pending = self._pool.apply_async(fn, args)
         try:
             return True, pending.get(self.timeout)

@@ -127,7 +127,7 @@ class ReportConfig:
     device: str | None = "cpu"
     workers: int = 1
     threads: int | None = 1
-    theory_timeout: float | None = 60.0
+    theory_timeout: float | None = 30.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.suite, Suite):

@@ -91,6 +91,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
                    help="training processes (default 2; 1 trains in this process)")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch CPU threads per training process (default 1)")
+    p.add_argument("--theory-timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="time allowed for each classify / compile-and-verify call (default 30)")
     p.add_argument("--json", action="store_true",
                    help="print the acceptance checks and file paths as JSON")
     return p
@@ -125,6 +127,7 @@ def build_config(args: argparse.Namespace) -> Any:
         suite=suite, out=out, store=args.store, train=not args.no_train,
         paper=not args.no_paper, plots=not args.no_plots, progress=not args.no_progress,
         device=args.device, workers=args.workers, threads=args.threads,
+        theory_timeout=args.theory_timeout if args.theory_timeout > 0 else None,
     )
 
 

@@ -25,6 +25,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -227,16 +229,17 @@ def count_diagonal_scan(
     outs = []
     for s in range(0, tokens.shape[1], chunk):
         counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
-        L = _count_matmul(counts, log_table) + torch.log(h.abs()).unsqueeze(1)
+        L = _count_matmul(counts, log_table, torch.log(h.abs()))
         if normalize:
             L = L - _safe_max(L)
         out = torch.exp(L)
-        flips = (h < 0).to(out.dtype).unsqueeze(1)
+        start = (h.detach() < 0).to(out.dtype) * math.pi
         if negative is not None:
-            flips = counts @ negative + flips
-        # flips are exact small integers; sign = 1 - 2 (flips mod 2), built in place
-        sign = (flips.detach().to(torch.int64) & 1).to(out.dtype).mul_(-2.0).add_(1.0)
-        out = out * sign
+            # pi F for the exact integer F of sign flips; (-1)^F = cos(pi F) in one pass, and
+            # cos is flat at k pi, so the rounding of pi F moves the result by O(eps^2) only
+            out = out * torch.cos(_count_matmul(counts, negative.detach() * math.pi, start))
+        elif bool((start != 0).any()):
+            out = out * torch.cos(start).unsqueeze(1)
         if normalize:
             out = _normalize(out)
         outs.append(out)
@@ -244,13 +247,19 @@ def count_diagonal_scan(
     return _join(outs, h.new_zeros(h.shape[0], 0, h.shape[1])), h
 
 
-def _count_matmul(counts: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
-    """``counts @ table`` where ``0 * -inf`` counts as 0 (an unread zero letter is harmless)."""
+def _count_matmul(counts: torch.Tensor, table: torch.Tensor, start: torch.Tensor) -> torch.Tensor:
+    """``start[:, None] + counts @ table`` in one batched GEMM; ``0 * -inf`` counts as 0.
+
+    counts (B, T, D), table (D, H), start (B, H) -> (B, T, H).  A letter whose entry is zero
+    (``log 0 = -inf``) sends the unit to ``-inf`` once it has been read, and not before.
+    """
+    B = counts.shape[0]
     if torch.isinf(table).any():
-        finite = torch.where(torch.isinf(table), torch.zeros_like(table), table)
-        zero_hit = (counts @ torch.isinf(table).to(counts.dtype)) > 0
-        return (counts @ finite).masked_fill(zero_hit, float("-inf"))
-    return counts @ table
+        inf = torch.isinf(table)
+        finite = torch.where(inf, torch.zeros_like(table), table)
+        zero_hit = (counts @ inf.to(counts.dtype)) > 0
+        return _count_matmul(counts, finite, start).masked_fill(zero_hit, float("-inf"))
+    return torch.baddbmm(start.unsqueeze(1), counts, table.expand(B, *table.shape))
 
 
 def count_polar_scan(
@@ -273,8 +282,8 @@ def count_polar_scan(
     for s in range(0, tokens.shape[1], chunk):
         counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
         hr, hi = h[:, 0::2], h[:, 1::2]
-        L = _count_matmul(counts, log_table) + 0.5 * torch.log(hr * hr + hi * hi).unsqueeze(1)
-        theta = counts @ angle_table + torch.atan2(hi, hr).unsqueeze(1)
+        L = _count_matmul(counts, log_table, 0.5 * torch.log(hr * hr + hi * hi))
+        theta = _count_matmul(counts, angle_table, torch.atan2(hi, hr))
         if normalize:
             L = L - _safe_max(L)
         mag = torch.exp(L)

@@ -91,14 +91,19 @@ def align(rnn: Any, dfa: DFA) -> Alignment:
     if extra:
         notes.append(f"model symbols {extra!r} are not in the automaton's alphabet and are "
                      "never read")
-    exact_pos: dict = {}
-    text_pos: dict = {}
-    for i, v in enumerate(dfa.label_values):
-        exact_pos.setdefault((type(v), v), i)
-        text_pos.setdefault(str(v), i)
-    row_label_arr = np.fromiter(
-        (exact_pos.get((type(lab), lab), text_pos.get(str(lab), -1)) for lab in rnn.labels),
-        dtype=np.int64, count=len(rnn.labels))
+    if tuple(rnn.labels) == tuple(dfa.label_values) and all(
+            type(a) is type(b) for a, b in zip(rnn.labels[:64], dfa.label_values[:64],
+                                               strict=False)):
+        row_label_arr = np.arange(len(rnn.labels), dtype=np.int64)   # the common fast case
+    else:
+        exact_pos: dict = {}
+        text_pos: dict = {}
+        for i, v in enumerate(dfa.label_values):
+            exact_pos.setdefault((type(v), v), i)
+            text_pos.setdefault(str(v), i)
+        row_label_arr = np.fromiter(
+            (exact_pos.get((type(lab), lab), text_pos.get(str(lab), -1)) for lab in rnn.labels),
+            dtype=np.int64, count=len(rnn.labels))
     covered = np.zeros(len(dfa.label_values), dtype=bool)
     covered[row_label_arr[row_label_arr >= 0]] = True
     if not covered.all():

@@ -160,7 +160,16 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
     res = MonomialSearch("closed", code_of, parent, letter, reached=1)
     frontier = np.array([start], dtype=np.int64)
     letters = np.arange(K)
+    lists = None
     while frontier.size:
+        if frontier.size <= _NARROW:
+            # a narrow level (a deep, path-like automaton): scalar steps beat numpy overhead
+            if lists is None:
+                lists = (T, neg, zero, dec_label, labels, margins)
+            frontier = _narrow_level(res, frontier.tolist(), table, lists, K)
+            if res.status != "closed":
+                return res
+            continue
         c = code_of[frontier]                                           # (F,)
         unit, sign = np.maximum(c, 0) >> 1, c & 1
         nc = 2 * T[:, unit] + (sign[None, :] ^ neg[:, unit])            # (K, F)
@@ -191,6 +200,38 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
         res.reached += uniq.size
         frontier = uniq
     return res
+
+
+_NARROW = 8
+
+
+def _narrow_level(res: MonomialSearch, frontier: list[int], table: np.ndarray, lists: tuple,
+                  K: int) -> np.ndarray:
+    """One breadth-first level with few states, in scalar Python (same checks as the arrays)."""
+    T, neg, zero, dec_label, labels, margins = lists
+    code_of, parent, letter = res.code_of, res.parent, res.letter
+    new: list[int] = []
+    for q in frontier:
+        c = int(code_of[q])
+        u, s = (c >> 1, c & 1) if c >= 0 else (0, 0)
+        row = table[q]
+        for a in range(K):
+            q2 = int(row[a])
+            c2 = -1 if c < 0 or zero[a, u] else 2 * int(T[a, u]) + (s ^ int(neg[a, u]))
+            res.edges += 1
+            if dec_label[c2] != labels[q2]:
+                _fail(res, q, a, q2, c2)
+                return np.zeros(0, dtype=np.int64)
+            old = int(code_of[q2])
+            if old == -2:
+                code_of[q2], parent[q2], letter[q2] = c2, q, a
+                new.append(q2)
+                res.reached += 1
+                res.min_margin = min(res.min_margin, float(margins[c2]))
+            elif old != c2:
+                res.status = "inconsistent"
+                return np.zeros(0, dtype=np.int64)
+    return np.array(new, dtype=np.int64)
 
 
 def _fail(res: MonomialSearch, p: int, a: int, q: int, code: int) -> MonomialSearch:
