@@ -71,3 +71,22 @@ def test_help_lists_the_options(capsys):
     out = capsys.readouterr().out
     for option in ("--quick", "--full", "--tasks", "--models", "--out", "--store"):
         assert option in out
+
+
+def test_demo_runs_the_quick_report(monkeypatch, capsys, tmp_path):
+    import bilinear.cli as cli
+
+    seen = {}
+    real_main = cli.main
+
+    def fake_main(argv=None):
+        if argv and argv[0] == "report":
+            seen["argv"] = list(argv)
+            return 0
+        return real_main(argv)
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    out = str(tmp_path / "quick")
+    assert real_main(["demo", "--out", out]) == 0
+    assert seen["argv"] == ["report", "--quick", "--out", out]
+    assert f"{out}/report.html" in capsys.readouterr().out

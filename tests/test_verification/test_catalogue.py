@@ -17,7 +17,10 @@ SPECS = ["parity", "modular_addition:m=5", "cyclic:n=5", "cyclic:n=6", "abelian:
          "regex"]
 LEVELS = ["positive_diagonal", "real_diagonal", "complex_diagonal", "block", "monomial", "cp",
           "full"]
-CASES = [(s, lv, notion) for s in SPECS for lv in LEVELS for notion in ("fin", "rob")]
+#: ``rob`` changes the construction only for these (contractive cells instead of finite orbits)
+ROB_SPECS = ["threshold:k=3", "first_symbol", "modular_addition:m=5", "flip_flop:n=2"]
+CASES = [(s, lv, "fin") for s in SPECS for lv in LEVELS] + [
+    (s, lv, "rob") for s in ROB_SPECS for lv in LEVELS]
 
 
 def _compile(spec: str, level: str, notion: str):

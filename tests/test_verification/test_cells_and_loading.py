@@ -60,7 +60,7 @@ def test_a_perturbed_tensor_matches_nothing() -> None:
     W[0, 0, 1] += 1e-9
     bad = dataclasses.replace(rnn, W=W)
     assert match_compiled(bad, d) is None
-    cert = verify(bad, d, max_states=5_000)
+    cert = verify(bad, d, max_states=2_000, probe=False)
     assert not cert.holds and cert.method == "float"
     assert verify(bad, d, method="exact").details["reason"].startswith("no exact form")
 

@@ -133,6 +133,7 @@ class ConstructionInfo:
     error: str | None = None
     witness: Any = None
     options: dict[str, Any] = field(default_factory=dict)
+    weights: Any = None
 
 
 def _dimension(rnn: Any) -> int | None:
@@ -145,6 +146,19 @@ def _dimension(rnn: Any) -> int | None:
     if shape:
         return int(shape[0])
     return None
+
+
+def _small_weights(rnn: Any, max_units: int = 12, max_symbols: int = 12) -> Any:
+    """``W`` as nested lists (for the report's letter heatmaps) when it is small, else None."""
+    try:
+        import numpy as np
+
+        W = np.asarray(rnn.W, dtype=float)
+    except Exception:  # noqa: BLE001 - a view for figures only
+        return None
+    if W.ndim != 3 or W.shape[0] > max_units or W.shape[2] > max_symbols:
+        return None
+    return W.tolist()
 
 
 def _verify_function() -> Any:
@@ -200,6 +214,7 @@ def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionIn
         level,
         True,
         dim=dim,
+        weights=_small_weights(rnn),
         verified=bool(getattr(cert, "holds", False)),
         method=str(getattr(cert, "method", None)),
         checked=getattr(cert, "checked", None),

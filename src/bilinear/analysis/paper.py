@@ -175,6 +175,33 @@ def _fit_readout(x: np.ndarray, y: np.ndarray, steps: int = 300, lr: float = 1.0
     return r
 
 
+def _frozen_trials(rng: np.random.Generator, trials: int, H: int, train_words: int,
+                   train_lengths: tuple[int, int], test_length: int, test_words: int,
+                   weights: str, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Success and oracle flags of ``trials`` independent frozen networks with H units."""
+    lo, hi = train_lengths
+    a = rng.standard_normal((trials, 2, H))
+    if weights == "signs":
+        a = np.sign(a)
+    # training words: drawn at length hi; only the first `length` positions count
+    lengths = rng.integers(lo, hi + 1, size=(trials, train_words))
+    words = rng.integers(0, 2, size=(trials, train_words, hi))
+    feats = _features(a, words)
+    labels = np.cumsum(words, axis=2) % 2
+    mask = np.arange(hi)[None, None, :] < lengths[:, :, None]
+    x = np.where(mask[..., None], feats, 0.0).reshape(trials, -1, H)
+    y = np.where(mask, labels, 0).reshape(trials, -1)
+    # masked positions have x = 0: they add nothing to the gradient
+    r = _fit_readout(x, y)
+    test = rng.integers(0, 2, size=(trials, test_words, test_length))
+    score = np.einsum("tnlh,th->tnl", _features(a, test), r)
+    truth = np.cumsum(test, axis=2) % 2
+    correct = np.where(truth == 1, score > 0, score < 0)
+    success = correct.mean(axis=(1, 2)) >= threshold
+    oracle = ((a[:, 0, :] > 0) & (a[:, 1, :] < 0)).any(axis=1)
+    return success, oracle
+
+
 def frozen_diagonal_parity(
     hidden: tuple[int, ...] = (1, 2, 4, 8),
     *,
@@ -216,31 +243,19 @@ def frozen_diagonal_parity(
 
         raise InvalidArgumentError(f"weights must be 'gaussian' or 'signs', got {weights!r}")
     rng = np.random.default_rng(seed)
-    lo, hi = train_lengths
     rows = []
     for H in hidden:
-        a = rng.standard_normal((trials, 2, H))
-        if weights == "signs":
-            a = np.sign(a)
-        # training words: pad to hi; only the first `length` positions count
-        lengths = rng.integers(lo, hi + 1, size=(trials, train_words))
-        words = rng.integers(0, 2, size=(trials, train_words, hi))
-        feats = _features(a, words)
-        labels = np.cumsum(words, axis=2) % 2
-        mask = np.arange(hi)[None, None, :] < lengths[:, :, None]
-        x = np.where(mask[..., None], feats, 0.0).reshape(trials, -1, H)
-        y = np.where(mask, labels, 0).reshape(trials, -1)
-        keep = mask.reshape(trials, -1)
-        # masked positions have x = 0, so they add nothing to the gradient but the 1/N factor
-        r = _fit_readout(x * keep[..., None], y)
-        test = rng.integers(0, 2, size=(trials, test_words, test_length))
-        tfeat = _features(a, test)
-        score = np.einsum("tnlh,th->tnl", tfeat, r)
-        truth = np.cumsum(test, axis=2) % 2
-        correct = np.where(truth == 1, score > 0, score < 0)
-        acc = correct.mean(axis=(1, 2))
-        success = acc >= threshold
-        oracle = ((a[:, 0, :] > 0) & (a[:, 1, :] < 0)).any(axis=1)
+        success_parts, oracle_parts = [], []
+        # chunks bound the memory: one chunk holds chunk x test_words x test_length x H floats
+        chunk = max(1, min(trials, 4_000_000 // max(1, test_words * test_length * H)))
+        for start in range(0, trials, chunk):
+            n = min(chunk, trials - start)
+            s, o = _frozen_trials(rng, n, H, train_words, train_lengths, test_length,
+                                  test_words, weights, threshold)
+            success_parts.append(s)
+            oracle_parts.append(o)
+        success = np.concatenate(success_parts)
+        oracle = np.concatenate(oracle_parts)
         rows.append(
             {
                 "hidden": int(H),

@@ -111,6 +111,11 @@ class ReportConfig:
         Training processes (1: in this process).
     threads : int, optional
         Torch CPU threads per training process.
+    backend : str, optional
+        Sweep backend: ``"sequential"``, ``"process"`` (the default when ``workers`` > 1) or
+        ``"ray"``.
+    ray_address : str, optional
+        Address of a running Ray cluster (``backend="ray"``); a local instance otherwise.
     theory_timeout : float, optional
         Seconds allowed for each classify / compile-and-verify call (run in a worker process);
         ``None`` runs them in this process without a limit.
@@ -127,6 +132,8 @@ class ReportConfig:
     device: str | None = "cpu"
     workers: int = 1
     threads: int | None = 1
+    backend: str | None = None
+    ray_address: str | None = None
     theory_timeout: float | None = 30.0
 
     def __post_init__(self) -> None:
@@ -135,6 +142,10 @@ class ReportConfig:
         object.__setattr__(self, "out", Path(self.out))
         if self.store is not None:
             object.__setattr__(self, "store", Path(self.store))
+        if self.backend not in (None, "sequential", "process", "ray"):
+            raise InvalidArgumentError(
+                f"backend must be 'sequential', 'process' or 'ray', got {self.backend!r}"
+            )
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
             raise InvalidArgumentError(f"workers must be a positive integer, got {self.workers!r}")
         if self.threads is not None and (not isinstance(self.threads, int) or self.threads < 1):
@@ -317,6 +328,7 @@ def _theory_for_task(runner: backend.TheoryRunner, spec: str,
             "error": c.error,
             "options": c.options,
             "certificate_markdown": c.certificate_markdown,
+            "weights": c.weights,
         }
     return {"classification": fin, "classification_fp": fp, "theory_error": fin_err,
             "constructions": constructions}
@@ -689,7 +701,8 @@ def run_report(
         if all_jobs:
             outcomes, errors = execute(all_jobs, str(config.store_path), device=config.device,
                                        workers=config.workers, threads=config.threads,
-                                       progress=config.progress)
+                                       progress=config.progress, backend=config.backend,
+                                       ray_address=config.ray_address)
             report.errors += errors
         report.timing["training_s"] = round(time.perf_counter() - t0, 2)
         report.timing["runs"] = len(all_jobs)

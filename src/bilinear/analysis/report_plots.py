@@ -52,7 +52,8 @@ def _pyplot():  # noqa: ANN202
 def _save(fig: Any, path: str | Path) -> str:
     plt = _pyplot()
     fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
+    if plt.fignum_exists(getattr(fig, "number", -1)):
+        plt.close(fig)
     return str(path)
 
 
@@ -260,28 +261,36 @@ def make_plots(report: Any, out: Path) -> dict[str, str]:
 
 
 def _automaton_figures(report: Any, out: Path) -> dict[str, str]:
-    """Automaton diagrams from the docs helper's ``bilinear.analysis.plots``, when present."""
+    """Per task: the automaton diagram and the letter matrices of the construction at its
+    minimal level, drawn by :mod:`bilinear.analysis.plots` (the documentation's helpers)."""
     try:
         from bilinear.analysis import plots
     except ImportError:
         return {}
-    draw = getattr(plots, "plot_automaton", None) or getattr(plots, "automaton_diagram", None)
-    if draw is None:
-        return {}
-    files = {}
-    for i, task in enumerate(report.tasks):
-        if task["states"] > 12:
-            continue
-        try:
-            from bilinear.automata import tasks as catalogue
+    import numpy as np
 
-            dfa = catalogue.resolve(task["spec"]).dfa
-            name = f"automaton_{i}.png"
-            result = draw(dfa)
-            fig = getattr(result, "figure", result)
-            if hasattr(fig, "savefig"):
-                _save(fig, out / name)
-                files[f"automaton:{task['spec']}"] = name
-        except Exception:  # noqa: BLE001 - a diagram is optional
-            continue
+    files: dict[str, str] = {}
+    for i, task in enumerate(report.tasks):
+        if task["states"] <= 12 and hasattr(plots, "automaton_diagram"):
+            try:
+                from bilinear.automata import tasks as catalogue
+
+                fig = plots.automaton_diagram(catalogue.resolve(task["spec"]).dfa,
+                                              title=task["spec"])
+                _save(fig, out / f"automaton_{i}.png")
+                files[f"automaton:{task['spec']}"] = f"automaton_{i}.png"
+            except Exception:  # noqa: BLE001 - a diagram is optional
+                pass
+        fin = task.get("classification") or {}
+        level = fin.get("minimal_level")
+        cons = (task.get("constructions") or {}).get(level or "") or {}
+        if cons.get("verified") and cons.get("weights") and hasattr(plots, "letter_heatmaps"):
+            try:
+                fig = plots.letter_heatmaps(np.asarray(cons["weights"]),
+                                            alphabet=task["alphabet"],
+                                            title=f"{task['spec']}: letter matrices at {level}")
+                _save(fig, out / f"letters_{i}.png")
+                files[f"letters:{task['spec']}"] = f"letters_{i}.png"
+            except Exception:  # noqa: BLE001
+                pass
     return files

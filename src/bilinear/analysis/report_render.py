@@ -155,6 +155,15 @@ def build_document(report: Any) -> list[Block]:
                 [[c["check"], _holds(c["holds"]), _value(c["value"])]
                  for c in report.acceptance]))
 
+    counts: dict[str, int] = {}
+    for r in report.rows:
+        if r.get("agreement"):
+            counts[r["agreement"]] = counts.get(r["agreement"], 0) + 1
+    if counts:
+        order = ("agree", "agree_fp", "gap", "bug", "open")
+        doc.append(("p", "Trained levels against theory: " + ", ".join(
+            f"{counts[k]} {_AGREE[k].strip('*')}" for k in order if k in counts) + "."))
+
     # ------------------------------------------------------------------ overview
     doc.append(("h", 2, "Where each task sits in the hierarchy"))
     if "hierarchy" in report.files:
@@ -237,6 +246,12 @@ def build_document(report: Any) -> list[Block]:
         "Trained rows of a level and of the baselines come from the results store; rerunning "
         "the report reuses finished runs.",
     ]
+    notes.append(
+        f"Reproduce: `bilinear report --{'full' if suite.name == 'full' else 'quick'} --out DIR` "
+        "(`--tasks` / `--models` select; `--full --device cuda` or `--backend ray` for the "
+        "paper's protocol). Raw runs: the SQLite store "
+        f"`{cfg.store_path.name}` (`bilinear.experiments.ResultsStore`)."
+    )
     if not avail.get("training"):
         notes.append(f"Training: {avail.get('training_reason') or 'not available'}.")
     doc.append(("list", notes))
@@ -296,6 +311,10 @@ def _task_section(task: dict[str, Any], rows: list[dict[str, Any]], levels: tupl
     fig = report.files.get(f"automaton:{task['spec']}")
     if fig:
         doc.append(("img", fig, f"The automaton of `{task['spec']}`."))
+    fig = report.files.get(f"letters:{task['spec']}")
+    if fig:
+        doc.append(("img", fig, f"The letter matrices A(a) of the verified construction at "
+                                f"the minimal level ({fin.get('minimal_level')})."))
     by_model: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         by_model.setdefault(r["model"], []).append(r)

@@ -142,13 +142,16 @@ def execute(
     workers: int = 1,
     threads: int | None = 1,
     progress: bool = True,
+    backend: str | None = None,
+    ray_address: str | None = None,
 ) -> tuple[dict[TrainJob, TrainOutcome | None], list[str]]:
     """Run ``jobs`` as one sweep through the results store at ``store``.
 
     Runs the store already has as finished are reused, the others trained (``workers`` > 1:
     that many local processes, each with ``threads`` torch threads) and stored as they finish;
-    the sweep's progress bar shows what is left.  Returns the outcome per job (``None`` for a
-    job that failed or could not run) and the error messages.
+    the sweep's progress bar shows what is left.  ``backend="ray"`` runs the sweep on a Ray
+    cluster (``ray_address``) or a local Ray instance instead.  Returns the outcome per job
+    (``None`` for a job that failed or could not run) and the error messages.
     """
     results: dict[TrainJob, TrainOutcome | None] = {job: None for job in jobs}
     ok, why = training_available()
@@ -161,10 +164,12 @@ def execute(
     errors: list[str] = []
     todo = list(dict.fromkeys(configs.values()))
     try:
+        if backend is None:
+            backend = "process" if workers > 1 else "sequential"
         api["run_sweep"](
-            todo, db, backend="process" if workers > 1 else "sequential",
-            workers=workers if workers > 1 else None, device=device or "cpu",
-            threads=threads, progress=progress, on_error="continue",
+            todo, db, backend=backend, workers=workers if workers > 1 else None,
+            device=device or "cpu", threads=threads, progress=progress, on_error="continue",
+            ray_address=ray_address,
         )
     except Exception as exc:  # noqa: BLE001 - keep what finished; report the rest
         errors.append("training sweep stopped: " + (" ".join(str(exc).split())

@@ -89,6 +89,10 @@ def register(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--device", default="cpu", help="torch device for training (cpu, cuda)")
     p.add_argument("--workers", type=_positive_int, default=2,
                    help="training processes (default 2; 1 trains in this process)")
+    p.add_argument("--backend", choices=("sequential", "process", "ray"),
+                   help="training backend (default: process when --workers > 1)")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="a running Ray cluster for --backend ray (default: a local instance)")
     p.add_argument("--threads", type=_positive_int, default=1,
                    help="torch CPU threads per training process (default 1)")
     p.add_argument("--theory-timeout", type=float, default=30.0, metavar="SECONDS",
@@ -127,6 +131,7 @@ def build_config(args: argparse.Namespace) -> Any:
         suite=suite, out=out, store=args.store, train=not args.no_train,
         paper=not args.no_paper, plots=not args.no_plots, progress=not args.no_progress,
         device=args.device, workers=args.workers, threads=args.threads,
+        backend=args.backend, ray_address=args.ray_address,
         theory_timeout=args.theory_timeout if args.theory_timeout > 0 else None,
     )
 

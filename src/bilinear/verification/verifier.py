@@ -243,7 +243,27 @@ def verify(rnn: Any, dfa: Any, method: str = "auto", *, dtype: str = "float64",
         cells = cells_certificate(source, target, dfa, alignment, task=task, model=model)
         if cells.holds or cells.counterexample is not None:
             return cells
+    if cert.holds and source.field not in ("ZZ", "QQ"):
+        cert = _with_horizon(cert, target, dfa, alignment)
     return cert
+
+
+def _with_horizon(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment) -> Certificate:
+    """Add the float horizon of theory.md 7.2 to an exact certificate of irrational weights."""
+    import dataclasses
+
+    try:
+        horizon = horizon_report(rnn, dfa, alignment)
+    except WeightsTooLargeError:
+        return cert
+    if not horizon:
+        return cert
+    details = dict(cert.details)
+    details["horizon_bound"] = horizon
+    details["notes"] = list(details.get("notes", [])) + [
+        "the weights are irrational: floats round them, so a float implementation is only "
+        "guaranteed for about T_safe steps (theory.md 7.2) unless certified by method='float'"]
+    return dataclasses.replace(cert, details=details)
 
 
 # ================================================================================ float
