@@ -29,6 +29,8 @@ def no_training(monkeypatch):
         (["--models", "cp:rank"], "rank"),
         (["--steps", "0"], "positive integer"),
         (["--test-lengths", "3"], "below"),
+        (["--models", "cp:rnk=4"], "rnk"),
+        (["--models", "block:block_size=5"], "block_size"),
     ],
 )
 def test_bad_names_exit_2_before_training(tmp_path, capsys, no_training, extra, message):

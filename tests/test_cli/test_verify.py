@@ -72,3 +72,14 @@ def test_verify_bad_input_exits_2(tmp_path, capsys) -> None:  # noqa: ANN001
 def test_verify_alphabet_mismatch_exits_2(z5, capsys) -> None:  # noqa: ANN001
     assert main(["verify", str(z5), "parity"]) == 2
     assert "symbol" in capsys.readouterr().err
+
+
+def test_verify_method_exact_on_floats_that_match_nothing(tmp_path, capsys) -> None:  # noqa: ANN001
+    d = tasks.get("cyclic", n=5).dfa
+    rnn = compile_automaton(d, level="complex_diagonal")
+    path = tmp_path / "noisy.npz"
+    BilinearRNN(W=np.array(rnn.W) * (1 + 1e-6), h0=rnn.h0, readout=rnn.readout,
+                alphabet=rnn.alphabet, labels=rnn.labels, level=rnn.level).save(path)
+    capsys.readouterr()
+    assert main(["verify", str(path), "cyclic:n=5", "--method", "exact"]) == 1
+    assert "no exact form" in capsys.readouterr().out

@@ -80,8 +80,6 @@ def test_signed_permutations() -> None:
     P[[1, 2, 3, 0], [0, 1, 2, 3]] = [1, 1, 1, -1]
     codes = [np.linalg.matrix_power(P, k) @ np.eye(4)[0] for k in range(8)]
     R = np.array(codes)
-    order = [d.states[d.table[d.start_index, 0] if False else 0]]
-    del order
     labels = tuple(d.run(["1"] * k) for k in range(8))
     rnn = BilinearRNN(W=P[:, :, None], h0=np.eye(4)[0], readout=R, alphabet=("1",),
                       labels=labels, level="monomial")

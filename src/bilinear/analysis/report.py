@@ -43,7 +43,13 @@ from bilinear.analysis.paper import (
     PaperTable,
     frozen_diagonal_parity,
 )
-from bilinear.analysis.runs import TrainJob, TrainOutcome, execute, training_available
+from bilinear.analysis.runs import (
+    TrainJob,
+    TrainOutcome,
+    execute,
+    training_available,
+    validate_jobs,
+)
 from bilinear.analysis.suite import LEVELS, ModelSpec, Suite
 from bilinear.errors import InvalidArgumentError
 
@@ -665,6 +671,7 @@ def run_report(
     for spec in sorted(extra_tasks):
         backend.resolve_task(spec)
     all_jobs = list(dict.fromkeys(j for js in jobs_by_section.values() for j in js))
+    validate_jobs(all_jobs, str(config.store_path))  # bad options or store: fail before work
     frozen_steps = 2 if (config.paper and suite.paper is not None) else 0
     progress = _Progress(len(infos), config.progress, "theory")
     try:

@@ -71,7 +71,9 @@ def hierarchy_diagram(placement: Mapping[str, str | None], path: str | Path,
     for task, level in placement.items():
         groups[level if level in _CHAIN else "not classified"].append(task)
     width = max([len(", ".join(g)) for g in groups.values()] + [40])
-    fig, ax = plt.subplots(figsize=(min(4 + width * 0.075, 16), 0.75 * len(bands) + 1))
+    fig_width = min(4 + width * 0.075, 16)
+    fig, ax = plt.subplots(figsize=(fig_width, 0.75 * len(bands) + 1))
+    text_x = min(0.27, 2.4 / fig_width)
     for i, band in enumerate(bands):
         color = _COLORS.get(band, "#cccccc")
         ax.add_patch(plt.Rectangle((0, i), 1, 0.9, color=color, alpha=0.18))
@@ -88,10 +90,10 @@ def hierarchy_diagram(placement: Mapping[str, str | None], path: str | Path,
                 line += piece
         if line:
             lines.append(line)
-        ax.text(0.27, i + 0.45, "\n".join(lines) or "(none)", va="center", ha="left",
+        ax.text(text_x, i + 0.45, "\n".join(lines) or "(none)", va="center", ha="left",
                 fontsize=9, color="#222" if names else "#999")
         if i < len(_CHAIN) - 1 and band in _CHAIN:
-            ax.annotate("", xy=(0.2, i + 1.02), xytext=(0.2, i + 0.88),
+            ax.annotate("", xy=(text_x / 2, i + 1.02), xytext=(text_x / 2, i + 0.88),
                         arrowprops={"arrowstyle": "->", "color": "#555"})
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.1, len(bands))

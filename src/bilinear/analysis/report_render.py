@@ -291,6 +291,8 @@ def _matrix_cell(row: dict[str, Any] | None) -> str:
         parts.append("**BUG**")
     elif flag == "gap":
         parts.append("*gap*")
+    elif flag == "agree_fp":
+        parts.append("(fp yes)")
     return " · ".join(parts)
 
 
@@ -353,9 +355,13 @@ def _task_section(task: dict[str, Any], rows: list[dict[str, Any]], levels: tupl
     if baselines:
         doc.append(("p", "Baselines (no theory): " + "; ".join(
             f"{_model_label(r)} {_long_cell(r)}" for r in baselines) + "."))
+    minimal = fin.get("minimal_level")
     for level, md in certificates:
-        text = md if len(md) <= 4000 else md[:4000] + "\n... (truncated)"
-        doc.append(("details", f"Certificate: {level}", [("pre", text)]))
+        if level != minimal:  # one proof per task: the construction at the minimal level
+            continue
+        text = md if len(md) <= 6000 else md[:6000] + "\n... (truncated)"
+        doc.append(("details", f"Certificate of the {level} construction (click to open)",
+                    [("pre", text)]))
     return doc
 
 
@@ -477,7 +483,9 @@ def to_markdown(doc: list[Block]) -> str:
         elif kind == "img":
             out.append(f"![{block[2]}]({block[1]})\n\n*{block[2]}*")
         elif kind == "pre":
-            out.append("```\n" + block[1].rstrip() + "\n```")
+            fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", block[1])),
+                                          default=0))
+            out.append(fence + "\n" + block[1].rstrip() + "\n" + fence)
         elif kind == "details":
             inner = to_markdown(block[2]).rstrip()
             out.append(f"<details><summary>{html.escape(block[1])}</summary>\n\n{inner}\n\n"

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TrainJob", "TrainOutcome", "execute", "training_available"]
+__all__ = ["TrainJob", "TrainOutcome", "execute", "training_available", "validate_jobs"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,35 @@ def _outcome(job: TrainJob, metrics: Any, info: Any, reused: bool) -> TrainOutco
         seconds=float(info.get("train_seconds") or 0.0) + float(info.get("eval_seconds") or 0.0),
         extra={k: info[k] for k in ("stopped_early", "train_seconds", "final_loss") if k in info},
     )
+
+
+def validate_jobs(jobs: Sequence[TrainJob], store: str | None = None) -> None:
+    """Check every job before any work: its run config, that its model can be built (option
+    names and values, block size dividing the hidden size), and that the store opens.
+
+    Raises the toolkit's errors (``InvalidArgumentError``, ``UnknownLevelError``,
+    ``ResultsStoreError``); does nothing when training is not available.
+    """
+    ok, _ = training_available()
+    if not ok or not jobs:
+        return
+    from bilinear.automata import tasks
+    from bilinear.models import make
+
+    shapes: dict[str, tuple[int, int]] = {}
+    built: set[tuple[Any, ...]] = set()
+    for job in jobs:
+        run_config(job)
+        if job.task not in shapes:
+            dfa = tasks.resolve(job.task).dfa
+            shapes[job.task] = (len(dfa.alphabet), len(dfa.label_values))
+        key = (job.model, job.options, job.hidden, shapes[job.task])
+        if key not in built:
+            vocab, labels = shapes[job.task]
+            make(job.model, vocab, labels, job.hidden, device="cpu", **dict(job.options))
+            built.add(key)
+    if store is not None:
+        _api()["ResultsStore"](store)
 
 
 def execute(

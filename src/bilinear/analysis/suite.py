@@ -330,9 +330,13 @@ QUICK = Suite(
         "parity",
         "modular_addition:m=3",
         "modular_addition:m=5",
+        "modular_addition:m=10",
+        "random_fsm:states=2",
         "random_fsm:states=5",
         "symmetric:n=3",
+        "quaternion",
         "flip_flop",
+        "threshold:k=2",
     ),
     models=_models(_LEVEL_MODELS + ("lstm", "mamba_like")),
     budget=Budget(

@@ -97,6 +97,8 @@ def register(sub: Any) -> argparse.ArgumentParser:
                    help="torch CPU threads per training process (default 1)")
     p.add_argument("--theory-timeout", type=float, default=30.0, metavar="SECONDS",
                    help="time allowed for each classify / compile-and-verify call (default 30)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when an acceptance check of the report fails")
     p.add_argument("--json", action="store_true",
                    help="print the acceptance checks and file paths as JSON")
     return p
@@ -150,9 +152,11 @@ def run(args: argparse.Namespace) -> int:
         "timing": report.timing,
         "errors": report.errors,
     }
+    failed = any(c["holds"] is False for c in report.acceptance)
+    status = 1 if (failed and args.strict) else 0
     if args.json:
         print_json(summary)
-        return 0
+        return status
     print(f"report: {out / 'report.md'}")
     if "html" in report.files:
         print(f"html:   {out / 'report.html'}")
@@ -164,4 +168,4 @@ def run(args: argparse.Namespace) -> int:
           f"({report.timing.get('runs', 0)} runs, {report.timing.get('runs_reused', 0)} reused)")
     if report.errors:
         print(f"{len(report.errors)} problem(s) noted in the report", file=sys.stderr)
-    return 0
+    return status

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -229,7 +230,17 @@ def count_diagonal_scan(
     outs = []
     for s in range(0, tokens.shape[1], chunk):
         counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
-        L = _count_matmul(counts, log_table, torch.log(h.abs()))
+        start = torch.log(h.abs())
+        if normalize and counts.shape[1] < 2**22 and _fast_ok(log_table, start):
+            neg = None if negative is None else negative.detach()
+            parity = (h.detach() < 0).to(h.dtype)
+            if neg is None and not bool(parity.any()):
+                parity = None
+            out = _CountDiagonal.apply(counts, log_table, start, neg, parity)
+            outs.append(out)
+            h = out[:, -1]
+            continue
+        L = _count_matmul(counts, log_table, start)
         if normalize:
             L = L - _safe_max(L)
         out = torch.exp(L)
@@ -282,8 +293,14 @@ def count_polar_scan(
     for s in range(0, tokens.shape[1], chunk):
         counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
         hr, hi = h[:, 0::2], h[:, 1::2]
-        L = _count_matmul(counts, log_table, 0.5 * torch.log(hr * hr + hi * hi))
-        theta = _count_matmul(counts, angle_table, torch.atan2(hi, hr))
+        start_log, start_angle = 0.5 * torch.log(hr * hr + hi * hi), torch.atan2(hi, hr)
+        if normalize and _fast_ok(log_table, start_log, angle_table):
+            out = _CountPolar.apply(counts, log_table, angle_table, start_log, start_angle)
+            outs.append(out)
+            h = out[:, -1]
+            continue
+        L = _count_matmul(counts, log_table, start_log)
+        theta = _count_matmul(counts, angle_table, start_angle)
         if normalize:
             L = L - _safe_max(L)
         mag = torch.exp(L)
@@ -385,3 +402,119 @@ def block_scan(
         outs.append(out)
         h = out[:, -1]
     return _join(outs, h.new_zeros(B, 0, h.shape[1])), h
+
+
+# ---------------------------------------------------------------------- fused normalized paths
+#: Lower clamp of ``log h - max log h`` before exponentiating, per dtype: units that far below
+#: the largest are below the dtype's resolution of the normalized state (``e^-30 ~ 1e-13`` in
+#: float32), and keeping them (and the backward's products of them) out of the subnormal range
+#: avoids arithmetic that is very slow on CPU.
+_LOG_FLOOR = {torch.float32: -30.0, torch.float64: -300.0}
+#: ``2^(mantissa bits)``: an integer ``F < 2^m`` added to it sits in the lowest mantissa bits, so
+#: the parity of ``F`` is the lowest bit of the float's bit pattern.
+_PARITY_MAGIC = {
+    torch.float32: (2.0**23, torch.int32, 31),
+    torch.float64: (2.0**52, torch.int64, 63),
+}
+
+
+def _normalized_exp_(L: torch.Tensor) -> torch.Tensor:
+    """``exp(L) / |exp(L)|`` over the last axis, in place on ``L`` (finite entries)."""
+    L.sub_(L.amax(dim=-1, keepdim=True)).clamp_min_(_LOG_FLOOR[L.dtype]).exp_()
+    return L.mul_(torch.linalg.vector_norm(L, dim=-1, keepdim=True).reciprocal_())
+
+
+def _fast_ok(*tensors: torch.Tensor) -> bool:
+    """The fused paths: float32/float64, every log-magnitude finite (no zero factor or unit)."""
+    return tensors[0].dtype in _LOG_FLOOR and not any(bool(torch.isinf(x).any()) for x in tensors)
+
+
+class _CountDiagonal(torch.autograd.Function):
+    """Normalized diagonal states ``s * exp(L) / |exp(L)|`` with ``L = start + counts @ table``.
+
+    The sign ``s = (-1)^F`` comes from the exact integer count ``F = parity + counts @ negative``
+    of sign flips (``parity``: 1 where the start is negative; None: no flips at all).  ``F`` is
+    computed in float with ``2^m`` added (``m`` mantissa bits), so its parity is the lowest bit
+    of the bit pattern; that bit is moved onto the sign bit of the state (two integer passes,
+    no ``cos``).  Backward: with ``o`` the signed output and ``g`` its
+    gradient, ``dL = o * g - o^2 (g . o)``, and the table's gradient is ``counts^T dL``.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, counts: torch.Tensor, table: torch.Tensor, start: torch.Tensor,
+                negative: torch.Tensor | None, parity: torch.Tensor | None) -> torch.Tensor:
+        B = counts.shape[0]
+        L = torch.baddbmm(start.unsqueeze(1), counts, table.expand(B, *table.shape))
+        out = _normalized_exp_(L)
+        if parity is not None:
+            magic, itype, shift = _PARITY_MAGIC[out.dtype]
+            flips = (parity + magic).unsqueeze(1)
+            if negative is not None:
+                flips = torch.baddbmm(flips, counts, negative.expand(B, *negative.shape))
+            mask = flips.view(itype).bitwise_left_shift_(shift)
+            out.view(itype).bitwise_xor_(mask)
+        ctx.save_for_backward(counts, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        counts, out = ctx.saved_tensors
+        dL = grad * out
+        total = dL.sum(dim=-1, keepdim=True)
+        # dL = (g - o (g . o)) * o, in place: fresh (B, T, H) buffers cost page faults on CPU
+        torch.addcmul(grad, out, total, value=-1.0, out=dL).mul_(out)
+        B, T, D = counts.shape
+        grad_table = grad_start = None
+        if ctx.needs_input_grad[1]:
+            grad_table = counts.reshape(B * T, D).t() @ dL.reshape(B * T, -1)
+        if ctx.needs_input_grad[2]:
+            grad_start = dL.sum(dim=1)
+        return None, grad_table, grad_start, None, None
+
+
+class _CountPolar(torch.autograd.Function):
+    """Normalized complex states from magnitudes ``L = start + counts @ log_table`` and angles.
+
+    Forward: the magnitudes ``m`` (B, T, P) are normalized like :class:`_CountDiagonal`; the
+    angles come as one (B, T, 2P) product with interleaved ``(theta, theta - pi/2)`` columns,
+    so one ``cos`` gives ``(cos theta, sin theta)`` in the state's interleaved layout.
+    Backward: ``q = sum_pair g * o``; ``dtheta = g_im o_re - g_re o_im`` (both from one complex
+    product ``conj(o) g``); ``dL = q - m^2 sum_u q``.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, counts: torch.Tensor, log_table: torch.Tensor, angle_table: torch.Tensor,
+                start_log: torch.Tensor, start_angle: torch.Tensor) -> torch.Tensor:
+        B, T, _ = counts.shape
+        P = log_table.shape[1]
+        L = torch.baddbmm(start_log.unsqueeze(1), counts, log_table.expand(B, *log_table.shape))
+        mag = _normalized_exp_(L)  # (B, T, P)
+        table2 = angle_table.repeat_interleave(2, dim=1)
+        start2 = torch.stack((start_angle, start_angle - 0.5 * math.pi), dim=-1).reshape(B, 2 * P)
+        out = torch.baddbmm(start2.unsqueeze(1), counts, table2.expand(B, *table2.shape)).cos_()
+        out = out.view(B, T, P, 2).mul_(mag.unsqueeze(-1)).view(B, T, 2 * P)
+        ctx.save_for_backward(counts, out, mag)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        counts, out, mag = ctx.saved_tensors
+        B, T, D = counts.shape
+        P = mag.shape[-1]
+        # o conj(g) = (o . g per unit) + i (o_im g_re - o_re g_im) = q - i dtheta: one complex
+        # product, computed in place in one copy of g (fresh (B, T, H) buffers are costly on CPU)
+        w = grad.reshape(B, T, P, 2).clone(memory_format=torch.contiguous_format)
+        w[..., 1].neg_()
+        torch.view_as_complex(w).mul_(torch.view_as_complex(out.view(B, T, P, 2)))
+        w[..., 1].neg_()  # (q, dtheta)
+        total = w[..., 0].sum(dim=-1, keepdim=True)
+        w[..., 0].addcmul_(mag, mag * total, value=-1.0)  # dL = q - m^2 sum_u q
+        w = w.reshape(B, T, 2 * P)
+        grads = [None, None, None, None, None]
+        if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
+            both = counts.reshape(B * T, D).t() @ w.reshape(B * T, 2 * P)
+            grads[1], grads[2] = both[:, 0::2], both[:, 1::2]
+        if ctx.needs_input_grad[3] or ctx.needs_input_grad[4]:
+            both = w.sum(dim=1)
+            grads[3], grads[4] = both[:, 0::2], both[:, 1::2]
+        return tuple(grads)

@@ -288,8 +288,9 @@ class Certificate:
             lines.append(f"**Not certified.** {self.details.get('reason', 'no proof found')}")
         horizon = self.details.get("horizon_bound")
         if horizon:
-            lines += ["", "**Horizon bound (theory.md 7.2).** Nearest-code decoding is "
-                      "guaranteed for at least T_safe steps:", ""]
+            lines += ["", "**Horizon bound (theory.md 7.2).** In floating point, decoding is "
+                      "guaranteed for about T_safe steps (a worst-case order of magnitude):",
+                      ""]
             lines += [f"- {fmt}: T_safe ~ {t:.3g}" for fmt, t in horizon.items()]
         table = self.details.get("table")
         if table:

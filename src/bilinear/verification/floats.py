@@ -202,7 +202,7 @@ def float_search(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np
     Rs = impl.stored_readout(R)
     K = A.shape[0]
     h = impl.round(np.asarray(h0, dtype=np.float64)[None, :])
-    keys: dict[bytes, int] = {h.tobytes() + int(start).to_bytes(8, "little"): 0}
+    keys: dict[bytes, int] = {h.tobytes() + np.array([start], dtype="<i8").tobytes(): 0}
     parents: list[int] = [-1]
     letters_: list[int] = [-1]
     frontier_h, frontier_q = h, np.array([start], dtype=np.int64)
@@ -229,26 +229,32 @@ def float_search(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np
         edges += nh.shape[0]
         rows = impl.decode(Rs, nh)
         ok = (rows >= 0) & (row_label[np.maximum(rows, 0)] == labels[nq])
+        M = nh.shape[0]
+        hb = np.ascontiguousarray(nh).view(np.uint8).reshape(M, -1)
+        kb = np.ascontiguousarray(np.concatenate(
+            [hb, nq.astype("<i8")[:, None].view(np.uint8)], axis=1))
+        key_list = kb.view(np.dtype((np.void, kb.shape[1]))).ravel().tolist()
+        h_list = np.ascontiguousarray(hb).view(np.dtype((np.void, hb.shape[1]))).ravel().tolist()
+        ok_list, src_list, let_list = ok.tolist(), src.tolist(), let.tolist()
         new_idx = []
-        for i in range(nh.shape[0]):
-            key = nh[i].tobytes() + int(nq[i]).to_bytes(8, "little")
+        for i, key in enumerate(key_list):
             pid = keys.get(key)
             if pid is not None:
                 if pid == 0 and not start_checked:
                     start_checked = True
-                    if not ok[i]:
+                    if not ok_list[i]:
                         return FloatSearch("failure", len(parents), len(distinct), depth, edges,
-                                           word_of(int(src[i])) + [int(let[i])], int(rows[i]),
+                                           word_of(src_list[i]) + [let_list[i]], int(rows[i]),
                                            int(nq[i]))
                 continue
             pid = len(parents)
             keys[key] = pid
-            parents.append(int(src[i]))
-            letters_.append(int(let[i]))
-            if not ok[i]:
+            parents.append(src_list[i])
+            letters_.append(let_list[i])
+            if not ok_list[i]:
                 return FloatSearch("failure", len(parents), len(distinct), depth, edges,
                                    word_of(pid), int(rows[i]), int(nq[i]))
-            distinct.add(nh[i].tobytes())
+            distinct.add(h_list[i])
             new_idx.append(i)
             if len(parents) > max_pairs:
                 return FloatSearch("cap", len(parents), len(distinct), depth, edges)
@@ -338,7 +344,8 @@ def drift_probe(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np.
                     break
                 limit = (_MAX_EXP[impl.dtype] - 4) if de > 0 else (_MIN_EXP[impl.dtype] + 4)
                 jumps = max(0, (limit - e) // de)
-                h = np.ldexp(h.astype(np.float64), int(jumps * de)).astype(impl.acc_dtype)
+                with np.errstate(all="ignore"):
+                    h = np.ldexp(h.astype(np.float64), int(jumps * de)).astype(impl.acc_dtype)
                 t += jumps * period
                 for _ in range(4 * period + 64):
                     h = impl.step(A, h, letter)

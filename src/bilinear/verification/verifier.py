@@ -98,7 +98,7 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
                 return form, ["sparse monomial exact form"], rnn
         else:
             consistent = True
-            if rnn.H * rnn.H * rnn.D <= 4_000_000:
+            if rnn.H * rnn.H * rnn.D <= 100_000:
                 W, h0, R = ex.float_arrays()
                 consistent = max(ulp_distance(rnn.W, W), ulp_distance(rnn.h0, h0),
                                  ulp_distance(rnn.readout, R)) <= 4
@@ -236,7 +236,7 @@ def verify(rnn: Any, dfa: Any, method: str = "auto", *, dtype: str = "float64",
         return cells_certificate(source, target, dfa, alignment, task=task, model=model)
     cert = exact_certificate(source, target, dfa, alignment, task=task, model=model,
                              method=method, max_pairs=max_states,
-                             max_per_state=_PER_STATE if method == "auto" else None,
+                             max_per_state=_PER_STATE if method == "auto" else 4 * _PER_STATE,
                              notes=tuple(notes))
     if (method == "auto" and not cert.holds and cert.counterexample is None
             and source.field in ("ZZ", "QQ")):
@@ -259,7 +259,7 @@ def _with_horizon(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment) -
     if not horizon:
         return cert
     details = dict(cert.details)
-    details["horizon_bound"] = horizon
+    details.update(horizon)
     details["notes"] = list(details.get("notes", [])) + [
         "the weights are irrational: floats round them, so a float implementation is only "
         "guaranteed for about T_safe steps (theory.md 7.2) unless certified by method='float'"]
@@ -281,8 +281,9 @@ def _codes_float64(rnn: Any, dfa: DFA, alignment: Alignment, limit: int = 5000):
     return codes
 
 
-def horizon_report(rnn: Any, dfa: DFA, alignment: Alignment) -> dict[str, float] | None:
-    """T_safe of theory.md 7.2 in every format, or None when kappa is not known."""
+def horizon_report(rnn: Any, dfa: DFA, alignment: Alignment) -> dict[str, Any] | None:
+    """``{"horizon_bound": {format: T_safe}, "kappa": ..., "decoding_radius": ...}`` of
+    theory.md 7.2 (7.4 item 6), or None when kappa is not known."""
     W = np.asarray(rnn.W, dtype=np.float64)
     mats = [W[:, :, k] for k in sorted(set(alignment.columns.tolist()))]
     kappa = letter_kappa(mats)
@@ -296,7 +297,8 @@ def horizon_report(rnn: Any, dfa: DFA, alignment: Alignment) -> dict[str, float]
     if not np.isfinite(r) or r <= 0:
         return None
     B = kappa * float(np.linalg.norm(rnn.h0))
-    return {fmt: horizon_bound(r, kappa, rnn.H, B, fmt) for fmt in FORMATS}
+    return {"horizon_bound": {fmt: horizon_bound(r, kappa, rnn.H, B, fmt) for fmt in FORMATS},
+            "kappa": kappa, "decoding_radius": r}
 
 
 def float_certificate(rnn: Any, dfa: DFA, alignment: Alignment, impl: FloatImplementation, *,
@@ -315,7 +317,7 @@ def float_certificate(rnn: Any, dfa: DFA, alignment: Alignment, impl: FloatImple
     if not recognise_exact(W, h0, R):
         horizon = horizon_report(rnn, dfa, alignment)
         if horizon:
-            details["horizon_bound"] = horizon
+            details.update(horizon)
     search_line = ("breadth-first search of the pairs (float state, automaton state) reached "
                    f"under {impl.describe()}")
     if s.status == "closed":
