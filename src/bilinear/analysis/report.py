@@ -125,6 +125,17 @@ class ReportConfig:
     theory_timeout : float, optional
         Seconds allowed for each classify / compile-and-verify call (run in a worker process);
         ``None`` runs them in this process without a limit.
+
+    Examples
+    --------
+    >>> from bilinear.analysis.suite import QUICK
+    >>> cfg = ReportConfig(QUICK, "reports/quick")
+    >>> cfg.store_path.as_posix()
+    'reports/quick/results.sqlite'
+    >>> ReportConfig(QUICK, "r", workers=0)
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: workers must be a positive integer, got 0
     """
 
     suite: Suite
@@ -271,7 +282,15 @@ def long_accuracy(trained: dict[str, Any] | None) -> float | None:
 
 
 def succeeded(trained: dict[str, Any] | None) -> bool | None:
-    """Whether a trained model reaches :data:`PASS_THRESHOLD` at every long test length."""
+    """Whether a trained model reaches :data:`PASS_THRESHOLD` at every long test length.
+
+    Examples
+    --------
+    >>> succeeded({"test_lengths": [200, 500], "normalized_accuracy": [1.0, 0.96]})
+    True
+    >>> succeeded(None) is None
+    True
+    """
     acc = long_accuracy(trained)
     return None if acc is None else acc >= PASS_THRESHOLD
 

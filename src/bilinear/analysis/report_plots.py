@@ -195,6 +195,8 @@ def cp_sweep_plot(ranks: Sequence[int], accs: Sequence[float | None],
     if full is not None:
         ax.axhline(full, color=_COLORS["full"], ls="--", label="full")
     ax.set_xscale("log", base=2)
+    if pts:
+        ax.set_xticks([p[0] for p in pts], [str(p[0]) for p in pts])
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("CP rank R")
     ax.set_ylabel("normalized accuracy (longest)")
@@ -251,7 +253,10 @@ def make_plots(report: Any, out: Path) -> dict[str, str]:
     sweep = paper.get("cp_sweep") or []
     if any(s.get("long") is not None for s in sweep):
         ref = (paper.get("cp_full_reference") or {}).get("trained")
-        sweep = [s for s in sweep if isinstance(s["rank"], int)]
+        sweep = sorted(
+            ({**s, "rank": s["rank"] if isinstance(s["rank"], int) else s["trained"]["hidden"]}
+             for s in sweep if isinstance(s["rank"], int) or s.get("trained")),
+            key=lambda s: s["rank"])
         cp_sweep_plot([s["rank"] for s in sweep],
                       [s["trained"]["normalized_accuracy"][-1] if s.get("trained") else None
                        for s in sweep],

@@ -150,6 +150,7 @@ def build_document(report: Any) -> list[Block]:
         f"Theory verdicts are for the exact `fin` notion unless marked `fp` (floating point)."
     )))
 
+    doc.append(("toc",))
     doc.append(("h", 2, "Acceptance checks"))
     doc.append(("table", ["check", "holds", "value"],
                 [[c["check"], _holds(c["holds"]), _value(c["value"])]
@@ -166,6 +167,10 @@ def build_document(report: Any) -> list[Block]:
 
     # ------------------------------------------------------------------ overview
     doc.append(("h", 2, "Where each task sits in the hierarchy"))
+    levels_table = _levels_table()
+    if levels_table:
+        doc.append(("table", ["level", "structure of each A(a)", "parameters", "on the chain",
+                              "fin test (theory.md)"], levels_table))
     if "hierarchy" in report.files:
         doc.append(("img", report.files["hierarchy"],
                     "The chain of levels, with every task at its minimal level (fin notion)."))
@@ -176,9 +181,11 @@ def build_document(report: Any) -> list[Block]:
         if minimal == "block" and fin.get("block_size"):
             minimal = f"block (b = {fin['block_size']})"
         exp = task.get("expected") or {}
+        expected = exp.get("minimal_level")
+        if expected and fin.get("minimal_level") and expected != fin["minimal_level"]:
+            expected = f"{expected} (**differs**)"
         rows.append([f"`{task['spec']}`", task["states"], len(task["alphabet"]),
-                     _algebra_text(fin.get("algebra")), minimal or "—",
-                     exp.get("minimal_level") or "—"])
+                     _algebra_text(fin.get("algebra")), minimal or "—", expected or "—"])
     doc.append(("table", ["task", "states", "symbols", "algebra", "minimal level",
                           "literature expects"], rows))
 
@@ -246,6 +253,12 @@ def build_document(report: Any) -> list[Block]:
         "Trained rows of a level and of the baselines come from the results store; rerunning "
         "the report reuses finished runs.",
     ]
+    if len(b.seeds) * len(b.lrs) == 1:
+        notes.append(
+            f"This suite trains one run per (task, model) ({b.steps} steps, one seed, one "
+            "learning rate): a learnability gap here is a lead to follow, not a finding. The "
+            "full suite trains 3 seeds x 3 learning rates for 100,000 steps."
+        )
     notes.append(
         f"Reproduce: `bilinear report --{'full' if suite.name == 'full' else 'quick'} --out DIR` "
         "(`--tasks` / `--models` select; `--full --device cuda` or `--backend ray` for the "
@@ -259,6 +272,21 @@ def build_document(report: Any) -> list[Block]:
         doc.append(("h", 3, "Problems met while building this report"))
         doc.append(("list", [f"`{e}`" if len(e) < 200 else e for e in report.errors[:50]]))
     return doc
+
+
+def _levels_table() -> list[list[Any]]:
+    """The hierarchy as data (``bilinear.theory.hierarchy``): one row per level."""
+    try:
+        from bilinear.theory.hierarchy import LEVELS as HIERARCHY
+    except ImportError:
+        return []
+    rows = []
+    for name, lvl in HIERARCHY.items():
+        tests = [t for t in lvl.tests if t.notion == "fin"]
+        test = "; ".join(f"{t.statement} ({t.kind}, {t.status}, {t.source})" for t in tests[:2])
+        rows.append([f"`{name}`", lvl.structure, lvl.params, "yes" if lvl.on_chain else "no",
+                     test or "—"])
+    return rows
 
 
 def _holds(value: Any) -> str:
@@ -463,12 +491,23 @@ def _md_cell(value: Any) -> str:
     return fmt(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _slug(text: str) -> str:
+    """GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^a-z0-9 _-]", "", text.lower()).strip().replace(" ", "-")
+
+
+def _toc(doc: list[Block]) -> list[tuple[str, str]]:
+    return [(b[2], _slug(b[2])) for b in doc if b[0] == "h" and b[1] == 2]
+
+
 def to_markdown(doc: list[Block]) -> str:
     """Render blocks as GitHub-flavoured Markdown (images by relative path)."""
     out: list[str] = []
     for block in doc:
         kind = block[0]
-        if kind == "h":
+        if kind == "toc":
+            out.append("Contents: " + " · ".join(f"[{t}](#{a})" for t, a in _toc(doc)))
+        elif kind == "h":
             out.append("#" * block[1] + " " + block[2])
         elif kind == "p":
             out.append(block[1])
@@ -533,8 +572,12 @@ def _html_blocks(doc: list[Block], base: Path | None) -> list[str]:
     out: list[str] = []
     for block in doc:
         kind = block[0]
-        if kind == "h":
-            out.append(f"<h{block[1]}>{_inline(block[2])}</h{block[1]}>")
+        if kind == "toc":
+            links = " · ".join(f'<a href="#{a}">{_inline(t)}</a>' for t, a in _toc(doc))
+            out.append(f"<nav><p>Contents: {links}</p></nav>")
+        elif kind == "h":
+            anchor = f' id="{_slug(block[2])}"' if block[1] == 2 else ""
+            out.append(f"<h{block[1]}{anchor}>{_inline(block[2])}</h{block[1]}>")
         elif kind == "p":
             out.append(f"<p>{_inline(block[1])}</p>")
         elif kind == "list":

@@ -99,7 +99,16 @@ def _api() -> dict[str, Any]:
 
 
 def run_config(job: TrainJob) -> Any:
-    """The experiments' ``RunConfig`` of a job (its ``key()`` names the run in the store)."""
+    """The experiments' ``RunConfig`` of a job (its ``key()`` names the run in the store).
+
+    Examples
+    --------
+    >>> job = TrainJob("parity", "cp", (("rank", 4),), hidden=8, steps=10, batch=8, lr=0.01,
+    ...                seed=0, train_lengths=(2, 10), test_lengths=(10, 50), test_words=16)
+    >>> cfg = run_config(job)
+    >>> cfg.options, cfg.batch_size, len(cfg.key())
+    ((('rank', 4),), 8, 16)
+    """
     from bilinear.experiments import RunConfig
 
     return RunConfig(
@@ -140,6 +149,15 @@ def validate_jobs(jobs: Sequence[TrainJob], store: str | None = None) -> None:
 
     Raises the toolkit's errors (``InvalidArgumentError``, ``UnknownLevelError``,
     ``ResultsStoreError``); does nothing when training is not available.
+
+    Examples
+    --------
+    >>> bad = TrainJob("parity", "block", (("block_size", 3),), hidden=8, steps=1, batch=8,
+    ...                lr=0.01, seed=0, train_lengths=(2, 4), test_lengths=(8,), test_words=8)
+    >>> validate_jobs([bad])
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: hidden=8 is not a multiple of block_size=3
     """
     ok, _ = training_available()
     if not ok or not jobs:

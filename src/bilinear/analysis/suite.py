@@ -244,6 +244,15 @@ class PaperBudget:
         Random FSM of the CP rank sweep.
     cp_ranks : tuple of int
         Ranks of the sweep.
+
+    Examples
+    --------
+    >>> PaperBudget().frozen_hidden
+    (1, 2, 4, 8)
+    >>> PaperBudget(ablation_models=("lstm",))
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.UnknownLevelError: ablation model 'lstm' is not a level
     """
 
     ablation_models: tuple[str, ...] = ("full", "real_diagonal")

@@ -143,6 +143,12 @@ def run(args: argparse.Namespace) -> int:
     from bilinear.analysis.report import run_report
 
     config = build_config(args)
+    suite = config.suite
+    if config.train and suite.budget.steps * suite.n_runs > 5_000_000:
+        print(f"bilinear: note: the {suite.name} suite trains {suite.n_runs} runs of "
+              f"{suite.budget.steps:,} steps (plus the paper's extra runs); it is meant for a "
+              "GPU (--device cuda) or a Ray cluster (--backend ray). Finished runs are kept in "
+              "the store, so an interrupted report resumes where it stopped.", file=sys.stderr)
     report = run_report(config)
     out = config.out
     summary = {

@@ -19,6 +19,9 @@ _EPS = {torch.float32: 1e-30, torch.float64: 1e-300}
 
 
 class _FusedRecurrence(torch.autograd.Function):
+    """The loop keeps time-major (T, B, H) buffers and writes every step into them with ``out=``
+    and in-place operations: one step is a handful of kernel calls and no fresh allocation."""
+
     @staticmethod
     def forward(ctx: Any, W: torch.Tensor, h0: torch.Tensor, tokens: torch.Tensor,
                 normalize: bool, gather: bool) -> torch.Tensor:
@@ -26,29 +29,32 @@ class _FusedRecurrence(torch.autograd.Function):
         B, T = tokens.shape
         if gather:  # letters[k] = W[:, :, k]; one (B, H, H) gather + bmm per step
             letters = W.permute(2, 0, 1).contiguous()
+            rows = tokens.t().unbind(0)
         else:
             fwd = W.permute(1, 2, 0).reshape(H, D * H)  # fwd[j, k*H + i] = W[i, j, k]
-        rows = tokens + torch.arange(B, device=tokens.device).unsqueeze(1) * D
-        states = h0.new_empty(B, T, H)
-        norms = h0.new_empty(B, T, 1) if normalize else None
+            rows = (tokens + torch.arange(B, device=tokens.device).unsqueeze(1) * D).t()
+            rows = rows.contiguous().unbind(0)
+            buf = h0.new_empty(B, D * H)
+            flat = buf.view(B * D, H)
+        states = h0.new_empty(T, B, H)
+        norms = h0.new_empty(T, B, 1) if normalize else None
+        norm_steps = norms.unbind(0) if normalize else rows
         eps = _EPS.get(h0.dtype, 1e-30)
         h = h0
-        for t in range(T):
+        for y, row, n in zip(states.unbind(0), rows, norm_steps, strict=True):
             if gather:
-                A = letters.index_select(0, tokens[:, t])
-                y = torch.bmm(A, h.unsqueeze(-1)).squeeze(-1)
+                y.copy_(torch.bmm(letters.index_select(0, row), h.unsqueeze(-1)).squeeze(-1))
             else:
-                y = (h @ fwd).view(B * D, H).index_select(0, rows[:, t])
+                torch.mm(h, fwd, out=buf)
+                torch.index_select(flat, 0, row, out=y)
             if normalize:
-                n = y.norm(dim=-1, keepdim=True).clamp_min(eps)
-                norms[:, t] = n
-                y = y / n
-            states[:, t] = y
+                torch.linalg.vector_norm(y, dim=-1, keepdim=True, out=n)
+                y.div_(n.clamp_min_(eps))
             h = y
         ctx.normalize = normalize
         ctx.gather = gather
         ctx.save_for_backward(W, h0, tokens, states, norms if normalize else h0.new_empty(0))
-        return states
+        return states.transpose(0, 1)
 
     @staticmethod
     def backward(ctx: Any, grad_states: torch.Tensor) -> Any:
@@ -57,31 +63,43 @@ class _FusedRecurrence(torch.autograd.Function):
         B, T = tokens.shape
         if ctx.gather:
             letters = W.permute(2, 0, 1).contiguous()
+            rows = tokens.t().unbind(0)
         else:
             bwd = W.permute(0, 2, 1).reshape(H, D * H)  # bwd[i, k*H + j] = W[i, j, k]
-        rows = tokens + torch.arange(B, device=tokens.device).unsqueeze(1) * D
+            rows = (tokens + torch.arange(B, device=tokens.device).unsqueeze(1) * D).t()
+            rows = rows.contiguous().unbind(0)
+            buf = h0.new_empty(B, D * H)
+            flat = buf.view(B * D, H)
+        grads = grad_states.transpose(0, 1).contiguous()  # (T, B, H)
         grad_pre = torch.empty_like(states)
         g = torch.zeros_like(h0)
-        for t in range(T - 1, -1, -1):
-            g = g + grad_states[:, t]
+        # per-step views made once (one call each), so the loop does no indexing
+        steps = zip(grad_pre.unbind(0), grads.unbind(0), states.unbind(0),
+                    norms.unbind(0) if ctx.normalize else rows, rows, strict=True)
+        for gp, gs, h, n, row in reversed(list(steps)):
+            torch.add(gs, g, out=gp)
             if ctx.normalize:
-                h = states[:, t]
-                g = (g - h * (h * g).sum(dim=-1, keepdim=True)) / norms[:, t]
-            grad_pre[:, t] = g
+                torch.addcmul(gp, h, (h * gp).sum(dim=-1, keepdim=True), value=-1.0, out=gp)
+                gp.div_(n)
             if ctx.gather:  # A(x_t)^T g
-                g = torch.bmm(g.unsqueeze(1), letters.index_select(0, tokens[:, t])).squeeze(1)
+                g = torch.bmm(gp.unsqueeze(1), letters.index_select(0, row)).squeeze(1)
             else:
-                g = (g @ bwd).view(B * D, H).index_select(0, rows[:, t])
+                torch.mm(gp, bwd, out=buf)
+                g = flat.index_select(0, row)
         grad_W = None
         if ctx.needs_input_grad[0]:
-            prev = torch.cat((h0.unsqueeze(1), states[:, :-1]), dim=1).reshape(B * T, H)
-            gy = grad_pre.reshape(B * T, H)
-            flat = tokens.reshape(-1)
+            prev = torch.cat((h0.unsqueeze(0), states[:-1]), dim=0).reshape(T * B, H)
+            gy = grad_pre.reshape(T * B, H)
+            flat_tokens = tokens.t().reshape(-1)
+            # positions grouped by letter (one sort, two gathers), then one product per letter:
+            # grad W[:, :, k] = sum over positions reading k of g h_prev^T
+            order = torch.argsort(flat_tokens, stable=True)
+            sizes = torch.bincount(flat_tokens, minlength=D).tolist()
+            gy, prev = gy.index_select(0, order), prev.index_select(0, order)
             grad_W = W.new_zeros(D, H, H)
-            for k in range(D):  # grad W[:, :, k] = sum over positions reading k of g h_prev^T
-                at = torch.nonzero(flat == k).squeeze(1)
-                if at.numel():
-                    grad_W[k] = gy.index_select(0, at).t() @ prev.index_select(0, at)
+            for k, (gk, pk) in enumerate(zip(gy.split(sizes), prev.split(sizes), strict=True)):
+                if gk.shape[0]:
+                    torch.mm(gk.t(), pk, out=grad_W[k])
             grad_W = grad_W.permute(1, 2, 0)
         return grad_W, g if ctx.needs_input_grad[1] else None, None, None, None
 

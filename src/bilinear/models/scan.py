@@ -210,6 +210,9 @@ def count_diagonal_scan(
     ``n_t`` (B, T, D).  One matrix product with the (D, H) table of ``log|w|`` gives every
     log-magnitude, and one with the 0/1 table of negative entries gives the number of sign flips
     (an exact integer), so nothing of size (B, T, H) is gathered or cumulatively summed.
+    Normalized states with finite log-magnitudes take a fused path (:class:`_CountDiagonal`,
+    a custom autograd Function with a hand-written backward) that makes a few passes over the
+    (B, T, H) states; zero factors or states fall back to the general form.
 
     Parameters
     ----------
@@ -286,6 +289,7 @@ def count_polar_scan(
 
     ``log_table`` and ``angle_table`` (D, P) hold ``log r`` and ``phi`` of each letter's
     factor ``r e^{i phi}`` per complex unit; ``h`` (B, 2P) is interleaved ``(re, im)``.
+    Normalized states with finite log-magnitudes take the fused path :class:`_CountPolar`.
     """
     B = h.shape[0]
     D = log_table.shape[0]
@@ -424,6 +428,14 @@ def _normalized_exp_(L: torch.Tensor) -> torch.Tensor:
     return L.mul_(torch.linalg.vector_norm(L, dim=-1, keepdim=True).reciprocal_())
 
 
+def _counts_times(counts: torch.Tensor, table: torch.Tensor, start: torch.Tensor) -> torch.Tensor:
+    """``start[:, None] + counts @ table``: one GEMM and an in-place add (a broadcast
+    ``baddbmm`` copies the start into the output first, and the expanded table per batch)."""
+    B, T, D = counts.shape
+    out = torch.mm(counts.reshape(B * T, D), table).view(B, T, -1)
+    return out.add_(start.unsqueeze(1))
+
+
 def _fast_ok(*tensors: torch.Tensor) -> bool:
     """The fused paths: float32/float64, every log-magnitude finite (no zero factor or unit)."""
     return tensors[0].dtype in _LOG_FLOOR and not any(bool(torch.isinf(x).any()) for x in tensors)
@@ -443,14 +455,13 @@ class _CountDiagonal(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, counts: torch.Tensor, table: torch.Tensor, start: torch.Tensor,
                 negative: torch.Tensor | None, parity: torch.Tensor | None) -> torch.Tensor:
-        B = counts.shape[0]
-        L = torch.baddbmm(start.unsqueeze(1), counts, table.expand(B, *table.shape))
-        out = _normalized_exp_(L)
+        out = _normalized_exp_(_counts_times(counts, table, start))
         if parity is not None:
             magic, itype, shift = _PARITY_MAGIC[out.dtype]
-            flips = (parity + magic).unsqueeze(1)
-            if negative is not None:
-                flips = torch.baddbmm(flips, counts, negative.expand(B, *negative.shape))
+            if negative is None:
+                flips = (parity + magic).unsqueeze(1)
+            else:
+                flips = _counts_times(counts, negative, parity + magic)
             mask = flips.view(itype).bitwise_left_shift_(shift)
             out.view(itype).bitwise_xor_(mask)
         ctx.save_for_backward(counts, out)
@@ -487,11 +498,10 @@ class _CountPolar(torch.autograd.Function):
                 start_log: torch.Tensor, start_angle: torch.Tensor) -> torch.Tensor:
         B, T, _ = counts.shape
         P = log_table.shape[1]
-        L = torch.baddbmm(start_log.unsqueeze(1), counts, log_table.expand(B, *log_table.shape))
-        mag = _normalized_exp_(L)  # (B, T, P)
+        mag = _normalized_exp_(_counts_times(counts, log_table, start_log))  # (B, T, P)
         table2 = angle_table.repeat_interleave(2, dim=1)
         start2 = torch.stack((start_angle, start_angle - 0.5 * math.pi), dim=-1).reshape(B, 2 * P)
-        out = torch.baddbmm(start2.unsqueeze(1), counts, table2.expand(B, *table2.shape)).cos_()
+        out = _counts_times(counts, table2, start2).cos_()
         out = out.view(B, T, P, 2).mul_(mag.unsqueeze(-1)).view(B, T, 2 * P)
         ctx.save_for_backward(counts, out, mag)
         return out
@@ -502,19 +512,19 @@ class _CountPolar(torch.autograd.Function):
         B, T, D = counts.shape
         P = mag.shape[-1]
         # o conj(g) = (o . g per unit) + i (o_im g_re - o_re g_im) = q - i dtheta: one complex
-        # product, computed in place in one copy of g (fresh (B, T, H) buffers are costly on CPU)
+        # product, in place in one copy of g (fresh (B, T, H) buffers are costly on CPU)
         w = grad.reshape(B, T, P, 2).clone(memory_format=torch.contiguous_format)
         w[..., 1].neg_()
         torch.view_as_complex(w).mul_(torch.view_as_complex(out.view(B, T, P, 2)))
-        w[..., 1].neg_()  # (q, dtheta)
+        # w = (q, -dtheta); the sign of dtheta is fixed on the small results below
         total = w[..., 0].sum(dim=-1, keepdim=True)
         w[..., 0].addcmul_(mag, mag * total, value=-1.0)  # dL = q - m^2 sum_u q
         w = w.reshape(B, T, 2 * P)
         grads = [None, None, None, None, None]
         if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
             both = counts.reshape(B * T, D).t() @ w.reshape(B * T, 2 * P)
-            grads[1], grads[2] = both[:, 0::2], both[:, 1::2]
+            grads[1], grads[2] = both[:, 0::2], -both[:, 1::2]
         if ctx.needs_input_grad[3] or ctx.needs_input_grad[4]:
             both = w.sum(dim=1)
-            grads[3], grads[4] = both[:, 0::2], both[:, 1::2]
+            grads[3], grads[4] = both[:, 0::2], -both[:, 1::2]
         return tuple(grads)
