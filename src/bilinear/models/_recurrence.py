@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 
 __all__ = ["fused_recurrence", "fused_cp_recurrence"]
 
@@ -19,8 +20,9 @@ _EPS = {torch.float32: 1e-30, torch.float64: 1e-300}
 
 
 class _FusedRecurrence(torch.autograd.Function):
-    """The loop keeps time-major (T, B, H) buffers and writes every step into them with ``out=``
-    and in-place operations: one step is a handful of kernel calls and no fresh allocation."""
+    """The loop writes every step straight into the (B, T, H) buffers (strided per-step views)
+    with ``out=`` and in-place operations: one step is a handful of kernel calls and no fresh
+    allocation, and the states come out contiguous for the readout."""
 
     @staticmethod
     def forward(ctx: Any, W: torch.Tensor, h0: torch.Tensor, tokens: torch.Tensor,
@@ -36,12 +38,12 @@ class _FusedRecurrence(torch.autograd.Function):
             rows = rows.contiguous().unbind(0)
             buf = h0.new_empty(B, D * H)
             flat = buf.view(B * D, H)
-        states = h0.new_empty(T, B, H)
-        norms = h0.new_empty(T, B, 1) if normalize else None
-        norm_steps = norms.unbind(0) if normalize else rows
+        states = h0.new_empty(B, T, H)
+        norms = h0.new_empty(B, T, 1) if normalize else None
+        norm_steps = norms.unbind(1) if normalize else rows
         eps = _EPS.get(h0.dtype, 1e-30)
         h = h0
-        for y, row, n in zip(states.unbind(0), rows, norm_steps, strict=True):
+        for y, row, n in zip(states.unbind(1), rows, norm_steps, strict=True):
             if gather:
                 y.copy_(torch.bmm(letters.index_select(0, row), h.unsqueeze(-1)).squeeze(-1))
             else:
@@ -54,7 +56,7 @@ class _FusedRecurrence(torch.autograd.Function):
         ctx.normalize = normalize
         ctx.gather = gather
         ctx.save_for_backward(W, h0, tokens, states, norms if normalize else h0.new_empty(0))
-        return states.transpose(0, 1)
+        return states
 
     @staticmethod
     def backward(ctx: Any, grad_states: torch.Tensor) -> Any:
@@ -70,17 +72,26 @@ class _FusedRecurrence(torch.autograd.Function):
             rows = rows.contiguous().unbind(0)
             buf = h0.new_empty(B, D * H)
             flat = buf.view(B * D, H)
-        grads = grad_states.transpose(0, 1).contiguous()  # (T, B, H)
+        # Two (B, T, H) buffers in all: fresh large buffers are slow on CPU (page faults)
+        grads = grad_states.clone(memory_format=torch.contiguous_format)  # ours to overwrite
         grad_pre = torch.empty_like(states)
+        if ctx.normalize:
+            # Scale invariance: h_t = normalize(A_t ... A_1 h_0) equals normalize(u_t) for
+            # u_t = A_t u_{t-1} / c_t with the norms c_t held *constant*, so the gradient may
+            # treat them as constants.  Then only the readout of each h_t = u_t / |u_t| (with
+            # |u_t| = 1) needs the projection, and that is done for all steps at once here:
+            # (g - h (h . g)) / c_t; the loop is left with gp_t = that + A_{t+1}^T gp_{t+1} / c_t.
+            dots = torch.mul(states, grads, out=grad_pre).sum(dim=-1, keepdim=True)
+            grads.addcmul_(states, dots, value=-1.0).div_(norms)
         g = torch.zeros_like(h0)
         # per-step views made once (one call each), so the loop does no indexing
-        steps = zip(grad_pre.unbind(0), grads.unbind(0), states.unbind(0),
-                    norms.unbind(0) if ctx.normalize else rows, rows, strict=True)
-        for gp, gs, h, n, row in reversed(list(steps)):
-            torch.add(gs, g, out=gp)
+        steps = zip(grad_pre.unbind(1), grads.unbind(1),
+                    norms.unbind(1) if ctx.normalize else rows, rows, strict=True)
+        for gp, gs, n, row in reversed(list(steps)):
             if ctx.normalize:
-                torch.addcmul(gp, h, (h * gp).sum(dim=-1, keepdim=True), value=-1.0, out=gp)
-                gp.div_(n)
+                torch.addcdiv(gs, g, n, out=gp)
+            else:
+                torch.add(gs, g, out=gp)
             if ctx.gather:  # A(x_t)^T g
                 g = torch.bmm(gp.unsqueeze(1), letters.index_select(0, row)).squeeze(1)
             else:
@@ -88,18 +99,26 @@ class _FusedRecurrence(torch.autograd.Function):
                 g = flat.index_select(0, row)
         grad_W = None
         if ctx.needs_input_grad[0]:
-            prev = torch.cat((h0.unsqueeze(0), states[:-1]), dim=0).reshape(T * B, H)
-            gy = grad_pre.reshape(T * B, H)
-            flat_tokens = tokens.t().reshape(-1)
-            # positions grouped by letter (one sort, two gathers), then one product per letter:
-            # grad W[:, :, k] = sum over positions reading k of g h_prev^T
-            order = torch.argsort(flat_tokens, stable=True)
-            sizes = torch.bincount(flat_tokens, minlength=D).tolist()
-            gy, prev = gy.index_select(0, order), prev.index_select(0, order)
-            grad_W = W.new_zeros(D, H, H)
-            for k, (gk, pk) in enumerate(zip(gy.split(sizes), prev.split(sizes), strict=True)):
-                if gk.shape[0]:
-                    torch.mm(gk.t(), pk, out=grad_W[k])
+            # grad W[:, :, k] = sum over positions reading k of gp_t h_{t-1}^T.  Step 0 (h_{-1}
+            # = h0) is a small product; steps 1.. are grouped by letter (one sort, two gathers
+            # into the buffers above, now free), then one matrix product per letter.
+            onehot0 = F.one_hot(tokens[:, 0], D).to(W.dtype)
+            grad_W = torch.einsum("bi,bj,bk->kij", grad_pre[:, 0], h0, onehot0)
+            if T > 1:
+                rest = tokens[:, 1:].reshape(-1)
+                # flat (b, t) positions with t >= 1, grouped by letter; h_{t-1} is one row up
+                pos = torch.arange(B * T, device=tokens.device).view(B, T)[:, 1:].reshape(-1)
+                order = pos.index_select(0, torch.argsort(rest, stable=True))
+                sizes = torch.bincount(rest, minlength=D).tolist()
+                n_rest = rest.shape[0]
+                gy = torch.index_select(grad_pre.view(B * T, H), 0, order,
+                                        out=grads.view(B * T, H)[:n_rest])
+                prev = torch.index_select(states.view(B * T, H), 0, order - 1,
+                                          out=grad_pre.view(B * T, H)[:n_rest])
+                for k, (gk, pk) in enumerate(zip(gy.split(sizes), prev.split(sizes),
+                                                 strict=True)):
+                    if gk.shape[0]:
+                        grad_W[k].addmm_(gk.t(), pk)
             grad_W = grad_W.permute(1, 2, 0)
         return grad_W, g if ctx.needs_input_grad[1] else None, None, None, None
 
@@ -134,25 +153,31 @@ def _prefer_gather(H: int, D: int, B: int) -> bool:
 
 
 class _FusedCP(torch.autograd.Function):
-    """``h_t = normalize(U ((Z^T h_{t-1}) * v_t))`` with ``v_t = V[x_t]`` given per position."""
+    """``h_t = normalize(U ((Z^T h_{t-1}) * v_t))`` with ``v_t = V[x_t]`` given per position.
+
+    Same treatment as :class:`_FusedRecurrence`: per-step views written in place, and the
+    backward treats the norms as constants (scale invariance), with the projection of the
+    readout's gradient done for all steps at once.
+    """
 
     @staticmethod
     def forward(ctx: Any, U: torch.Tensor, Z: torch.Tensor, v: torch.Tensor, h0: torch.Tensor,
                 normalize: bool) -> torch.Tensor:
-        B, T, _ = v.shape
+        B, T, R = v.shape
         H = U.shape[0]
         Ut = U.t()
         states = h0.new_empty(B, T, H)
         norms = h0.new_empty(B, T, 1) if normalize else None
+        norm_steps = norms.unbind(1) if normalize else v.unbind(1)
         eps = _EPS.get(h0.dtype, 1e-30)
+        r = h0.new_empty(B, R)
         h = h0
-        for t in range(T):
-            y = ((h @ Z) * v[:, t]) @ Ut
+        for y, vt, n in zip(states.unbind(1), v.unbind(1), norm_steps, strict=True):
+            torch.mm(h, Z, out=r).mul_(vt)
+            torch.mm(r, Ut, out=y)
             if normalize:
-                n = y.norm(dim=-1, keepdim=True).clamp_min(eps)
-                norms[:, t] = n
-                y = y / n
-            states[:, t] = y
+                torch.linalg.vector_norm(y, dim=-1, keepdim=True, out=n)
+                y.div_(n.clamp_min_(eps))
             h = y
         ctx.normalize = normalize
         ctx.save_for_backward(U, Z, v, h0, states, norms if normalize else h0.new_empty(0))
@@ -163,19 +188,23 @@ class _FusedCP(torch.autograd.Function):
         U, Z, v, h0, states, norms = ctx.saved_tensors
         B, T, R = v.shape
         H = U.shape[0]
-        grad_u = torch.empty(B, T, R, dtype=v.dtype, device=v.device)  # dL/d(U-input) per step
+        grads = grad_states.clone(memory_format=torch.contiguous_format)  # ours to overwrite
         grad_pre = torch.empty_like(states)
+        if ctx.normalize:  # see _FusedRecurrence.backward
+            dots = torch.mul(states, grads, out=grad_pre).sum(dim=-1, keepdim=True)
+            grads.addcmul_(states, dots, value=-1.0).div_(norms)
+        grad_u = torch.empty(B, T, R, dtype=v.dtype, device=v.device)  # dL/d(U-input) per step
         g = torch.zeros_like(h0)
         Zt = Z.t()
-        for t in range(T - 1, -1, -1):
-            g = g + grad_states[:, t]
+        steps = zip(grad_pre.unbind(1), grads.unbind(1), grad_u.unbind(1), v.unbind(1),
+                    norms.unbind(1) if ctx.normalize else v.unbind(1), strict=True)
+        for gp, gs, gr, vt, n in reversed(list(steps)):
             if ctx.normalize:
-                h = states[:, t]
-                g = (g - h * (h * g).sum(dim=-1, keepdim=True)) / norms[:, t]
-            grad_pre[:, t] = g
-            gr = g @ U  # (B, R): gradient at r_t = (Z^T h_{t-1}) * v_t
-            grad_u[:, t] = gr
-            g = (gr * v[:, t]) @ Zt
+                torch.addcdiv(gs, g, n, out=gp)
+            else:
+                torch.add(gs, g, out=gp)
+            torch.mm(gp, U, out=gr)  # gradient at r_t = (Z^T h_{t-1}) * v_t
+            g = (gr * vt) @ Zt
         prev = torch.cat((h0.unsqueeze(1), states[:, :-1]), dim=1)  # (B, T, H)
         proj = prev @ Z  # (B, T, R)
         grad_U = grad_pre.reshape(B * T, H).t() @ (proj * v).reshape(B * T, R)

@@ -241,7 +241,15 @@ def count_diagonal_scan(
                 parity = None
             out = _CountDiagonal.apply(counts, log_table, start, neg, parity)
             outs.append(out)
-            h = out[:, -1]
+            # the carried state is recomputed without the floor of the fused path (B x H only)
+            last = counts[:, -1]
+            L = torch.addmm(start, last, log_table)
+            h = torch.exp(L - _safe_max(L))
+            if neg is not None:
+                h = h * torch.cos(math.pi * torch.addmm(parity, last, neg))
+            elif parity is not None:
+                h = h * torch.cos(math.pi * parity)
+            h = _normalize(h)
             continue
         L = _count_matmul(counts, log_table, start)
         if normalize:
@@ -301,7 +309,13 @@ def count_polar_scan(
         if normalize and _fast_ok(log_table, start_log, angle_table):
             out = _CountPolar.apply(counts, log_table, angle_table, start_log, start_angle)
             outs.append(out)
-            h = out[:, -1]
+            # the carried state is recomputed without the floor of the fused path (B x P only)
+            last = counts[:, -1]
+            L = torch.addmm(start_log, last, log_table)
+            theta = torch.addmm(start_angle, last, angle_table)
+            mag = torch.exp(L - _safe_max(L))
+            h = _normalize(torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1)
+                           .reshape(B, -1))
             continue
         L = _count_matmul(counts, log_table, start_log)
         theta = _count_matmul(counts, angle_table, start_angle)
