@@ -217,7 +217,7 @@ def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionIn
         weights=_small_weights(rnn),
         verified=bool(getattr(cert, "holds", False)),
         method=str(getattr(cert, "method", None)),
-        checked=getattr(cert, "checked", None),
+        checked=cert.to_dict().get("checked") if hasattr(cert, "to_dict") else None,
         certificate_markdown=md,
         options=options,
     )

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bilinear._validation import check_positive_int
 from bilinear.errors import InvalidArgumentError, UnknownLevelError
 
 __all__ = [
@@ -72,8 +73,7 @@ MODEL_NAMES: tuple[str, ...] = LEVELS + BASELINES
 
 
 def _check_positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
+    check_positive_int(value, name)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bilinear._validation import check_positive_int
 from bilinear.automata.dfa import DFA
 from bilinear.automata.operations import minimize, reachable
 from bilinear.constructions import _planner, diagonal, groups, irreps, onehot
 from bilinear.constructions._spec import Spec, assemble
 from bilinear.constructions.rnn import BilinearRNN
-from bilinear.errors import InvalidArgumentError, UnknownLevelError, UnsupportedConstructionError
-from bilinear.theory.hierarchy import LEVELS, NOTIONS
+from bilinear.errors import InvalidArgumentError, UnsupportedConstructionError
+from bilinear.theory.hierarchy import check_notion
+from bilinear.theory.hierarchy import level as hierarchy_level
 
 __all__ = ["compile_automaton", "check_compilable", "CONSTRUCTIONS", "Plan"]
 
@@ -178,13 +180,11 @@ def _check_request(
 ) -> None:
     if not isinstance(dfa, DFA):
         raise InvalidArgumentError(f"expected a DFA, got {type(dfa).__name__}")
-    if level not in LEVELS:
-        raise UnknownLevelError(f"unknown level {level!r}; use one of {sorted(LEVELS)}")
-    if notion not in NOTIONS:
-        raise InvalidArgumentError(f"unknown notion {notion!r}; use one of {list(NOTIONS)}")
+    hierarchy_level(level)
+    check_notion(notion)
     for name, value in (("block_size", block_size), ("rank", rank)):
-        if value is not None and (not isinstance(value, int) or value < 1):
-            raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
+        if value is not None:
+            check_positive_int(value, name)
     if construction is not None and construction not in CONSTRUCTIONS:
         raise InvalidArgumentError(
             f"unknown construction {construction!r}; known: {sorted(CONSTRUCTIONS)}"

@@ -44,11 +44,11 @@ import sympy as sp
 from bilinear.constructions._structure import _max_block, _structure_problem
 from bilinear.errors import (
     InvalidArgumentError,
-    UnknownLevelError,
     UnknownSymbolError,
     WeightsTooLargeError,
 )
-from bilinear.theory.hierarchy import LEVELS, parameter_count
+from bilinear.theory.hierarchy import level as hierarchy_level
+from bilinear.theory.hierarchy import parameter_count
 
 __all__ = ["BilinearRNN", "ExactWeights", "DENSE_CAP", "SYMPY_CAP"]
 
@@ -406,8 +406,7 @@ class BilinearRNN:
         set_(self, "alphabet", tuple(self.alphabet))
         set_(self, "labels", tuple(self.labels))
         set_(self, "info", types.MappingProxyType(dict(self.info)))
-        if self.level not in LEVELS:
-            raise UnknownLevelError(f"unknown level {self.level!r}; use one of {sorted(LEVELS)}")
+        hierarchy_level(self.level)  # raises UnknownLevelError naming the level
         if not isinstance(self.source, str):
             raise InvalidArgumentError(f"source must be a string, got {self.source!r}")
         if self.exact is not None and not isinstance(self.exact, ExactWeights):

@@ -21,16 +21,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from bilinear._validation import check_positive_int as _positive_int
 from bilinear.errors import InvalidArgumentError
 from bilinear.models._base import SequenceModel
 
 __all__ = ["LSTMModel", "ElmanModel", "TransformerModel", "MambaLikeModel", "BASELINE_CLASSES"]
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class _TorchRNN(SequenceModel):

@@ -41,6 +41,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from bilinear._validation import check_positive_int as _positive_int
 from bilinear.errors import InvalidArgumentError
 from bilinear.models._base import SequenceModel, check_tokens
 from bilinear.models._recurrence import fused_cp_recurrence, fused_recurrence
@@ -63,12 +64,6 @@ __all__ = [
     "PositiveDiagonalBilinear",
     "LEVEL_CLASSES",
 ]
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class BilinearModel(SequenceModel):

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from bilinear._validation import check_positive_int as _check_size
 from bilinear.errors import InvalidArgumentError, UnknownLevelError
 from bilinear.models._base import SequenceModel, resolve_device, resolve_dtype
 from bilinear.models.baselines import BASELINE_CLASSES
@@ -49,12 +50,6 @@ def model_options(name: str) -> tuple[str, ...]:
             if p.kind is p.KEYWORD_ONLY and p.name != "options":
                 opts.add(p.name)
     return tuple(sorted(opts))
-
-
-def _check_size(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def make(

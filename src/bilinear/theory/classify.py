@@ -68,11 +68,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from bilinear._validation import check_positive_int
 from bilinear.automata import DFA
 from bilinear.errors import InvalidArgumentError
 from bilinear.theory import groups as gr
 from bilinear.theory._facts import Facts
-from bilinear.theory.hierarchy import CHAIN, NOTIONS, level_names
+from bilinear.theory.hierarchy import CHAIN, check_notion, level_names
 from bilinear.theory.letters import minimal_automaton
 
 __all__ = ["LevelVerdict", "Classification", "classify", "DEFAULT_CLASSIFY_CAP"]
@@ -152,8 +153,7 @@ class Classification:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.notion not in NOTIONS:
-            raise InvalidArgumentError(f"unknown notion {self.notion!r}")
+        check_notion(self.notion)
         missing = [n for n in level_names() if n not in self.levels]
         if missing:
             raise InvalidArgumentError(f"levels missing from the classification: {missing}")
@@ -524,13 +524,10 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
     ...
     bilinear.errors.InvalidArgumentError: unknown notion 'exact'; use one of fin, rob, fp
     """
-    if notion not in NOTIONS:
-        raise InvalidArgumentError(f"unknown notion {notion!r}; use one of {', '.join(NOTIONS)}")
-    if not isinstance(block_size, int) or isinstance(block_size, bool) or block_size < 1:
-        raise InvalidArgumentError(f"block_size must be a positive integer, got {block_size!r}")
-    for value, what in ((cap, "cap"), (group_cap, "group_cap"), (search_budget, "search_budget")):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise InvalidArgumentError(f"{what} must be a positive integer, got {value!r}")
+    check_notion(notion)
+    for value, what in ((block_size, "block_size"), (cap, "cap"), (group_cap, "group_cap"),
+                        (search_budget, "search_budget")):
+        check_positive_int(value, what)
     A = minimal_automaton(dfa)
     F = Facts(A, cap, group_cap, search_budget)
     levels: dict[str, LevelVerdict] = {}

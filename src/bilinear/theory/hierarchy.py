@@ -34,6 +34,7 @@ __all__ = [
     "LEVELS",
     "CHAIN",
     "NOTIONS",
+    "check_notion",
     "level",
     "parameter_count",
     "level_names",
@@ -281,6 +282,23 @@ real_diagonal, complex_diagonal, block, full, monomial, cp
         raise UnknownLevelError(
             f"unknown level {name!r}; the levels are {', '.join(level_names())}"
         ) from None
+
+
+def check_notion(notion: str) -> str:
+    """Return ``notion`` if it is a simulation notion (theory.md section 2), else raise.
+
+    Examples
+    --------
+    >>> check_notion("rob")
+    'rob'
+    >>> check_notion("exact")
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: unknown notion 'exact'; use one of fin, rob, fp
+    """
+    if notion not in NOTIONS:
+        raise InvalidArgumentError(f"unknown notion {notion!r}; use one of {', '.join(NOTIONS)}")
+    return notion
 
 
 def parameter_count(name: str, H: int, D: int, b: int | None = None, R: int | None = None) -> int:

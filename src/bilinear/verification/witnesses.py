@@ -42,8 +42,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bilinear.automata.dfa import DFA
-from bilinear.errors import InvalidArgumentError, UnknownLevelError
-from bilinear.theory.hierarchy import LEVELS, NOTIONS
+from bilinear.errors import InvalidArgumentError
+from bilinear.theory.hierarchy import check_notion
+from bilinear.theory.hierarchy import level as hierarchy_level
 
 __all__ = ["WitnessCheck", "check_witness"]
 
@@ -170,10 +171,8 @@ def check_witness(dfa: DFA, level: str, witness: Mapping[str, Any], *, notion: s
         dfa = dfa.dfa
     if not isinstance(dfa, DFA):
         raise InvalidArgumentError(f"expected a DFA, got {type(dfa).__name__}")
-    if level not in LEVELS:
-        raise UnknownLevelError(f"unknown level {level!r}; use one of {sorted(LEVELS)}")
-    if notion not in NOTIONS:
-        raise InvalidArgumentError(f"unknown notion {notion!r}; use one of {list(NOTIONS)}")
+    hierarchy_level(level)
+    check_notion(notion)
     if not isinstance(witness, Mapping) or "kind" not in witness:
         raise InvalidArgumentError("a witness is a mapping with a 'kind'")
     if level == "block" and block_size is None:
