@@ -18,18 +18,23 @@ demo: $(STAMP)
 	$(BIN)/bilinear demo
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks docs/_ext docs/conf.py
 	$(BIN)/python -m pytest -q -n $(JOBS) tests
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(BIN)/python -m pytest -q --nbmake notebooks/
 	$(BIN)/python -m pytest -q --doctest-modules src/bilinear
 	$(BIN)/python -m pytest -q --doctest-glob='README.md' README.md
 	$(BIN)/python benchmarks/run.py --quick --smoke
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks docs/_ext docs/conf.py
 	$(BIN)/ruff format --check src tests benchmarks
 
 doctest: $(STAMP)
 	$(BIN)/python -m pytest -q --doctest-modules src/bilinear
+
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
