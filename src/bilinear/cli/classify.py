@@ -80,9 +80,11 @@ def run(args: argparse.Namespace) -> int:
     from bilinear.theory import classify
 
     task = load_task_argument(args.task)
-    name = getattr(task, "spec", None) or getattr(task, "name", None) or args.task
-    result = classify(task.dfa, args.notion, block_size=args.block_size, task=str(name))
+    # "task" echoes the spec as given (design.md section 6); "task_spec" is its canonical form
+    canonical = getattr(task, "spec", None) or getattr(task, "name", None) or args.task
+    result = classify(task.dfa, args.notion, block_size=args.block_size, task=args.task)
     data = result.to_dict()
+    data["task_spec"] = str(canonical)
     if args.json:
         print_json(data)
     else:
