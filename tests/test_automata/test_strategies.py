@@ -110,3 +110,21 @@ def test_every_catalogue_task_has_small_parameters() -> None:
     from bilinear.automata import tasks
 
     assert set(strategies.SMALL_TASK_PARAMS) == set(tasks.names())
+
+
+def test_representation_strategies_reject_bad_arguments() -> None:
+    from bilinear.verification.strategies import group_elements, representations
+
+    with pytest.raises(InvalidArgumentError):
+        representations(kinds=("unitary",))
+    with pytest.raises(InvalidArgumentError):
+        representations(max_degree=0)
+    with pytest.raises(InvalidArgumentError):
+        group_elements("S3")
+
+
+@given(groups(max_degree=4).flatmap(
+    lambda g: st.tuples(st.just(g), strategies.group_elements(g))))
+def test_group_elements_belong_to_their_group(pair: tuple) -> None:
+    g, x = pair
+    assert isinstance(g, PermutationGroup) and isinstance(x, Permutation) and g.contains(x)

@@ -52,6 +52,8 @@ class ExactSystem:
     zero: Any = 0
     domain: Any = None
     source: str = ""
+    #: Extra proof lines about the arithmetic (e.g. the cyclotomic field), put first.
+    extra_checks: tuple = ()
     _approx_cache: dict = field(default_factory=dict)
 
     @property
@@ -456,6 +458,7 @@ def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
                   "and every letter a", n_states * K, True),
             Check("R enc(q) has a unique maximum in a row labelled label(q), for every "
                   "reachable state q", n_states, True, margin_note),
+            *system.extra_checks,
         ]
         return Certificate(holds=True, method="exact", checked=tuple(checks), task=task,
                            model=model, details=details)
@@ -474,6 +477,7 @@ def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
                       "proof runs on the pairs, which is enough")
     checks.append(Check("every pair (h, q) decodes: R h has a unique maximum in a row "
                         "labelled label(q)", n_pairs, True, margin_note))
+    checks.extend(system.extra_checks)
     return Certificate(holds=True, method="orbit", checked=tuple(checks), task=task,
                        model=model, details=details)
 

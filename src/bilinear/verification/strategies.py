@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,10 @@ __all__ = [
     "tasks_",
     "permutations",
     "groups",
+    "group_elements",
+    "representations",
+    "DrawnRepresentation",
+    "permutation_matrix",
     "regexes",
     "SMALL_TASK_PARAMS",
 ]
@@ -290,6 +295,120 @@ def groups(max_degree: int = 5, max_generators: int = 3) -> st.SearchStrategy[An
     return st.integers(1, max_degree).flatmap(
         lambda k: st.lists(permutations(k), min_size=1, max_size=max_generators)
     ).map(lambda gens: PermutationGroup(gens))
+
+
+def group_elements(group: Any) -> st.SearchStrategy[Any]:
+    """Elements of a sympy ``PermutationGroup`` (or of a drawn one, given a strategy), as sympy
+    ``Permutation`` objects: random words in the generators, shrinking towards the identity.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from sympy.combinatorics.named_groups import SymmetricGroup
+    >>> @settings(max_examples=10, database=None)
+    ... @given(group_elements(SymmetricGroup(3)))
+    ... def check(g):
+    ...     assert SymmetricGroup(3).contains(g)
+    >>> check()
+    """
+    from sympy.combinatorics import PermutationGroup
+
+    if isinstance(group, st.SearchStrategy):
+        return group.flatmap(group_elements)
+    if not isinstance(group, PermutationGroup):
+        raise InvalidArgumentError(f"expected a sympy PermutationGroup, got {type(group).__name__}")
+    gens = list(group.generators) or [group.identity]
+    identity = group.identity
+
+    def product(idx: list[int]) -> Any:
+        g = identity
+        for i in idx:
+            g = g * gens[i]
+        return g
+
+    return st.lists(st.integers(0, len(gens) - 1), max_size=12).map(product)
+
+
+def permutation_matrix(p: Any, sign: bool = False) -> Any:
+    """The integer matrix of a sympy ``Permutation``: ``M e_i = e_{i^p}`` (times the sign of
+    ``p`` when ``sign``), so ``M(p * q) = M(q) M(p)``: the design's right-action convention.
+
+    Examples
+    --------
+    >>> from sympy.combinatorics import Permutation
+    >>> p, q = Permutation([1, 2, 0]), Permutation([0, 2, 1])
+    >>> permutation_matrix(p * q) == permutation_matrix(q) * permutation_matrix(p)
+    True
+    >>> permutation_matrix(q, sign=True)[0, 0]
+    -1
+    """
+    import sympy as sp
+
+    n = p.size
+    s = p.signature() if sign else 1
+    m = sp.zeros(n, n)
+    for i in range(n):
+        m[p(i), i] = s
+    return sp.ImmutableMatrix(m)
+
+
+@dataclass(frozen=True)
+class DrawnRepresentation:
+    """A drawn exact representation of a small permutation group.
+
+    ``matrices[symbol]`` is the integer matrix of ``generators[symbol]`` (a sympy
+    ``Permutation``); ``kind`` is ``"permutation"`` or ``"signed"`` (twisted by the sign
+    character).  ``M(p * q) = M(q) M(p)`` (:func:`permutation_matrix`): a homomorphism for the
+    word problem of ``group`` in the design's convention.
+    """
+
+    group: Any
+    generators: dict
+    matrices: dict
+    kind: str
+
+    def automaton(self) -> DFA:
+        """The group word problem (regular action, identity labels) on these generators."""
+        from bilinear.automata.builders import from_group
+
+        return from_group(self.group, self.generators)
+
+
+def representations(max_degree: int = 4, max_generators: int = 2,
+                    kinds: Sequence[str] = ("permutation", "signed")
+                    ) -> st.SearchStrategy[DrawnRepresentation]:
+    """Small exact integer representations of small permutation groups: the permutation
+    representation of a drawn group, or its twist by the sign character (both faithful
+    homomorphisms), with symbols ``"a"``, ``"b"``, ... for the generators.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(representations(max_degree=3))
+    ... def check(r):
+    ...     a = next(iter(r.generators))
+    ...     p = r.generators[a]
+    ...     assert r.matrices[a] * r.matrices[a] == permutation_matrix(p * p)
+    >>> check()
+    """
+    from sympy.combinatorics import PermutationGroup
+
+    max_degree = _check_int(max_degree, "max_degree", 1)
+    max_generators = _check_int(max_generators, "max_generators", 1)
+    kinds = tuple(kinds)
+    if not kinds or any(k not in ("permutation", "signed") for k in kinds):
+        raise InvalidArgumentError(f"kinds must be among 'permutation', 'signed'; got {kinds!r}")
+
+    def build(args: tuple) -> DrawnRepresentation:
+        gens, kind = args
+        symbols = {_LETTERS[i]: g for i, g in enumerate(gens)}
+        mats = {a: permutation_matrix(g, sign=kind == "signed") for a, g in symbols.items()}
+        return DrawnRepresentation(PermutationGroup(list(gens)), symbols, mats, kind)
+
+    gens = st.integers(1, max_degree).flatmap(
+        lambda k: st.lists(permutations(k), min_size=1, max_size=max_generators))
+    return st.tuples(gens, st.sampled_from(kinds)).map(build)
 
 
 def regexes(alphabet: str = "ab", max_leaves: int = 6) -> st.SearchStrategy[str]:

@@ -6,7 +6,9 @@ The strongest applicable method is chosen (``method="auto"``):
    whose entries are recognisably exact, or float weights that round a known exact
    construction to within a few ulps): breadth-first search in exact arithmetic, giving a
    C-exact certificate when the encoding is state-determined and C-orbit otherwise; monomial
-   (one-hot) models are checked with integer arrays, level by level;
+   (one-hot) models are checked with integer arrays, level by level; rotation constructions
+   (entries cos and sin of rational multiples of 2 pi) in the cyclotomic field ``Q(zeta_N)``
+   (:mod:`~bilinear.verification.cyclotomic`), other irrational entries in sympy's number field;
 2. when that search does not close (a contractive construction): C-cell;
 3. no exact form: C-fp, the exhaustive search of the float64 implementation.
 
@@ -44,6 +46,7 @@ from bilinear.verification.common import (
     describe_model,
     resolve_automaton,
 )
+from bilinear.verification.cyclotomic import cyclotomic_system
 from bilinear.verification.exact import (
     MAX_PAIRS,
     ExactSystem,
@@ -67,6 +70,11 @@ from bilinear.verification.monomial import MonomialForm, monomial_certificate, m
 
 __all__ = ["verify", "float_certificate", "exact_source"]
 
+#: Constructions whose irrational entries are cosines and sines of rational angles.
+_ROTATIONS = ("cyclic_rotation", "abelian_snf", "phase_seen", "threshold_phase")
+#: Rotations whose entries sympy writes in radicals in a field of at most this degree are kept
+#: in sympy's number field (fast and readable there); larger ones use ``Q(zeta_N)``.
+_SMALL_CYCLOTOMIC = 8
 #: Models with more units than this use the vectorised monomial check when they can.
 _MONOMIAL_FIRST = 32
 #: In ``auto`` mode, an exact search that meets this many vectors for one state moves on to
@@ -110,7 +118,19 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
                     form = monomial_form(rnn)
                     if form is not None:
                         return form, ["exact integer weights in monomial form"], rnn
-                system = system_from_exact(ex)
+                system = None
+                info = getattr(rnn, "info", None) or {}
+                if ex.field not in ("ZZ", "QQ") and (
+                        "cos(" in ex.field or "sin(" in ex.field
+                        or info.get("construction") in _ROTATIONS):
+                    system = cyclotomic_system(ex)
+                    if (system is not None and "cos(" not in ex.field and "sin(" not in ex.field
+                            and system.domain.degree <= _SMALL_CYCLOTOMIC):
+                        system = None       # radicals in a small field: sympy is fast, readable
+                    if system is not None:
+                        notes.append(f"rotation entries: exact arithmetic in {system.field}")
+                if system is None:
+                    system = system_from_exact(ex)
                 if system is not None:
                     return system, notes, rnn
                 notes.append(f"sympy recognises no number field for the entries ({ex.field}); "
