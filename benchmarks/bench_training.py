@@ -47,7 +47,7 @@ def _median(values: list[float]) -> float:
 def training_rows(quick: bool) -> list[dict]:
     """``training_<level>`` and ``training_lstm`` rows."""
     B, T, H, D = (16, 64, 64, 8) if quick else (64, 256, 64, 8)
-    reps = 3 if quick else 5
+    reps = 3 if quick else 7
     g = torch.Generator().manual_seed(0)
     x = torch.randint(0, D, (B, T), generator=g)
     y = torch.randint(0, D, (B, T), generator=g)

@@ -207,9 +207,9 @@ def test_runs_on_cuda(name: str) -> None:
     torch.testing.assert_close(out.cpu(), cpu(_tokens()), rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("gather", [False, True])
+@pytest.mark.parametrize("gather", [False, True, "group"])
 @pytest.mark.parametrize("normalize", [False, True])
-def test_fused_recurrence_gradients(gather: bool, normalize: bool) -> None:
+def test_fused_recurrence_gradients(gather: bool | str, normalize: bool) -> None:
     from bilinear.models._recurrence import fused_recurrence
 
     g = torch.Generator().manual_seed(0)
@@ -246,3 +246,24 @@ def test_count_scan_handles_zero_and_negative_letters(name: str) -> None:
     with torch.no_grad():
         torch.testing.assert_close(model.states(x), _reference_states(model, x),
                                    rtol=1e-8, atol=1e-8)
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_fused_recurrence_grouped_matches_all_letters(normalize: bool) -> None:
+    """Rows grouped by letter (a larger batch, uneven groups) give the all-letters result."""
+    from bilinear.models._recurrence import fused_recurrence
+
+    g = torch.Generator().manual_seed(2)
+    W = (0.6 * torch.randn(5, 5, 4, generator=g, dtype=torch.float64)).requires_grad_()
+    h0 = torch.randn(16, 5, generator=g, dtype=torch.float64).requires_grad_()
+    x = torch.randint(0, 4, (16, 7), generator=g)
+    x[:9, 3] = 2  # one large group at one step
+    assert torch.autograd.gradcheck(
+        lambda W, h0: fused_recurrence(W, h0, x, normalize, "group"), (W, h0)
+    )
+    results = []
+    for mode in (False, "group"):
+        out = fused_recurrence(W, h0, x, normalize, mode)
+        results.append((out, *torch.autograd.grad((out**3).sum(), (W, h0))))
+    for a, b in zip(*results, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)

@@ -26,10 +26,18 @@ class _FusedRecurrence(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx: Any, W: torch.Tensor, h0: torch.Tensor, tokens: torch.Tensor,
-                normalize: bool, gather: bool) -> torch.Tensor:
+                normalize: bool, gather: bool | str) -> torch.Tensor:
         H, _, D = W.shape
         B, T = tokens.shape
-        if gather:  # letters[k] = W[:, :, k]; one (B, H, H) gather + bmm per step
+        group = gather == "group"
+        if group:  # rows grouped by letter, one (D, M, H) x (D, H, H) bmm per step
+            src, slots, M = _letter_groups(tokens, D)
+            rows = slots.unbind(0)
+            letters_t = W.permute(2, 1, 0).contiguous()  # letters_t[k] = W[:, :, k]^T
+            hp = h0.new_empty(D, M, H)
+            op = h0.new_empty(D, M, H)
+            srcs = src.unbind(0)
+        elif gather:  # letters[k] = W[:, :, k]; one (B, H, H) gather + bmm per step
             letters = W.permute(2, 0, 1).contiguous()
             rows = tokens.t().unbind(0)
         else:
@@ -43,8 +51,12 @@ class _FusedRecurrence(torch.autograd.Function):
         norm_steps = norms.unbind(1) if normalize else rows
         eps = _EPS.get(h0.dtype, 1e-30)
         h = h0
-        for y, row, n in zip(states.unbind(1), rows, norm_steps, strict=True):
-            if gather:
+        for t, (y, row, n) in enumerate(zip(states.unbind(1), rows, norm_steps, strict=True)):
+            if group:
+                torch.index_select(h, 0, srcs[t], out=hp.view(-1, H))
+                torch.bmm(hp, letters_t, out=op)
+                torch.index_select(op.view(-1, H), 0, row, out=y)
+            elif gather:
                 y.copy_(torch.bmm(letters.index_select(0, row), h.unsqueeze(-1)).squeeze(-1))
             else:
                 torch.mm(h, fwd, out=buf)
@@ -63,15 +75,25 @@ class _FusedRecurrence(torch.autograd.Function):
         W, h0, tokens, states, norms = ctx.saved_tensors
         H, _, D = W.shape
         B, T = tokens.shape
-        if ctx.gather:
+        group = ctx.gather == "group"
+        if group:
+            src, slots, M = _letter_groups(tokens, D)
+            rows = slots.unbind(0)
+            srcs = src.unbind(0)
+            letters = W.permute(2, 0, 1).contiguous()
+            hp = h0.new_empty(D, M, H)
+            op = h0.new_empty(D, M, H)
+        elif ctx.gather:
             letters = W.permute(2, 0, 1).contiguous()
             rows = tokens.t().unbind(0)
+            srcs = rows
         else:
             bwd = W.permute(0, 2, 1).reshape(H, D * H)  # bwd[i, k*H + j] = W[i, j, k]
             rows = (tokens + torch.arange(B, device=tokens.device).unsqueeze(1) * D).t()
             rows = rows.contiguous().unbind(0)
             buf = h0.new_empty(B, D * H)
             flat = buf.view(B * D, H)
+            srcs = rows
         # Two (B, T, H) buffers in all: fresh large buffers are slow on CPU (page faults)
         grads = grad_states.clone(memory_format=torch.contiguous_format)  # ours to overwrite
         grad_pre = torch.empty_like(states)
@@ -86,13 +108,17 @@ class _FusedRecurrence(torch.autograd.Function):
         g = torch.zeros_like(h0)
         # per-step views made once (one call each), so the loop does no indexing
         steps = zip(grad_pre.unbind(1), grads.unbind(1),
-                    norms.unbind(1) if ctx.normalize else rows, rows, strict=True)
-        for gp, gs, n, row in reversed(list(steps)):
+                    norms.unbind(1) if ctx.normalize else rows, rows, srcs, strict=True)
+        for gp, gs, n, row, src_t in reversed(list(steps)):
             if ctx.normalize:
                 torch.addcdiv(gs, g, n, out=gp)
             else:
                 torch.add(gs, g, out=gp)
-            if ctx.gather:  # A(x_t)^T g
+            if group:  # A(x_t)^T g, rows grouped by letter
+                torch.index_select(gp, 0, src_t, out=hp.view(-1, H))
+                torch.bmm(hp, letters, out=op)
+                g = op.view(-1, H).index_select(0, row)
+            elif ctx.gather:  # A(x_t)^T g
                 g = torch.bmm(gp.unsqueeze(1), letters.index_select(0, row)).squeeze(1)
             else:
                 torch.mm(gp, bwd, out=buf)
@@ -123,13 +149,31 @@ class _FusedRecurrence(torch.autograd.Function):
         return grad_W, g if ctx.needs_input_grad[1] else None, None, None, None
 
 
+def _letter_groups(tokens: torch.Tensor, D: int) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Per-step grouping of the batch rows by the letter read, padded to ``M`` rows a letter.
+
+    Returns ``src`` (T, D * M): the batch row in each padded slot (padding slots repeat row 0,
+    their products are never read), ``slots`` (T, B): the slot of each batch row, and ``M``.
+    """
+    B, T = tokens.shape
+    onehot = F.one_hot(tokens, D)  # (B, T, D)
+    M = int(onehot.sum(dim=0).max())
+    rank = (onehot.cumsum(dim=0) - 1).gather(2, tokens.unsqueeze(-1)).squeeze(-1)  # (B, T)
+    slots = (tokens * M + rank).t().contiguous()  # (T, B)
+    src = torch.zeros(T, D * M, dtype=torch.long, device=tokens.device)
+    src.scatter_(1, slots, torch.arange(B, device=tokens.device).expand(T, B))
+    return src, slots, M
+
+
 def fused_recurrence(W: torch.Tensor, h0: torch.Tensor, tokens: torch.Tensor,
-                     normalize: bool = True, gather: bool | None = None) -> torch.Tensor:
+                     normalize: bool = True, gather: bool | str | None = None) -> torch.Tensor:
     """States ``(B, T, H)`` of ``h_t = W[:, :, x_t] h_{t-1}`` (each normalized when asked).
 
     ``gather`` picks the per-step product: False computes every letter's product in one matmul
     and keeps the row of the letter read; True gathers each position's matrix and uses a
-    batched matmul; None (default) decides from the sizes.
+    batched matmul; ``"group"`` groups the rows by the letter read (padded to the largest
+    group) and multiplies each group by its letter in one batched matmul; None (default)
+    decides from the sizes.
 
     Examples
     --------
@@ -140,7 +184,21 @@ def fused_recurrence(W: torch.Tensor, h0: torch.Tensor, tokens: torch.Tensor,
     """
     if gather is None:
         gather = _prefer_gather(W.shape[0], W.shape[2], tokens.shape[0])
-    return _FusedRecurrence.apply(W, h0, tokens, bool(normalize), bool(gather))
+        if not gather and _prefer_group(tokens, W.shape[2]):
+            gather = "group"
+    elif gather != "group":
+        gather = bool(gather)
+    return _FusedRecurrence.apply(W, h0, tokens, bool(normalize), gather)
+
+
+def _prefer_group(tokens: torch.Tensor, D: int) -> bool:
+    """Grouping by letter pays when the padded groups hold far fewer rows than all letters'
+    products (``D * M`` against ``D * B``): here when the largest group is under half the
+    batch, and there is more than one letter."""
+    B = tokens.shape[0]
+    if D < 2 or B < 8 or tokens.shape[1] == 0:
+        return False
+    return 2 * int(F.one_hot(tokens, D).sum(dim=0).max()) <= B
 
 
 def _prefer_gather(H: int, D: int, B: int) -> bool:

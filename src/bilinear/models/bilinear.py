@@ -7,16 +7,18 @@ additive terms this changes no decoded label (scale invariance) and prevents ove
 
 How each level is computed:
 
-* ``full`` and ``monomial``: a fused loop (:mod:`bilinear.models._recurrence`) that computes every
-  letter's product ``W[:, :, k] h`` in one matmul per step and gathers the one that was read (no
-  per-position matrix is ever built), with a hand-written backward that forms the weight
-  gradient in one pass at the end;
+* ``full`` and ``monomial``: a fused loop (:mod:`bilinear.models._recurrence`) that, per step,
+  groups the batch rows by the letter read and multiplies each group by its letter in one
+  batched matmul (or computes every letter's product ``W[:, :, k] h`` in one matmul and gathers
+  the one that was read, when the groups are large; no per-position matrix is ever built), with
+  a hand-written backward that forms the weight gradient in one pass at the end;
 * ``cp``: a fused loop of two thin matmuls per step, ``U ((Z^T h) * V[x_t])``;
 * ``block``: a chunked parallel scan of b x b products (:func:`bilinear.models.scan.block_scan`);
 * ``complex_diagonal``, ``real_diagonal``, ``positive_diagonal``: diagonal letters commute, so
   ``h_t`` depends only on the running letter counts; one matmul of the counts with per-letter
   log-magnitude (and sign-flip, or angle) tables gives every state in log-space
-  (:func:`bilinear.models.scan.count_diagonal_scan`).
+  (:func:`bilinear.models.scan.count_diagonal_scan`); the forward folds the readout into that
+  scan, so the backward works from the small logits.
 
 With ``affine=True`` (or ``normalize=False`` for ``block``) the sequential loop is used.
 
@@ -382,12 +384,20 @@ class _Diagonal(BilinearModel):
         """Diagonal entries, shape (D, H)."""
         raise NotImplementedError  # pragma: no cover
 
-    def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _scan(self, tokens: torch.Tensor, h: torch.Tensor,
+              readout: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         # diagonal letters commute: states depend on running letter counts only
         a = self._factors()
         negative = None if self.nonnegative else (a.detach() < 0).to(a.dtype)
         return count_diagonal_scan(tokens, torch.log(a.abs()), negative, h,
-                                   normalize=self.normalize)
+                                   normalize=self.normalize, readout=readout)
+
+    def _forward_state(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
+        if not self._can_scan() or tokens.shape[1] == 0:
+            return super()._forward_state(tokens, state)
+        h = self._initial(tokens.shape[0]) if state is None else state
+        # the readout is folded into the scan: its backward works from the small logits
+        return self._scan(tokens, h, self.readout)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self._factors())
@@ -447,10 +457,11 @@ class ComplexDiagonalBilinear(_Diagonal):
         self.real = nn.Parameter(radius * torch.cos(angle))
         self.imag = nn.Parameter(radius * torch.sin(angle))
 
-    def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _scan(self, tokens: torch.Tensor, h: torch.Tensor,
+              readout: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         p, q = self.real, self.imag  # (D, P) tables: polar form per letter
         return count_polar_scan(tokens, 0.5 * torch.log(p * p + q * q), torch.atan2(q, p), h,
-                                normalize=self.normalize)
+                                normalize=self.normalize, readout=readout)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
