@@ -112,6 +112,15 @@ def align(rnn: Any, dfa: DFA) -> Alignment:
     return Alignment(np.array(columns, dtype=np.int64), row_label_arr, tuple(notes))
 
 
+def path_indices(parent: np.ndarray, letter: np.ndarray, q: int) -> list[int]:
+    """Symbol indices of the tree path from the root to ``q`` (``parent[root] < 0``)."""
+    out = []
+    while parent[q] >= 0:
+        out.append(int(letter[q]))
+        q = int(parent[q])
+    return out[::-1]
+
+
 @dataclass(frozen=True)
 class BFSTree:
     """Breadth-first search tree of an automaton from its start state (vectorised by levels).
@@ -128,11 +137,7 @@ class BFSTree:
 
     def word_indices(self, q: int) -> list[int]:
         """Symbol indices of a shortest word reaching state index ``q``."""
-        out = []
-        while self.parent[q] >= 0:
-            out.append(int(self.letter[q]))
-            q = int(self.parent[q])
-        return out[::-1]
+        return path_indices(self.parent, self.letter, q)
 
     def word(self, dfa: DFA, q: int) -> tuple[Hashable, ...]:
         """A shortest word reaching state index ``q``, as symbols."""

@@ -28,7 +28,7 @@ import numpy as np
 
 from bilinear.automata.dfa import DFA
 from bilinear.verification.certificates import Certificate, Check
-from bilinear.verification.common import Alignment
+from bilinear.verification.common import Alignment, path_indices
 
 __all__ = ["MonomialForm", "monomial_form", "MonomialSearch", "monomial_search",
            "monomial_certificate"]
@@ -130,11 +130,8 @@ class MonomialSearch:
     min_margin: float = float("inf")
 
     def word_indices(self, q: int) -> list[int]:
-        out = []
-        while self.parent[q] >= 0:
-            out.append(int(self.letter[q]))
-            q = int(self.parent[q])
-        return out[::-1]
+        """Symbol indices of the search-tree word reaching state index ``q``."""
+        return path_indices(self.parent, self.letter, q)
 
 
 def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> MonomialSearch:
