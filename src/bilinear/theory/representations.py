@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from sympy.combinatorics import PermutationGroup
@@ -295,25 +297,43 @@ def faithful_sum(ct: CharacterTable, max_dim: int | None = None,
     if max_dim is not None:
         items = [it for it in items if it[0] <= max_dim]
     start = frozenset(range(len(ct.class_sizes)))
-    if start == trivial:
-        return FaithfulSum(0, ())
+    found = _cheapest_cover(start, lambda K: K == trivial, [(w, ker) for w, ker, _ in items],
+                            lambda K, ker: K & ker)
+    if found is None:
+        return None
+    cost, chosen = found
+    irr = tuple(x for x in (items[i][2] for i in chosen) if isinstance(x, RealIrrep))
+    return FaithfulSum(cost, irr)
+
+
+def _cheapest_cover(
+    start: Any,
+    done: Callable[[Any], bool],
+    items: list[tuple[int, Any]],
+    meet: Callable[[Any, Any], Any],
+) -> tuple[int, list[int]] | None:
+    """Least total weight of items whose successive ``meet`` with ``start`` reaches ``done``.
+
+    Dijkstra over the meet-semilattice of partial covers (the weighted set cover of theory.md
+    4.2-4.3).  ``items`` are ``(weight, element)`` pairs; returns the cost and the indices of
+    the chosen items (last chosen first), or ``None`` when ``done`` is unreachable.
+    """
     dist = {start: 0}
-    back: dict[frozenset, tuple[frozenset, int]] = {}
+    back: dict[Any, tuple[Any, int]] = {}
     heap = [(0, 0, start)]
     tick = 1
     while heap:
         d, _, K = heapq.heappop(heap)
         if d > dist.get(K, math.inf):
             continue
-        if K == trivial:
+        if done(K):
             chosen = []
             while K in back:
                 K, idx = back[K]
-                chosen.append(items[idx][2])
-            irr = tuple(x for x in chosen if isinstance(x, RealIrrep))
-            return FaithfulSum(d, irr)
-        for idx, (w, ker, _) in enumerate(items):
-            K2 = K & ker
+                chosen.append(idx)
+            return d, chosen
+        for idx, (w, element) in enumerate(items):
+            K2 = meet(K, element)
             if K2 != K and d + w < dist.get(K2, math.inf):
                 dist[K2] = d + w
                 back[K2] = (K, idx)
@@ -396,27 +416,11 @@ def d_enc(G: PermutationGroup, cap: int = GROUP_CAP) -> tuple[int, tuple[RealIrr
         ids: dict[tuple[int, int], int] = {}
         return tuple(ids.setdefault((a, b), len(ids)) for a, b in zip(p, q, strict=True))
 
-    dist = {start: 0}
-    back: dict[tuple, tuple[tuple, int]] = {}
-    heap = [(0, 0, start)]
-    tick = 1
-    while heap:
-        d, _, P = heapq.heappop(heap)
-        if d > dist.get(P, math.inf):
-            continue
-        if P == discrete or n == 1:
-            chosen = []
-            while P in back:
-                P, idx = back[P]
-                chosen.append(parts[idx][0])
-            return d, tuple(chosen)
-        for idx, (r, part) in enumerate(parts):
-            P2 = meet(P, part)
-            if P2 != P and d + r.real_dim < dist.get(P2, math.inf):
-                dist[P2] = d + r.real_dim
-                back[P2] = (P, idx)
-                heapq.heappush(heap, (d + r.real_dim, tick, P2))
-                tick += 1
+    found = _cheapest_cover(start, lambda P: P == discrete or n == 1,
+                            [(r.real_dim, part) for r, part in parts], meet)
+    if found is not None:
+        cost, chosen = found
+        return cost, tuple(parts[i][0] for i in chosen)
     raise InvalidGroupError("no isotypic cover separates the points (is the action faithful?)")
 
 
