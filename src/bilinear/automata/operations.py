@@ -173,10 +173,8 @@ def _hopcroft(table: np.ndarray, initial: np.ndarray) -> np.ndarray:
     for q, b in enumerate(block.tolist()):
         members[b].add(q)
     work = deque(range(len(members)))
-    in_work = set(work)
     while work:
         splitter = work.popleft()
-        in_work.discard(splitter)
         target = np.fromiter(members[splitter], dtype=np.int64)
         for a in range(k):
             order, starts = preds[a]
@@ -203,7 +201,6 @@ def _hopcroft(table: np.ndarray, initial: np.ndarray) -> np.ndarray:
                 block[list(small)] = new
                 # whether or not b waits in the queue, queueing the smaller half suffices
                 work.append(new)
-                in_work.add(new)
     # renumber by first member
     first = {}
     out = np.empty(n, dtype=np.int64)
@@ -255,14 +252,13 @@ def _same_alphabet(d1: DFA, d2: DFA) -> np.ndarray:
     return np.array([d2.symbol_index(a) for a in d1.alphabet], dtype=np.int64)
 
 
-def _pair_bfs(d1: DFA, d2: DFA) -> tuple[list[tuple[int, int]], np.ndarray, dict]:
-    """Reachable pairs of the product (BFS order), their table, and BFS parents."""
+def _pair_bfs(d1: DFA, d2: DFA) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Reachable pairs of the product (BFS order) and their transition table."""
     perm = _same_alphabet(d1, d2)
     t1, t2 = d1.table, d2.table[:, perm]
     start = (d1.start_index, d2.start_index)
     index = {start: 0}
     pairs = [start]
-    parent: dict[tuple[int, int], tuple[tuple[int, int], int]] = {}
     rows: list[list[int]] = []
     i = 0
     while i < len(pairs):
@@ -273,11 +269,10 @@ def _pair_bfs(d1: DFA, d2: DFA) -> tuple[list[tuple[int, int]], np.ndarray, dict
             if nxt not in index:
                 index[nxt] = len(pairs)
                 pairs.append(nxt)
-                parent[nxt] = ((p, q), a)
             row.append(index[nxt])
         rows.append(row)
         i += 1
-    return pairs, np.array(rows, dtype=np.int64), parent
+    return pairs, np.array(rows, dtype=np.int64)
 
 
 def product(
@@ -298,7 +293,7 @@ def product(
     >>> p.n_states, p.output("111")
     (6, [(1, 1), (0, 2), (1, 0)])
     """
-    pairs, table, _ = _pair_bfs(d1, d2)
+    pairs, table = _pair_bfs(d1, d2)
     combine = combine or (lambda x, y: (x, y))
     labels = [
         _normalise_label(combine(d1.label_values[d1.label_index[p]],
