@@ -8,29 +8,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bilinear.constructions import BilinearRNN
 from bilinear.verification.assertions import simulation_error
 from bilinear.verification.strategies import dfas
 from bilinear.verification.verifier import verify
 
 
-def _one_hot(d) -> BilinearRNN:  # noqa: ANN001
-    n, k = d.table.shape
-    W = np.zeros((n, n, k))
-    for a in range(k):
-        W[d.table[:, a], np.arange(n), a] = 1.0
-    h0 = np.zeros(n)
-    h0[d.start_index] = 1.0
-    R = np.zeros((len(d.label_values), n))
-    R[d.label_index, np.arange(n)] = 1.0
-    return BilinearRNN(W=W, h0=h0, readout=R, alphabet=d.alphabet, labels=d.label_values,
-                       level="full")
-
-
 @settings(max_examples=25, deadline=None, database=None)
 @given(dfas(max_states=5, max_symbols=3, labels="any"), st.data())
-def test_verify_agrees_with_exhaustive_simulation(d, data) -> None:  # noqa: ANN001
-    rnn = _one_hot(d)
+def test_verify_agrees_with_exhaustive_simulation(vh, d, data) -> None:  # noqa: ANN001
+    rnn = vh.one_hot(d)
     assert verify(rnn, d).holds
     # redirect one transition column to a random unit
     n, k = d.table.shape
