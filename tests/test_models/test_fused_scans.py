@@ -11,32 +11,44 @@ from bilinear.models.scan import (
     _CountDiagonalReadout,
     _CountPolar,
     _CountPolarReadout,
+    _counts_with_ones,
     letter_counts,
 )
 
 
-def _inputs(seed: int = 0):
+def _inputs(seed: int = 0, rows: int = 2):
+    """Counts (with the ones column the fused Functions take) for a batch of 2 words, a table,
+    and a start of ``rows`` rows (1: one start shared by the batch, folded into the GEMMs)."""
     g = torch.Generator().manual_seed(seed)
-    counts = letter_counts(torch.randint(0, 3, (2, 5), generator=g), 3, torch.float64)
+    counts = _counts_with_ones(torch.randint(0, 3, (2, 5), generator=g), 3, torch.float64)
     table = torch.randn(3, 4, dtype=torch.float64, generator=g).requires_grad_()
-    start = torch.randn(2, 4, dtype=torch.float64, generator=g).requires_grad_()
+    start = torch.randn(rows, 4, dtype=torch.float64, generator=g).requires_grad_()
     return g, counts, table, start
 
 
+def test_counts_with_ones_extends_letter_counts() -> None:
+    x = torch.tensor([[2, 0, 2, 1], [1, 1, 1, 1]])
+    counts = _counts_with_ones(x, 3, torch.float32)
+    assert torch.equal(counts[..., :3], letter_counts(x, 3, torch.float32))
+    assert torch.equal(counts[..., 3], torch.ones(2, 4))
+
+
+@pytest.mark.parametrize("rows", [1, 2])
 @pytest.mark.parametrize("signs", ["none", "start", "both"])
-def test_count_diagonal_gradcheck(signs: str) -> None:
-    g, counts, table, start = _inputs()
+def test_count_diagonal_gradcheck(signs: str, rows: int) -> None:
+    g, counts, table, start = _inputs(rows=rows)
     negative = (torch.rand(3, 4, generator=g) < 0.5).double() if signs == "both" else None
-    parity = None if signs == "none" else (torch.rand(2, 4, generator=g) < 0.5).double()
+    parity = None if signs == "none" else (torch.rand(rows, 4, generator=g) < 0.5).double()
     assert torch.autograd.gradcheck(
         lambda t, s: _CountDiagonal.apply(counts, t, s, negative, parity), (table, start)
     )
 
 
-def test_count_polar_gradcheck() -> None:
-    g, counts, table, start = _inputs(1)
+@pytest.mark.parametrize("rows", [1, 2])
+def test_count_polar_gradcheck(rows: int) -> None:
+    g, counts, table, start = _inputs(1, rows)
     angle = torch.randn(3, 4, dtype=torch.float64, generator=g).requires_grad_()
-    start_angle = torch.randn(2, 4, dtype=torch.float64, generator=g).requires_grad_()
+    start_angle = torch.randn(rows, 4, dtype=torch.float64, generator=g).requires_grad_()
     assert torch.autograd.gradcheck(
         lambda t, a, s, sa: _CountPolar.apply(counts, t, a, s, sa),
         (table, angle, start, start_angle),
@@ -63,13 +75,14 @@ def test_scan_matches_loop_with_gradients(level: str) -> None:
         torch.testing.assert_close(a, b, rtol=1e-8, atol=1e-10)
 
 
+@pytest.mark.parametrize("rows", [1, 2])
 @pytest.mark.parametrize("signs", ["none", "start", "both"])
-def test_count_diagonal_readout_gradcheck(signs: str) -> None:
+def test_count_diagonal_readout_gradcheck(signs: str, rows: int) -> None:
     """The readout folded into the fused diagonal scan: float64 gradients, and the same
     logits as the unfused states times the readout."""
-    g, counts, table, start = _inputs(2)
+    g, counts, table, start = _inputs(2, rows)
     negative = (torch.rand(3, 4, generator=g) < 0.5).double() if signs == "both" else None
-    parity = None if signs == "none" else (torch.rand(2, 4, generator=g) < 0.5).double()
+    parity = None if signs == "none" else (torch.rand(rows, 4, generator=g) < 0.5).double()
     readout = torch.randn(3, 4, dtype=torch.float64, generator=g).requires_grad_()
     assert torch.autograd.gradcheck(
         lambda t, s, r: _CountDiagonalReadout.apply(counts, t, s, negative, parity, r),
@@ -98,11 +111,12 @@ def test_folded_readout_matches_states(level: str) -> None:
         torch.testing.assert_close(a, b, rtol=1e-8, atol=1e-10)
 
 
-def test_count_polar_readout_gradcheck() -> None:
+@pytest.mark.parametrize("rows", [1, 2])
+def test_count_polar_readout_gradcheck(rows: int) -> None:
     """The readout folded into the fused complex scan: float64 gradients and agreement."""
-    g, counts, table, start = _inputs(3)
+    g, counts, table, start = _inputs(3, rows)
     angle = torch.randn(3, 4, dtype=torch.float64, generator=g).requires_grad_()
-    start_angle = torch.randn(2, 4, dtype=torch.float64, generator=g).requires_grad_()
+    start_angle = torch.randn(rows, 4, dtype=torch.float64, generator=g).requires_grad_()
     readout = torch.randn(3, 8, dtype=torch.float64, generator=g).requires_grad_()
     assert torch.autograd.gradcheck(
         lambda t, a, s, sa, r: _CountPolarReadout.apply(counts, t, a, s, sa, r),

@@ -137,8 +137,9 @@ class BilinearModel(SequenceModel):
 
     # ------------------------------------------------------------------ forward
     def _initial(self, batch: int) -> torch.Tensor:
-        h = self.h0.unsqueeze(0).expand(batch, -1)
-        return _normalize(h) if self.normalize else h
+        # normalized once, then expanded: the scans see a stride-0 batch and share its start
+        h = _normalize(self.h0) if self.normalize else self.h0
+        return h.unsqueeze(0).expand(batch, -1)
 
     def _can_scan(self) -> bool:
         return self.uses_scan and not self.affine

@@ -192,7 +192,28 @@ def letter_counts(tokens: torch.Tensor, vocab: int, dtype: torch.dtype) -> torch
     >>> letter_counts(torch.tensor([[1, 0, 1]]), 2, torch.float32).tolist()
     [[[0.0, 1.0], [1.0, 1.0], [1.0, 2.0]]]
     """
-    return torch.cumsum(F.one_hot(tokens, vocab).to(dtype), dim=1)
+    # rows of the identity, summed in place: about twice as fast as a cumsum of one_hot
+    eye = torch.eye(vocab, dtype=dtype, device=tokens.device)
+    return F.embedding(tokens, eye).cumsum_(dim=1)
+
+
+def _counts_with_ones(tokens: torch.Tensor, vocab: int, dtype: torch.dtype) -> torch.Tensor:
+    """:func:`letter_counts` with one more column of ones (B, T, vocab + 1): a GEMM with a
+    table whose last row is a shared start adds that start for free (:func:`_counts_times`)."""
+    eye = torch.eye(vocab, vocab + 1, dtype=dtype, device=tokens.device)
+    counts = F.embedding(tokens, eye).cumsum_(dim=1)
+    counts[..., vocab] = 1.0
+    return counts
+
+
+def _shared_rows(h: torch.Tensor) -> torch.Tensor:
+    """``h[:1]`` when every row of ``h`` is the same tensor element (an expanded initial state,
+    stride 0), else ``h``: a start of one row is folded into the scans' GEMMs.
+
+    Only a stride-0 batch counts as shared, never rows that merely hold equal values: their
+    gradients must stay apart.
+    """
+    return h[:1] if h.shape[0] > 1 and h.stride(0) == 0 else h
 
 
 def count_diagonal_scan(
@@ -238,17 +259,19 @@ def count_diagonal_scan(
     D = log_table.shape[0]
     outs = []
     for s in range(0, tokens.shape[1], chunk):
-        counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
-        start = torch.log(h.abs())
+        counts1 = _counts_with_ones(tokens[:, s : s + chunk], D, log_table.dtype)
+        counts = counts1[..., :D]
+        h1 = _shared_rows(h)
+        start = torch.log(h1.abs())
         if normalize and counts.shape[1] < 2**22 and _fast_ok(log_table, start):
             neg = None if negative is None else negative.detach()
-            parity = (h.detach() < 0).to(h.dtype)
+            parity = (h1.detach() < 0).to(h.dtype)
             if neg is None and not bool(parity.any()):
                 parity = None
             if readout is None:
-                out = _CountDiagonal.apply(counts, log_table, start, neg, parity)
+                out = _CountDiagonal.apply(counts1, log_table, start, neg, parity)
             else:
-                out = _CountDiagonalReadout.apply(counts, log_table, start, neg, parity, readout)
+                out = _CountDiagonalReadout.apply(counts1, log_table, start, neg, parity, readout)
             outs.append(out)
             # the carried state is recomputed without the floor of the fused path (B x H only)
             last = counts[:, -1]
@@ -264,6 +287,7 @@ def count_diagonal_scan(
         if normalize:
             L = L - _safe_max(L)
         out = torch.exp(L)
+        h = h.expand(out.shape[0], -1)
         start = (h.detach() < 0).to(out.dtype) * math.pi
         if negative is not None:
             # pi F for the exact integer F of sign flips; (-1)^F = cos(pi F) in one pass, and
@@ -316,14 +340,16 @@ def count_polar_scan(
     D = log_table.shape[0]
     outs = []
     for s in range(0, tokens.shape[1], chunk):
-        counts = letter_counts(tokens[:, s : s + chunk], D, log_table.dtype)
-        hr, hi = h[:, 0::2], h[:, 1::2]
+        counts1 = _counts_with_ones(tokens[:, s : s + chunk], D, log_table.dtype)
+        counts = counts1[..., :D]
+        h1 = _shared_rows(h)
+        hr, hi = h1[:, 0::2], h1[:, 1::2]
         start_log, start_angle = 0.5 * torch.log(hr * hr + hi * hi), torch.atan2(hi, hr)
         if normalize and _fast_ok(log_table, start_log, angle_table):
             if readout is None:
-                out = _CountPolar.apply(counts, log_table, angle_table, start_log, start_angle)
+                out = _CountPolar.apply(counts1, log_table, angle_table, start_log, start_angle)
             else:
-                out = _CountPolarReadout.apply(counts, log_table, angle_table, start_log,
+                out = _CountPolarReadout.apply(counts1, log_table, angle_table, start_log,
                                                start_angle, readout)
             outs.append(out)
             # the carried state is recomputed without the floor of the fused path (B x P only)
@@ -466,12 +492,51 @@ def _normalized_exp2_(L: torch.Tensor) -> torch.Tensor:
 _LOG2E = 1.0 / math.log(2.0)
 
 
-def _counts_times(counts: torch.Tensor, table: torch.Tensor, start: torch.Tensor) -> torch.Tensor:
-    """``start[:, None] + counts @ table``: one GEMM and an in-place add (a broadcast
-    ``baddbmm`` copies the start into the output first, and the expanded table per batch)."""
-    B, T, D = counts.shape
-    out = torch.mm(counts.reshape(B * T, D), table).view(B, T, -1)
-    return out.add_(start.unsqueeze(1))
+def _counts_times(counts1: torch.Tensor, table: torch.Tensor, start: torch.Tensor) -> torch.Tensor:
+    """``start[:, None] + counts @ table`` (B, T, H) from counts with a ones column
+    (:func:`_counts_with_ones`).
+
+    A start shared by the batch (one row) is the last row of the GEMM's table, so one pass
+    writes the result; per-row starts are added in place afterwards (a broadcast ``baddbmm``
+    first copies the start into every position, a slower pass).
+    """
+    B, T, D1 = counts1.shape
+    flat = counts1.view(B * T, D1)
+    if start.shape[0] == 1:
+        return torch.mm(flat, torch.cat((table, start), dim=0)).view(B, T, -1)
+    return torch.mm(flat[:, :-1], table).view(B, T, -1).add_(start.unsqueeze(1))
+
+
+def _table_and_start_grads(counts1: torch.Tensor, dL: torch.Tensor, shared: bool,
+                           need_table: bool, need_start: bool
+                           ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """Gradients of ``table`` and ``start`` in ``start + counts @ table`` from ``dL`` (B*T, H).
+
+    ``shared``: the start has one row for the whole batch; then one GEMM with the ones column
+    gives both gradients, the last row being the sum of ``dL`` over batch and time.
+    """
+    B, T, D1 = counts1.shape
+    if not (need_table or need_start):
+        return None, None
+    flat = counts1.view(B * T, D1).t()
+    if shared:
+        both = flat @ dL
+        return both[:-1], both[-1:]
+    grad_table = flat[:-1] @ dL if need_table else None
+    grad_start = dL.reshape(B, T, -1).sum(dim=1) if need_start else None
+    return grad_table, grad_start
+
+
+def _readout_logits(states: torch.Tensor, readout: torch.Tensor) -> torch.Tensor:
+    """``states @ readout.T`` for states (N, H) and a readout (S, H) with S small, computed as
+    the transpose of ``readout @ states.T`` (about twice as fast on CPU for a tall ``states``)."""
+    return torch.mm(readout, states.t()).t()
+
+
+def _states_grad(G: torch.Tensor, readout: torch.Tensor) -> torch.Tensor:
+    """``G @ readout`` (N, H) for logits' gradients G (N, S): a 3-d ``matmul`` (measured
+    faster on CPU than ``mm`` for this tall, thin product)."""
+    return torch.matmul(G.unsqueeze(0), readout).squeeze(0)
 
 
 def _fast_ok(*tensors: torch.Tensor) -> bool:
@@ -510,6 +575,7 @@ class _CountDiagonal(torch.autograd.Function):
                 negative: torch.Tensor | None, parity: torch.Tensor | None) -> torch.Tensor:
         out = _diagonal_states(counts, table, start, negative, parity)
         ctx.save_for_backward(counts, out)
+        ctx.shared = start.shape[0] == 1
         return out
 
     @staticmethod
@@ -519,12 +585,9 @@ class _CountDiagonal(torch.autograd.Function):
         total = dL.sum(dim=-1, keepdim=True)
         # dL = (g - o (g . o)) * o, in place: fresh (B, T, H) buffers cost page faults on CPU
         torch.addcmul(grad, out, total, value=-1.0, out=dL).mul_(out)
-        B, T, D = counts.shape
-        grad_table = grad_start = None
-        if ctx.needs_input_grad[1]:
-            grad_table = counts.reshape(B * T, D).t() @ dL.reshape(B * T, -1)
-        if ctx.needs_input_grad[2]:
-            grad_start = dL.sum(dim=1)
+        B, T, _ = counts.shape
+        grad_table, grad_start = _table_and_start_grads(
+            counts, dL.view(B * T, -1), ctx.shared, *ctx.needs_input_grad[1:3])
         return None, grad_table, grad_start, None, None
 
 
@@ -544,8 +607,9 @@ class _CountDiagonalReadout(torch.autograd.Function):
         B, T, _ = counts.shape
         out = _diagonal_states(counts, table, start, negative, parity)
         out = out.view(B * T, -1)
-        logits = torch.mm(out, readout.t())
+        logits = _readout_logits(out, readout)
         ctx.save_for_backward(counts, out, readout, logits)
+        ctx.shared = start.shape[0] == 1
         return logits.view(B, T, -1)
 
     @staticmethod
@@ -554,13 +618,11 @@ class _CountDiagonalReadout(torch.autograd.Function):
         B, T, D = counts.shape
         G = grad.reshape(B * T, -1)
         dots = (G * logits).sum(dim=-1, keepdim=True)
-        dL = torch.mm(G, readout)  # the states' gradient g, made dL in place
+        dL = _states_grad(G, readout)  # the states' gradient g, made dL in place
         dL.addcmul_(out, dots, value=-1.0).mul_(out)
         grads: list[torch.Tensor | None] = [None] * 6
-        if ctx.needs_input_grad[1]:
-            grads[1] = counts.reshape(B * T, D).t() @ dL
-        if ctx.needs_input_grad[2]:
-            grads[2] = dL.view(B, T, -1).sum(dim=1)
+        grads[1], grads[2] = _table_and_start_grads(counts, dL, ctx.shared,
+                                                    *ctx.needs_input_grad[1:3])
         if ctx.needs_input_grad[5]:
             grads[5] = G.t() @ out
         return tuple(grads)
@@ -569,11 +631,12 @@ class _CountDiagonalReadout(torch.autograd.Function):
 class _CountPolar(torch.autograd.Function):
     """Normalized complex states from magnitudes ``L = start + counts @ log_table`` and angles.
 
-    Forward: the magnitudes ``m`` (B, T, P) are normalized like :class:`_CountDiagonal`; the
-    angles come as one (B, T, 2P) product with interleaved ``(theta, theta - pi/2)`` columns,
-    so one ``cos`` gives ``(cos theta, sin theta)`` in the state's interleaved layout.
-    Backward: ``q = sum_pair g * o``; ``dtheta = g_im o_re - g_re o_im`` (both from one complex
-    product ``conj(o) g``); ``dL = q - m^2 sum_u q``.
+    The work is done in a *planar* layout, ``[re_0 .. re_{P-1}, im_0 .. im_{P-1}]`` per step
+    (see :func:`_polar_states`), where every pass runs over contiguous rows of P numbers;
+    the states come back interleaved, the layout of the models.
+    Backward (:func:`_polar_backward`): with ``g`` the states' gradient,
+    ``dtheta = g_im o_re - g_re o_im``, ``q = g_re o_re + g_im o_im`` and
+    ``dL = q - m^2 sum_u q``.
     """
 
     @staticmethod
@@ -581,60 +644,71 @@ class _CountPolar(torch.autograd.Function):
                 start_log: torch.Tensor, start_angle: torch.Tensor) -> torch.Tensor:
         out, mag = _polar_states(counts, log_table, angle_table, start_log, start_angle)
         ctx.save_for_backward(counts, out, mag)
-        return out
+        ctx.shared = start_log.shape[0] == 1
+        B, T, P = mag.shape
+        return out.view(B, T, 2, P).transpose(2, 3).reshape(B, T, 2 * P)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Any:
         counts, out, mag = ctx.saved_tensors
-        w = grad.reshape(out.shape).clone(memory_format=torch.contiguous_format)
+        B, T, P = mag.shape
+        w = grad.reshape(B, T, P, 2).transpose(2, 3).reshape(B * T, 2 * P)  # planar copy
         return tuple(_polar_backward(ctx, counts, out, mag, w, None))
 
 
 def _polar_states(counts: torch.Tensor, log_table: torch.Tensor, angle_table: torch.Tensor,
                   start_log: torch.Tensor, start_angle: torch.Tensor
                   ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The forward of :class:`_CountPolar`: the states (B, T, 2P) and magnitudes (B, T, P)."""
-    B, T, _ = counts.shape
-    P = log_table.shape[1]
+    """The forward of :class:`_CountPolar`: planar states ``[m cos theta, m sin theta]``
+    (B, T, 2P) and magnitudes ``m`` (B, T, P).
+
+    The angles come as one (B, T, 2P) product with columns ``(theta, theta - pi/2)``, so one
+    ``cos`` gives both halves; the magnitudes then scale each half in place.
+    """
     mag = _normalized_exp2_(_counts_times(counts, log_table * _LOG2E, start_log * _LOG2E))
-    table2 = angle_table.repeat_interleave(2, dim=1)
-    start2 = torch.stack((start_angle, start_angle - 0.5 * math.pi), dim=-1).reshape(B, 2 * P)
+    table2 = torch.cat((angle_table, angle_table), dim=1)
+    start2 = torch.cat((start_angle, start_angle - 0.5 * math.pi), dim=1)
     out = _counts_times(counts, table2, start2).cos_()
-    out = out.view(B, T, P, 2).mul_(mag.unsqueeze(-1)).view(B, T, 2 * P)
+    P = mag.shape[-1]
+    out[..., :P].mul_(mag)
+    out[..., P:].mul_(mag)
     return out, mag
 
 
 def _polar_backward(ctx: Any, counts: torch.Tensor, out: torch.Tensor, mag: torch.Tensor,
                     w: torch.Tensor, total: torch.Tensor | None) -> list[torch.Tensor | None]:
-    """The table and start gradients of :class:`_CountPolar` from ``w``, the states' gradient
-    (ours to overwrite), and ``total`` (B, T, 1), the dot products ``g . o`` (None: from w)."""
-    B, T, D = counts.shape
+    """The table and start gradients of :class:`_CountPolar` from ``w`` (B*T, 2P), the planar
+    states' gradient (ours to overwrite), and ``total`` (B*T, 1), the dot products ``g . o``
+    (None: computed here)."""
+    B, T, _ = counts.shape
     P = mag.shape[-1]
-    # o conj(g) = (o . g per unit) + i (o_im g_re - o_re g_im) = q - i dtheta: one complex
-    # product, in place in g (fresh (B, T, H) buffers are costly on CPU)
-    w = w.view(B, T, P, 2)
-    w[..., 1].neg_()
-    torch.view_as_complex(w).mul_(torch.view_as_complex(out.view(B, T, P, 2)))
-    # w = (q, -dtheta); the sign of dtheta is fixed on the small results below
+    o = out.view(B * T, 2 * P)
+    o_re, o_im, g_re, g_im = o[:, :P], o[:, P:], w[:, :P], w[:, P:]
+    m = mag.view(B * T, P)
+    dtheta = torch.mul(g_im, o_re).addcmul_(g_re, o_im, value=-1.0)
+    q = g_re.mul_(o_re).addcmul_(g_im, o_im)  # in place: g_re is not needed any more
     if total is None:
-        total = w[..., 0].sum(dim=-1, keepdim=True)
-    w[..., 0].addcmul_(mag, mag * total, value=-1.0)  # dL = q - m^2 sum_u q
-    w = w.reshape(B, T, 2 * P)
-    grads = [None, None, None, None, None]
-    if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
-        both = counts.reshape(B * T, D).t() @ w.reshape(B * T, 2 * P)
-        grads[1], grads[2] = both[:, 0::2], -both[:, 1::2]
-    if ctx.needs_input_grad[3] or ctx.needs_input_grad[4]:
-        both = w.sum(dim=1)
-        grads[3], grads[4] = both[:, 0::2], -both[:, 1::2]
+        total = q.sum(dim=-1, keepdim=True)
+    dL = q.addcmul_(m, torch.mul(m, total, out=g_im), value=-1.0)  # g_im is free now
+    need = ctx.needs_input_grad
+    grads: list[torch.Tensor | None] = [None, None, None, None, None]
+    grads[1], grads[3] = _table_and_start_grads(counts, dL, ctx.shared, need[1], need[3])
+    grads[2], grads[4] = _table_and_start_grads(counts, dtheta, ctx.shared, need[2], need[4])
     return grads
+
+
+def _planar(readout: torch.Tensor) -> torch.Tensor:
+    """A readout (S, 2P) over interleaved states, reordered for planar states."""
+    S = readout.shape[0]
+    return readout.view(S, -1, 2).transpose(1, 2).reshape(S, -1)
 
 
 class _CountPolarReadout(torch.autograd.Function):
     """The logits ``o @ readout.T`` of the states ``o`` of :class:`_CountPolar`, fused.
 
-    Backward: the states' gradient ``g = G @ readout`` is a fresh buffer, worked on in place
-    (no copy of it), and the dot products ``g . o = G . logits`` come from the small logits.
+    The states stay planar throughout (the readout's columns are reordered instead); the
+    states' gradient ``g = G @ readout`` is a fresh buffer, worked on in place, and the dot
+    products ``g . o = G . logits`` come from the small logits.
     """
 
     @staticmethod
@@ -643,16 +717,23 @@ class _CountPolarReadout(torch.autograd.Function):
                 readout: torch.Tensor) -> torch.Tensor:
         B, T, _ = counts.shape
         out, mag = _polar_states(counts, log_table, angle_table, start_log, start_angle)
-        logits = torch.mm(out.view(B * T, -1), readout.t())
-        ctx.save_for_backward(counts, out, mag, readout, logits)
+        planar = _planar(readout)
+        logits = _readout_logits(out.view(B * T, -1), planar)
+        ctx.save_for_backward(counts, out, mag, planar, logits)
+        ctx.shared = start_log.shape[0] == 1
         return logits.view(B, T, -1)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Any:
-        counts, out, mag, readout, logits = ctx.saved_tensors
+        counts, out, mag, planar, logits = ctx.saved_tensors
         B, T, _ = counts.shape
+        P = mag.shape[-1]
         G = grad.reshape(B * T, -1)
-        total = (G * logits).sum(dim=-1, keepdim=True).view(B, T, 1)
-        grad_readout = G.t() @ out.view(B * T, -1) if ctx.needs_input_grad[5] else None
-        grads = _polar_backward(ctx, counts, out, mag, torch.mm(G, readout), total)
+        total = (G * logits).sum(dim=-1, keepdim=True)
+        grad_readout = None
+        if ctx.needs_input_grad[5]:
+            # back from planar columns to the interleaved layout of the readout
+            grad_readout = (G.t() @ out.view(B * T, -1)).view(-1, 2, P).transpose(1, 2)
+            grad_readout = grad_readout.reshape(-1, 2 * P)
+        grads = _polar_backward(ctx, counts, out, mag, _states_grad(G, planar), total)
         return (*grads, grad_readout)
