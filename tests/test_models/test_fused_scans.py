@@ -7,20 +7,26 @@ import torch
 
 from bilinear.models import make
 from bilinear.models.scan import (
+    POLAR_BLOCK,
     _CountDiagonal,
     _CountDiagonalReadout,
-    _CountPolar,
     _CountPolarReadout,
     _counts_with_ones,
+    _polar_block,
     letter_counts,
+    polar_scan,
 )
+
+
+def _tokens(seed: int) -> torch.Tensor:
+    return torch.randint(0, 3, (2, 5), generator=torch.Generator().manual_seed(100 + seed))
 
 
 def _inputs(seed: int = 0, rows: int = 2):
     """Counts (with the ones column the fused Functions take) for a batch of 2 words, a table,
     and a start of ``rows`` rows (1: one start shared by the batch, folded into the GEMMs)."""
     g = torch.Generator().manual_seed(seed)
-    counts = _counts_with_ones(torch.randint(0, 3, (2, 5), generator=g), 3, torch.float64)
+    counts = _counts_with_ones(_tokens(seed), 3, torch.float64)
     table = torch.randn(3, 4, dtype=torch.float64, generator=g).requires_grad_()
     start = torch.randn(rows, 4, dtype=torch.float64, generator=g).requires_grad_()
     return g, counts, table, start
@@ -44,15 +50,39 @@ def test_count_diagonal_gradcheck(signs: str, rows: int) -> None:
     )
 
 
-@pytest.mark.parametrize("rows", [1, 2])
-def test_count_polar_gradcheck(rows: int) -> None:
-    g, counts, table, start = _inputs(1, rows)
-    angle = torch.randn(3, 4, dtype=torch.float64, generator=g).requires_grad_()
+def _polar(seed: int, rows: int, outputs: int | None):
+    """Inputs of :class:`_CountPolarReadout` (tokens of 2 words x 5 steps, 3 letters, 4 complex
+    units); ``outputs=None``: the identity readout, whose "logits" are the states."""
+    g, counts, table, start = _inputs(seed, rows)
+    angle = (3 * torch.randn(3, 4, dtype=torch.float64, generator=g)).requires_grad_()
     start_angle = torch.randn(rows, 4, dtype=torch.float64, generator=g).requires_grad_()
+    readout = (torch.eye(8, dtype=torch.float64) if outputs is None else
+               torch.randn(outputs, 8, dtype=torch.float64, generator=g).requires_grad_())
+    return _tokens(seed), counts, table, angle, start, start_angle, readout
+
+
+def _polar_reference(tokens, table, angle, start, start_angle) -> torch.Tensor:  # noqa: ANN001
+    """The normalized states by log-space cumulative sums (no fused path)."""
+    h = torch.stack((torch.exp(start) * torch.cos(start_angle),
+                     torch.exp(start) * torch.sin(start_angle)), dim=-1).reshape(len(start), -1)
+    states, _ = polar_scan(table[tokens], angle[tokens], h.expand(len(tokens), -1))
+    return states
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 16])
+@pytest.mark.parametrize("rows", [1, 2])
+def test_count_polar_gradcheck(rows: int, block: int) -> None:
+    """Float64 gradients of the blocked complex scan, for blocks that divide the length, that
+    do not (padding), longer than it, and of one step (every state exact)."""
+    tokens, counts, *params, readout = _polar(1, rows, None)
     assert torch.autograd.gradcheck(
-        lambda t, a, s, sa: _CountPolar.apply(counts, t, a, s, sa),
-        (table, angle, start, start_angle),
+        lambda t, a, s, sa: _CountPolarReadout.apply(tokens, counts, t, a, s, sa, readout, block),
+        tuple(params),
     )
+    with torch.no_grad():
+        fused = _CountPolarReadout.apply(tokens, counts, *params, readout, block)
+        torch.testing.assert_close(fused, _polar_reference(tokens, *params),
+                                   rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.parametrize("level", ["real_diagonal", "positive_diagonal", "complex_diagonal"])
@@ -111,18 +141,34 @@ def test_folded_readout_matches_states(level: str) -> None:
         torch.testing.assert_close(a, b, rtol=1e-8, atol=1e-10)
 
 
+@pytest.mark.parametrize("block", [1, 3, 16])
 @pytest.mark.parametrize("rows", [1, 2])
-def test_count_polar_readout_gradcheck(rows: int) -> None:
-    """The readout folded into the fused complex scan: float64 gradients and agreement."""
-    g, counts, table, start = _inputs(3, rows)
-    angle = torch.randn(3, 4, dtype=torch.float64, generator=g).requires_grad_()
-    start_angle = torch.randn(rows, 4, dtype=torch.float64, generator=g).requires_grad_()
-    readout = torch.randn(3, 8, dtype=torch.float64, generator=g).requires_grad_()
+def test_count_polar_readout_gradcheck(rows: int, block: int) -> None:
+    """The readout folded into the blocked complex scan: float64 gradients (the readout's
+    included) and the same logits as the reference states times the readout."""
+    tokens, counts, *params, readout = _polar(3, rows, 3)
     assert torch.autograd.gradcheck(
-        lambda t, a, s, sa, r: _CountPolarReadout.apply(counts, t, a, s, sa, r),
-        (table, angle, start, start_angle, readout),
+        lambda t, a, s, sa, r: _CountPolarReadout.apply(tokens, counts, t, a, s, sa, r, block),
+        (*params, readout),
     )
     with torch.no_grad():
-        fused = _CountPolarReadout.apply(counts, table, angle, start, start_angle, readout)
-        plain = _CountPolar.apply(counts, table, angle, start, start_angle) @ readout.t()
-    torch.testing.assert_close(fused, plain, rtol=1e-12, atol=1e-14)
+        fused = _CountPolarReadout.apply(tokens, counts, *params, readout, block)
+        plain = _polar_reference(tokens, *params) @ readout.t()
+    torch.testing.assert_close(fused, plain, rtol=1e-12, atol=1e-13)
+
+
+def test_polar_block_shrinks_for_large_magnitudes() -> None:
+    """Factors far from magnitude 1 get shorter blocks, so products stay in range."""
+    assert _polar_block(torch.zeros(3, 4)) == POLAR_BLOCK
+    assert 1 <= _polar_block(torch.full((3, 4), 20.0)) < POLAR_BLOCK
+    assert _polar_block(torch.full((3, 4), 1e6)) == 1
+
+
+def test_complex_scan_float32_stays_close_on_long_words() -> None:
+    """Float32 blocked products against the float64 reference over 2,000 steps."""
+    model = make("complex_diagonal", 5, 3, 16, seed=0)
+    x = torch.randint(0, 5, (3, 2000), generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        fast = model(x)
+        exact = model.to(torch.float64)(x)
+    torch.testing.assert_close(fast.double(), exact, rtol=0, atol=2e-4)

@@ -332,9 +332,10 @@ def count_polar_scan(
 
     ``log_table`` and ``angle_table`` (D, P) hold ``log r`` and ``phi`` of each letter's
     factor ``r e^{i phi}`` per complex unit; ``h`` (B, 2P) is interleaved ``(re, im)``.
-    Normalized states with finite log-magnitudes take the fused path :class:`_CountPolar`
-    (:class:`_CountPolarReadout` when a ``readout`` (S, 2P) is given: then the logits
-    ``states @ readout.T`` come back instead of the states).
+    Normalized states with finite log-magnitudes take the fused path :class:`_CountPolarReadout`:
+    exact states at the start of every block of a few steps, complex products within a block
+    (no trigonometry per step).  When a ``readout`` (S, 2P) is given the logits
+    ``states @ readout.T`` come back instead of the states.
     """
     B = h.shape[0]
     D = log_table.shape[0]
@@ -346,12 +347,12 @@ def count_polar_scan(
         hr, hi = h1[:, 0::2], h1[:, 1::2]
         start_log, start_angle = 0.5 * torch.log(hr * hr + hi * hi), torch.atan2(hi, hr)
         if normalize and _fast_ok(log_table, start_log, angle_table):
-            if readout is None:
-                out = _CountPolar.apply(counts1, log_table, angle_table, start_log, start_angle)
-            else:
-                out = _CountPolarReadout.apply(counts1, log_table, angle_table, start_log,
-                                               start_angle, readout)
-            outs.append(out)
+            # without a readout, the identity: the "logits" are the states themselves
+            weights = readout if readout is not None else torch.eye(
+                h.shape[1], dtype=h.dtype, device=h.device)
+            outs.append(_CountPolarReadout.apply(
+                tokens[:, s : s + chunk], counts1, log_table, angle_table, start_log,
+                start_angle, weights, _polar_block(log_table)))
             # the carried state is recomputed without the floor of the fused path (B x P only)
             last = counts[:, -1]
             L = torch.addmm(start_log, last, log_table)
@@ -529,7 +530,8 @@ def _table_and_start_grads(counts1: torch.Tensor, dL: torch.Tensor, shared: bool
 
 def _readout_logits(states: torch.Tensor, readout: torch.Tensor) -> torch.Tensor:
     """``states @ readout.T`` for states (N, H) and a readout (S, H) with S small, computed as
-    the transpose of ``readout @ states.T`` (about twice as fast on CPU for a tall ``states``)."""
+    the transpose of ``readout @ states.T`` (about twice as fast on CPU for a tall ``states``).
+    The result is that transposed view; copy it (``.contiguous()``) before permuting rows."""
     return torch.mm(readout, states.t()).t()
 
 
@@ -628,112 +630,124 @@ class _CountDiagonalReadout(torch.autograd.Function):
         return tuple(grads)
 
 
-class _CountPolar(torch.autograd.Function):
-    """Normalized complex states from magnitudes ``L = start + counts @ log_table`` and angles.
-
-    The work is done in a *planar* layout, ``[re_0 .. re_{P-1}, im_0 .. im_{P-1}]`` per step
-    (see :func:`_polar_states`), where every pass runs over contiguous rows of P numbers;
-    the states come back interleaved, the layout of the models.
-    Backward (:func:`_polar_backward`): with ``g`` the states' gradient,
-    ``dtheta = g_im o_re - g_re o_im``, ``q = g_re o_re + g_im o_im`` and
-    ``dL = q - m^2 sum_u q``.
-    """
-
-    @staticmethod
-    def forward(ctx: Any, counts: torch.Tensor, log_table: torch.Tensor, angle_table: torch.Tensor,
-                start_log: torch.Tensor, start_angle: torch.Tensor) -> torch.Tensor:
-        out, mag = _polar_states(counts, log_table, angle_table, start_log, start_angle)
-        ctx.save_for_backward(counts, out, mag)
-        ctx.shared = start_log.shape[0] == 1
-        B, T, P = mag.shape
-        return out.view(B, T, 2, P).transpose(2, 3).reshape(B, T, 2 * P)
-
-    @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> Any:
-        counts, out, mag = ctx.saved_tensors
-        B, T, P = mag.shape
-        w = grad.reshape(B, T, P, 2).transpose(2, 3).reshape(B * T, 2 * P)  # planar copy
-        return tuple(_polar_backward(ctx, counts, out, mag, w, None))
+#: Steps per block of :class:`_CountPolarReadout` (fewer when the factors' magnitudes are
+#: far from 1, see :func:`_polar_block`).
+POLAR_BLOCK = 16
+#: The most a unit may grow or shrink within one block, in powers of two, per dtype: with
+#: block starts floored at ``e^_LOG_FLOOR`` this keeps every product in the normal range.
+_POLAR_RANGE = {torch.float32: 80.0, torch.float64: 500.0}
 
 
-def _polar_states(counts: torch.Tensor, log_table: torch.Tensor, angle_table: torch.Tensor,
-                  start_log: torch.Tensor, start_angle: torch.Tensor
-                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The forward of :class:`_CountPolar`: planar states ``[m cos theta, m sin theta]``
-    (B, T, 2P) and magnitudes ``m`` (B, T, P).
-
-    The angles come as one (B, T, 2P) product with columns ``(theta, theta - pi/2)``, so one
-    ``cos`` gives both halves; the magnitudes then scale each half in place.
-    """
-    mag = _normalized_exp2_(_counts_times(counts, log_table * _LOG2E, start_log * _LOG2E))
-    table2 = torch.cat((angle_table, angle_table), dim=1)
-    start2 = torch.cat((start_angle, start_angle - 0.5 * math.pi), dim=1)
-    out = _counts_times(counts, table2, start2).cos_()
-    P = mag.shape[-1]
-    out[..., :P].mul_(mag)
-    out[..., P:].mul_(mag)
-    return out, mag
+def _polar_block(log_table: torch.Tensor) -> int:
+    """Block length for :class:`_CountPolarReadout`: :data:`POLAR_BLOCK`, or fewer steps when
+    ``block * max |log2 r|`` would leave the dtype's range (1 means every state exact)."""
+    top = float(log_table.detach().abs().max()) * _LOG2E if log_table.numel() else 0.0
+    if top * POLAR_BLOCK <= _POLAR_RANGE[log_table.dtype]:
+        return POLAR_BLOCK
+    return max(1, int(_POLAR_RANGE[log_table.dtype] // top))
 
 
-def _polar_backward(ctx: Any, counts: torch.Tensor, out: torch.Tensor, mag: torch.Tensor,
-                    w: torch.Tensor, total: torch.Tensor | None) -> list[torch.Tensor | None]:
-    """The table and start gradients of :class:`_CountPolar` from ``w`` (B*T, 2P), the planar
-    states' gradient (ours to overwrite), and ``total`` (B*T, 1), the dot products ``g . o``
-    (None: computed here)."""
-    B, T, _ = counts.shape
-    P = mag.shape[-1]
-    o = out.view(B * T, 2 * P)
-    o_re, o_im, g_re, g_im = o[:, :P], o[:, P:], w[:, :P], w[:, P:]
-    m = mag.view(B * T, P)
-    dtheta = torch.mul(g_im, o_re).addcmul_(g_re, o_im, value=-1.0)
-    q = g_re.mul_(o_re).addcmul_(g_im, o_im)  # in place: g_re is not needed any more
-    if total is None:
-        total = q.sum(dim=-1, keepdim=True)
-    dL = q.addcmul_(m, torch.mul(m, total, out=g_im), value=-1.0)  # g_im is free now
-    need = ctx.needs_input_grad
-    grads: list[torch.Tensor | None] = [None, None, None, None, None]
-    grads[1], grads[3] = _table_and_start_grads(counts, dL, ctx.shared, need[1], need[3])
-    grads[2], grads[4] = _table_and_start_grads(counts, dtheta, ctx.shared, need[2], need[4])
-    return grads
+def _blocked(x: torch.Tensor, block: int, fill: float) -> torch.Tensor:
+    """(B, T, ...) -> (block, B, T'/block, ...) with T padded by ``fill`` to T' (a multiple
+    of ``block``): position ``t = i * block + j`` of word ``b`` goes to ``[j, b, i]``, so the
+    j-th steps of all blocks form one contiguous slab."""
+    B, T = x.shape[:2]
+    pad = -T % block
+    if pad:
+        x = torch.cat((x, x.new_full((B, pad, *x.shape[2:]), fill)), dim=1)
+    return x.view(B, -1, block, *x.shape[2:]).transpose(1, 2).transpose(0, 1).contiguous()
 
 
-def _planar(readout: torch.Tensor) -> torch.Tensor:
-    """A readout (S, 2P) over interleaved states, reordered for planar states."""
-    S = readout.shape[0]
-    return readout.view(S, -1, 2).transpose(1, 2).reshape(S, -1)
+def _unblocked(x: torch.Tensor, T: int) -> torch.Tensor:
+    """The inverse of :func:`_blocked`: (block, B, n, ...) -> (B, T, ...)."""
+    block, B, n = x.shape[:3]
+    return x.transpose(0, 1).transpose(1, 2).reshape(B, n * block, *x.shape[3:])[:, :T]
+
+
+def _block_starts(counts1: torch.Tensor, block: int, n: int, log_table: torch.Tensor,
+                  angle_table: torch.Tensor, start_log: torch.Tensor,
+                  start_angle: torch.Tensor) -> torch.Tensor:
+    """Normalized complex states (B, n, P) before each block: the chunk's start, then the exact
+    states after steps ``block - 1, 2 block - 1, ...`` from the letter counts (log-space,
+    floored at ``e^_LOG_FLOOR`` below the largest unit like the other fused paths)."""
+    B, _, D1 = counts1.shape
+    before = counts1.new_zeros(B, 1, D1)
+    before[..., -1] = 1.0
+    rows = torch.cat((before, counts1[:, block - 1 : (n - 1) * block : block]), dim=1)
+    L = _counts_times(rows, log_table, start_log)
+    L = (L - L.amax(dim=-1, keepdim=True)).clamp_min_(_LOG_FLOOR[L.dtype])
+    mag = torch.exp(L)
+    mag = mag / torch.linalg.vector_norm(mag, dim=-1, keepdim=True)
+    theta = _counts_times(rows, angle_table, start_angle)
+    return torch.complex(mag * torch.cos(theta), mag * torch.sin(theta))  # torch.polar: slower
 
 
 class _CountPolarReadout(torch.autograd.Function):
-    """The logits ``o @ readout.T`` of the states ``o`` of :class:`_CountPolar`, fused.
+    """Logits ``o @ readout.T`` of the normalized complex-diagonal states ``o``, fused.
 
-    The states stay planar throughout (the readout's columns are reordered instead); the
-    states' gradient ``g = G @ readout`` is a fresh buffer, worked on in place, and the dot
-    products ``g . o = G . logits`` come from the small logits.
+    The state after step ``t`` is ``z_t = s * prod_{u <= t} f(x_u)`` with ``f(k) =
+    r_k e^{i phi_k}`` per unit (``log r`` and ``phi`` are the tables), normalized over units.
+    Forward: positions are cut into blocks of ``block`` steps; the state before each block is
+    computed exactly from the letter counts (:func:`_block_starts`), and within a block by
+    ``block - 1`` in-place complex products, each over one contiguous slab holding that step
+    of every block (:func:`_blocked`).  The states are not normalized in place: the norms
+    scale the small logits instead.
+
+    Backward, with ``Z`` the unnormalized states, ``n`` their norms, ``G`` the logits'
+    gradient and ``total = G . logits`` per position: ``V = (G / n) @ readout - (total / n^2) Z``
+    gives ``conj(V) Z = dL - i dtheta`` in one complex product (``dL``: the log-magnitudes',
+    ``dtheta``: the angles' gradient), and the tables' gradients are ``counts^T`` times that.
     """
 
     @staticmethod
-    def forward(ctx: Any, counts: torch.Tensor, log_table: torch.Tensor, angle_table: torch.Tensor,
-                start_log: torch.Tensor, start_angle: torch.Tensor,
-                readout: torch.Tensor) -> torch.Tensor:
-        B, T, _ = counts.shape
-        out, mag = _polar_states(counts, log_table, angle_table, start_log, start_angle)
-        planar = _planar(readout)
-        logits = _readout_logits(out.view(B * T, -1), planar)
-        ctx.save_for_backward(counts, out, mag, planar, logits)
+    def forward(ctx: Any, tokens: torch.Tensor, counts1: torch.Tensor, log_table: torch.Tensor,
+                angle_table: torch.Tensor, start_log: torch.Tensor, start_angle: torch.Tensor,
+                readout: torch.Tensor, block: int) -> torch.Tensor:
+        B, T = tokens.shape
+        D, P = log_table.shape
+        n = -(-T // block)
+        factors = torch.view_as_real(torch.polar(torch.exp(log_table), angle_table))
+        # one more letter, the factor 1, pads the last block
+        factors = torch.cat((factors.reshape(D, 2 * P), factors.new_tensor([1.0, 0.0]).repeat(P)
+                             .unsqueeze(0)))
+        Z = F.embedding(_blocked(tokens, block, D), factors)  # (block, B, n, 2P)
+        Zc = torch.view_as_complex(Z.view(block, B, n, P, 2))
+        Zc[0].mul_(_block_starts(counts1, block, n, log_table, angle_table, start_log,
+                                 start_angle))
+        for j in range(1, block):
+            Zc[j].mul_(Zc[j - 1])
+        Z = Z.view(-1, 2 * P)
+        inv = torch.linalg.vector_norm(Z, dim=-1, keepdim=True).reciprocal_()
+        # (S, rows) is the fast product; scaled there, then one small transposing copy
+        logits = torch.mm(readout, Z.t()).mul_(inv.view(1, -1)).t().contiguous()
+        ctx.save_for_backward(_blocked(counts1, block, 0.0).view(Z.shape[0], -1), Z, inv,
+                              readout, logits)
+        ctx.shape = (B, T, block, n)
         ctx.shared = start_log.shape[0] == 1
-        return logits.view(B, T, -1)
+        return _unblocked(logits.view(block, B, n, -1), T)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Any:
-        counts, out, mag, planar, logits = ctx.saved_tensors
-        B, T, _ = counts.shape
-        P = mag.shape[-1]
-        G = grad.reshape(B * T, -1)
+        counts, Z, inv, readout, logits = ctx.saved_tensors
+        B, T, block, n = ctx.shape
+        P = Z.shape[1] // 2
+        G = _blocked(grad, block, 0.0).view(Z.shape[0], -1)
         total = (G * logits).sum(dim=-1, keepdim=True)
-        grad_readout = None
-        if ctx.needs_input_grad[5]:
-            # back from planar columns to the interleaved layout of the readout
-            grad_readout = (G.t() @ out.view(B * T, -1)).view(-1, 2, P).transpose(1, 2)
-            grad_readout = grad_readout.reshape(-1, 2 * P)
-        grads = _polar_backward(ctx, counts, out, mag, _states_grad(G, planar), total)
-        return (*grads, grad_readout)
+        G = G * inv
+        V = _states_grad(G, readout).addcmul_(Z, total * inv * inv, value=-1.0)
+        V = V.view(-1, P, 2)
+        V[..., 1].neg_()
+        torch.view_as_complex(V).mul_(torch.view_as_complex(Z.view(-1, P, 2)))
+        V = V.view(-1, 2 * P)  # interleaved (dL, -dtheta) per unit
+        need = ctx.needs_input_grad
+        grads: list[torch.Tensor | None] = [None] * 8
+        if need[2] or need[3]:
+            both = counts[:, :-1].t() @ V
+            grads[2], grads[3] = both[:, 0::2], -both[:, 1::2]
+        if need[4] or need[5]:
+            both = (V.sum(dim=0, keepdim=True) if ctx.shared
+                    else V.view(block, B, n, -1).sum(dim=(0, 2)))
+            grads[4], grads[5] = both[:, 0::2], -both[:, 1::2]
+        if need[6]:
+            grads[6] = G.t() @ Z
+        return tuple(grads)
