@@ -180,14 +180,6 @@ def test_process_backend(tmp_path: Path) -> None:
     assert report.finished == 2
 
 
-def test_ray_backend(tmp_path: Path) -> None:
-    pytest.importorskip("ray")
-    report = run_sweep(_two_runs(), tmp_path / "r.sqlite", backend="ray", progress=False)
-    assert report.finished == 2
-    assert run_sweep(_two_runs(), tmp_path / "r.sqlite", backend="ray",
-                     progress=False).skipped == 2
-
-
 class _Ref:
     """A hashable stand-in for a Ray ObjectRef."""
 

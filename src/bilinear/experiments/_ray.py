@@ -52,14 +52,23 @@ def run_ray(todo, store, device, threads, finish, on_error, address=None) -> Non
             cfg = pending.pop(ready[0])
             try:
                 out = ray.get(ready[0])
-            except Exception as err:  # noqa: BLE001 - Ray wraps the task's exception
+            except Exception as wrapped:  # noqa: BLE001 - Ray wraps the task's exception
+                err = _cause(wrapped)
                 finish(cfg, None, err)
                 if on_error == "raise":
                     for ref in pending:
                         ray.cancel(ref)
-                    raise
+                    raise err from None
                 continue
             finish(cfg, out, None)
     finally:
         if started_here:
             ray.shutdown()
+
+
+def _cause(err: BaseException) -> BaseException:
+    """The run's own exception inside Ray's ``RayTaskError`` (whose text carries the remote
+    traceback), so the store and the command line get the same one-line message as with the
+    local backends."""
+    cause = getattr(err, "cause", None)
+    return cause if isinstance(cause, BaseException) else err
