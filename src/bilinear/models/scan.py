@@ -12,6 +12,14 @@ cumulative products in any numerically convenient scale:
 * block levels use a Hillis-Steele scan of ``b x b`` matrix products, rescaled after every level by
   a power of two (an exact operation in floating point), so integer constructions stay exact.
 
+Diagonal letters commute, so the training paths (the *fused* paths: custom autograd Functions with
+hand-written backwards) work from running letter counts.  Real units take one GEMM of the counts
+with ``log|w|`` and an exact integer count of sign flips.  Complex units would need a ``cos`` and
+``sin`` per state; instead the state before every block of :data:`POLAR_BLOCK` steps is computed
+exactly from the counts, and the states within a block by complex products of the letters'
+factors, so float32 error stays that of a few products whatever the length (the cumulative
+angle of the log-space form loses absolute precision as it grows).
+
 Both work on chunks of ``chunk`` steps and carry the state between chunks, which bounds memory
 and keeps the cumulative sums short (float32 drift stays at the level of one chunk).
 
@@ -32,6 +40,7 @@ import torch
 import torch.nn.functional as F
 
 __all__ = [
+    "POLAR_BLOCK",
     "SCAN_CHUNK",
     "block_scan",
     "complex_diagonal_scan",
