@@ -15,7 +15,7 @@ cumulative products in any numerically convenient scale:
 Diagonal letters commute, so the training paths (the *fused* paths: custom autograd Functions with
 hand-written backwards) work from running letter counts.  Real units take one GEMM of the counts
 with ``log|w|`` and an exact integer count of sign flips.  Complex units would need a ``cos`` and
-``sin`` per state; instead the state before every block of :data:`POLAR_BLOCK` steps is computed
+``sin`` per state; instead the state before every block of :data:`SCAN_BLOCK` steps is computed
 exactly from the counts, and the states within a block by complex products of the letters'
 factors, so float32 error stays that of a few products whatever the length (the cumulative
 angle of the log-space form loses absolute precision as it grows).
@@ -40,7 +40,7 @@ import torch
 import torch.nn.functional as F
 
 __all__ = [
-    "POLAR_BLOCK",
+    "SCAN_BLOCK",
     "SCAN_CHUNK",
     "block_scan",
     "complex_diagonal_scan",
@@ -361,7 +361,7 @@ def count_polar_scan(
                 h.shape[1], dtype=h.dtype, device=h.device)
             outs.append(_CountPolarReadout.apply(
                 tokens[:, s : s + chunk], counts1, log_table, angle_table, start_log,
-                start_angle, weights, _polar_block(log_table)))
+                start_angle, weights, _block_length(log_table)))
             # the carried state is recomputed without the floor of the fused path (B x P only)
             last = counts[:, -1]
             L = torch.addmm(start_log, last, log_table)
@@ -639,21 +639,30 @@ class _CountDiagonalReadout(torch.autograd.Function):
         return tuple(grads)
 
 
-#: Steps per block of :class:`_CountPolarReadout` (fewer when the factors' magnitudes are
-#: far from 1, see :func:`_polar_block`).
-POLAR_BLOCK = 16
-#: The most a unit may grow or shrink within one block, in powers of two, per dtype: with
-#: block starts floored at ``e^_LOG_FLOOR`` this keeps every product in the normal range.
-_POLAR_RANGE = {torch.float32: 80.0, torch.float64: 500.0}
+#: Steps per block of :class:`_CountPolarReadout` (fewer when the factors' magnitudes are far
+#: from 1, see :func:`_block_length`).
+SCAN_BLOCK = 16
+#: Per dtype, a unit this many powers of two below the largest is below the resolution of the
+#: normalized state; the block starts are floored there, less the growth a block allows.
+_BLOCK_FLOOR = {torch.float32: 30.0, torch.float64: 60.0}
+#: Per dtype, the most ``block * max |log2 r|`` may be: block starts floored at
+#: ``2^-(floor + 2 block a)`` and ``block`` more factors keep every product in the normal range.
+_BLOCK_RANGE = {torch.float32: 32.0, torch.float64: 300.0}
 
 
-def _polar_block(log_table: torch.Tensor) -> int:
-    """Block length for :class:`_CountPolarReadout`: :data:`POLAR_BLOCK`, or fewer steps when
-    ``block * max |log2 r|`` would leave the dtype's range (1 means every state exact)."""
-    top = float(log_table.detach().abs().max()) * _LOG2E if log_table.numel() else 0.0
-    if top * POLAR_BLOCK <= _POLAR_RANGE[log_table.dtype]:
-        return POLAR_BLOCK
-    return max(1, int(_POLAR_RANGE[log_table.dtype] // top))
+def _block_length(log_table: torch.Tensor) -> int:
+    """Block length of :class:`_CountPolarReadout`: :data:`SCAN_BLOCK`, or fewer steps when
+    ``block * max |log2 r|`` would leave the dtype's range; 0 when even one factor would (then
+    every state is computed exactly from the letter counts, with no products)."""
+    top = _top_log2(log_table)
+    if top * SCAN_BLOCK <= _BLOCK_RANGE[log_table.dtype]:
+        return SCAN_BLOCK
+    return int(_BLOCK_RANGE[log_table.dtype] // top)
+
+
+def _top_log2(log_table: torch.Tensor) -> float:
+    """``max |log2 r|`` over the letters' factors."""
+    return float(log_table.detach().abs().max()) * _LOG2E if log_table.numel() else 0.0
 
 
 def _blocked(x: torch.Tensor, block: int, fill: float) -> torch.Tensor:
@@ -673,22 +682,55 @@ def _unblocked(x: torch.Tensor, T: int) -> torch.Tensor:
     return x.transpose(0, 1).transpose(1, 2).reshape(B, n * block, *x.shape[3:])[:, :T]
 
 
-def _block_starts(counts1: torch.Tensor, block: int, n: int, log_table: torch.Tensor,
-                  angle_table: torch.Tensor, start_log: torch.Tensor,
-                  start_angle: torch.Tensor) -> torch.Tensor:
-    """Normalized complex states (B, n, P) before each block: the chunk's start, then the exact
-    states after steps ``block - 1, 2 block - 1, ...`` from the letter counts (log-space,
-    floored at ``e^_LOG_FLOOR`` below the largest unit like the other fused paths)."""
-    B, _, D1 = counts1.shape
+def _exact_rows(counts1: torch.Tensor, block: int) -> tuple[torch.Tensor, int]:
+    """The counts (with the ones column) of the states computed exactly, and the block length:
+    the states before each block (zero counts, then after steps ``block - 1, 2 block - 1,
+    ...``), or, for ``block`` 0, the states after every step (blocks of one step, no
+    products)."""
+    if block == 0:
+        return counts1, 1
+    B, T, D1 = counts1.shape
+    n = -(-T // block)
     before = counts1.new_zeros(B, 1, D1)
     before[..., -1] = 1.0
-    rows = torch.cat((before, counts1[:, block - 1 : (n - 1) * block : block]), dim=1)
+    return torch.cat((before, counts1[:, block - 1 : (n - 1) * block : block]), dim=1), block
+
+
+def _exact_states(rows: torch.Tensor, log_table: torch.Tensor, angle_table: torch.Tensor,
+                  start_log: torch.Tensor, start_angle: torch.Tensor,
+                  block: int) -> torch.Tensor:
+    """Normalized complex states (B, rows, P) at the counts ``rows``, in log-space.
+
+    Units are floored ``2^-(floor + 2 block a)`` below the largest (``a = max |log2 r|``): a
+    unit below that stays negligible through ``block`` more factors however they scale, and no
+    product leaves the normal range (:data:`_BLOCK_RANGE`).
+    """
     L = _counts_times(rows, log_table, start_log)
-    L = (L - L.amax(dim=-1, keepdim=True)).clamp_min_(_LOG_FLOOR[L.dtype])
+    floor = (_BLOCK_FLOOR[L.dtype] + 2 * block * _top_log2(log_table)) / _LOG2E
+    L = (L - L.amax(dim=-1, keepdim=True)).clamp_min_(-floor)
     mag = torch.exp(L)
     mag = mag / torch.linalg.vector_norm(mag, dim=-1, keepdim=True)
     theta = _counts_times(rows, angle_table, start_angle)
     return torch.complex(mag * torch.cos(theta), mag * torch.sin(theta))  # torch.polar: slower
+
+
+def _blocked_products(tokens: torch.Tensor, log_table: torch.Tensor, angle_table: torch.Tensor,
+                      starts: torch.Tensor, block: int) -> torch.Tensor:
+    """The unnormalized states (block * B * n, 2P) in blocked order (:func:`_blocked`): each is
+    its block's start (``starts``, (B, n, P) complex) times the factors read since, by
+    ``block - 1`` in-place complex products, each over one contiguous slab."""
+    B, _ = tokens.shape
+    D, P = log_table.shape
+    n = starts.shape[1]
+    factors = torch.view_as_real(torch.polar(torch.exp(log_table), angle_table)).reshape(D, 2 * P)
+    # one more letter, the factor 1, pads the last block
+    factors = torch.cat((factors, factors.new_tensor([1.0, 0.0]).repeat(P).unsqueeze(0)))
+    Z = F.embedding(_blocked(tokens, block, D), factors)  # (block, B, n, 2P)
+    steps = torch.view_as_complex(Z.view(block, B, n, P, 2))
+    steps[0].mul_(starts)
+    for j in range(1, block):
+        steps[j].mul_(steps[j - 1])
+    return Z.view(-1, 2 * P)
 
 
 class _CountPolarReadout(torch.autograd.Function):
@@ -697,15 +739,15 @@ class _CountPolarReadout(torch.autograd.Function):
     The state after step ``t`` is ``z_t = s * prod_{u <= t} f(x_u)`` with ``f(k) =
     r_k e^{i phi_k}`` per unit (``log r`` and ``phi`` are the tables), normalized over units.
     Forward: positions are cut into blocks of ``block`` steps; the state before each block is
-    computed exactly from the letter counts (:func:`_block_starts`), and within a block by
-    ``block - 1`` in-place complex products, each over one contiguous slab holding that step
-    of every block (:func:`_blocked`).  The states are not normalized in place: the norms
-    scale the small logits instead.
+    computed exactly from the letter counts (:func:`_exact_states`), and within a block by
+    ``block - 1`` in-place complex products (:func:`_blocked_products`); ``block`` 0 computes
+    every state exactly.  The states ``Z`` are not normalized in place: with ``n`` their norms,
+    ``logits = (Z @ readout.T) / n``.
 
-    Backward, with ``Z`` the unnormalized states, ``n`` their norms, ``G`` the logits'
-    gradient and ``total = G . logits`` per position: ``V = (G / n) @ readout - (total / n^2) Z``
-    gives ``conj(V) Z = dL - i dtheta`` in one complex product (``dL``: the log-magnitudes',
-    ``dtheta``: the angles' gradient), and the tables' gradients are ``counts^T`` times that.
+    Backward, with ``G`` the logits' gradient and ``total = G . logits`` per position:
+    ``V = (G / n) @ readout - (total / n^2) Z`` gives ``conj(V) Z = dL - i dtheta`` in one
+    complex product (``dL``: the log-magnitudes', ``dtheta``: the angles' gradient), and the
+    tables' gradients are ``counts^T`` times that.
     """
 
     @staticmethod
@@ -713,34 +755,28 @@ class _CountPolarReadout(torch.autograd.Function):
                 angle_table: torch.Tensor, start_log: torch.Tensor, start_angle: torch.Tensor,
                 readout: torch.Tensor, block: int) -> torch.Tensor:
         B, T = tokens.shape
-        D, P = log_table.shape
-        n = -(-T // block)
-        factors = torch.view_as_real(torch.polar(torch.exp(log_table), angle_table))
-        # one more letter, the factor 1, pads the last block
-        factors = torch.cat((factors.reshape(D, 2 * P), factors.new_tensor([1.0, 0.0]).repeat(P)
-                             .unsqueeze(0)))
-        Z = F.embedding(_blocked(tokens, block, D), factors)  # (block, B, n, 2P)
-        Zc = torch.view_as_complex(Z.view(block, B, n, P, 2))
-        Zc[0].mul_(_block_starts(counts1, block, n, log_table, angle_table, start_log,
-                                 start_angle))
-        for j in range(1, block):
-            Zc[j].mul_(Zc[j - 1])
-        Z = Z.view(-1, 2 * P)
+        rows, length = _exact_rows(counts1, block)
+        starts = _exact_states(rows, log_table, angle_table, start_log, start_angle, block)
+        if block == 0:
+            Z = torch.view_as_real(starts).reshape(B * T, -1)
+        else:
+            Z = _blocked_products(tokens, log_table, angle_table, starts, block)
         inv = torch.linalg.vector_norm(Z, dim=-1, keepdim=True).reciprocal_()
         # (S, rows) is the fast product; scaled there, then one small transposing copy
         logits = torch.mm(readout, Z.t()).mul_(inv.view(1, -1)).t().contiguous()
-        ctx.save_for_backward(_blocked(counts1, block, 0.0).view(Z.shape[0], -1), Z, inv,
+        n = -(-T // length)
+        ctx.save_for_backward(_blocked(counts1, length, 0.0).view(Z.shape[0], -1), Z, inv,
                               readout, logits)
-        ctx.shape = (B, T, block, n)
+        ctx.shape = (B, T, length, n)
         ctx.shared = start_log.shape[0] == 1
-        return _unblocked(logits.view(block, B, n, -1), T)
+        return _unblocked(logits.view(length, B, n, -1), T)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Any:
         counts, Z, inv, readout, logits = ctx.saved_tensors
-        B, T, block, n = ctx.shape
+        B, _, length, n = ctx.shape
         P = Z.shape[1] // 2
-        G = _blocked(grad, block, 0.0).view(Z.shape[0], -1)
+        G = _blocked(grad, length, 0.0).view(Z.shape[0], -1)
         total = (G * logits).sum(dim=-1, keepdim=True)
         G = G * inv
         V = _states_grad(G, readout).addcmul_(Z, total * inv * inv, value=-1.0)
@@ -755,7 +791,7 @@ class _CountPolarReadout(torch.autograd.Function):
             grads[2], grads[3] = both[:, 0::2], -both[:, 1::2]
         if need[4] or need[5]:
             both = (V.sum(dim=0, keepdim=True) if ctx.shared
-                    else V.view(block, B, n, -1).sum(dim=(0, 2)))
+                    else V.view(length, B, n, -1).sum(dim=(0, 2)))
             grads[4], grads[5] = both[:, 0::2], -both[:, 1::2]
         if need[6]:
             grads[6] = G.t() @ Z
