@@ -786,13 +786,14 @@ class _CountPolarReadout(torch.autograd.Function):
         V = V.view(-1, 2 * P)  # interleaved (dL, -dtheta) per unit
         need = ctx.needs_input_grad
         grads: list[torch.Tensor | None] = [None] * 8
+        # with the ones column, the product's last row is the sum over all positions: the
+        # gradient of a start shared by the batch
+        both = counts.t() @ V if any(need[2:6]) else None
         if need[2] or need[3]:
-            both = counts[:, :-1].t() @ V
-            grads[2], grads[3] = both[:, 0::2], -both[:, 1::2]
+            grads[2], grads[3] = both[:-1, 0::2], -both[:-1, 1::2]
         if need[4] or need[5]:
-            both = (V.sum(dim=0, keepdim=True) if ctx.shared
-                    else V.view(length, B, n, -1).sum(dim=(0, 2)))
-            grads[4], grads[5] = both[:, 0::2], -both[:, 1::2]
+            start = both[-1:] if ctx.shared else V.view(length, B, n, -1).sum(dim=(0, 2))
+            grads[4], grads[5] = start[:, 0::2], -start[:, 1::2]
         if need[6]:
             grads[6] = G.t() @ Z
         return tuple(grads)
