@@ -5,7 +5,9 @@ Rows (``rows(quick)``, see ``benchmarks/run.py``):
 * ``training_<level>``: forward + backward time of one batch (batch 64, length 256, hidden 64,
   8 symbols, cross-entropy on every position), measured interleaved with the ``lstm`` model
   (embedding + ``torch.nn.LSTM`` + linear head) on the same input; ``ratio`` = LSTM time / model
-  time (goals: full >= 2, diagonal levels >= 10);
+  time (goals: full >= 2, diagonal levels >= 10), the median over interleaved pairs (one LSTM
+  step, then one model step) of their ratio, so a change of machine load during the run moves
+  both times of a pair alike;
 * ``training_lstm``: the baseline itself (ratio 1);
 * ``eval_full_long``: symbols per second of a 32-unit full model evaluating 256 words of 10,000
   steps (chunked, no gradients); ``ratio`` against the LSTM evaluating the same words.
@@ -47,7 +49,7 @@ def _median(values: list[float]) -> float:
 def training_rows(quick: bool) -> list[dict]:
     """``training_<level>`` and ``training_lstm`` rows."""
     B, T, H, D = (16, 64, 64, 8) if quick else (64, 256, 64, 8)
-    reps = 3 if quick else 7
+    reps = 3 if quick else 9
     g = torch.Generator().manual_seed(0)
     x = torch.randint(0, D, (B, T), generator=g)
     y = torch.randint(0, D, (B, T), generator=g)
@@ -61,10 +63,10 @@ def training_rows(quick: bool) -> list[dict]:
         for _ in range(reps):  # interleaved, so load changes hit both alike
             base.append(_timed(lambda: _train_step(lstm, x, y)))
             mine.append(_timed(lambda m=model: _train_step(m, x, y)))
-        t_model, t_lstm = _median(mine), _median(base)
         lstm_times.extend(base)
-        rows.append({"benchmark": f"training_{level}", "value": 1e3 * t_model,
-                     "unit": "ms/batch", "baseline": LSTM_BASELINE, "ratio": t_lstm / t_model,
+        ratio = _median([b / m for b, m in zip(base, mine, strict=True)])
+        rows.append({"benchmark": f"training_{level}", "value": 1e3 * _median(mine),
+                     "unit": "ms/batch", "baseline": LSTM_BASELINE, "ratio": ratio,
                      "shape": {"batch": B, "length": T, "hidden": H, "symbols": D}})
     t = _median(lstm_times)
     rows.append({"benchmark": "training_lstm", "value": 1e3 * t, "unit": "ms/batch",
