@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks docs/_ext docs/conf.py
 	$(BIN)/python -m pytest -q -n $(JOBS) tests
-	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	BILINEAR_DOCS_STRICT_DOCSTRINGS=1 $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	$(BIN)/python -m pytest -q --nbmake notebooks/
 	$(BIN)/python -m pytest -q --doctest-modules src/bilinear
 	$(BIN)/python -m pytest -q --doctest-glob='README.md' README.md
@@ -35,7 +35,7 @@ doctest: $(STAMP)
 	$(BIN)/python -m pytest -q --doctest-modules src/bilinear
 
 docs: $(STAMP)
-	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	BILINEAR_DOCS_STRICT_DOCSTRINGS=1 $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -17,49 +17,68 @@ decoder.  ``levels["full"]["dim_enc_upper"]`` / ``["dim_enc_lower"]`` are theory
 The construction names (``LevelVerdict.construction``) are the contract with
 :mod:`bilinear.constructions`:
 
-``one_hot``            one-hot codes, ``H = |Q|`` (theory.md 6.1);
-``sink_zero``          (block only) one-hot on the non-sink states (the sink encoded as 0) in one
-                       block of size ``|Q| - 1``, plus a constant coordinate: ``H = |Q|`` (5.4);
-``seen_indicator``     ``lambda in {0, 1}``, one coordinate per distinct non-identity letter, plus
-                       the constant coordinate (3.1);
-``threshold_half``     ``lambda = 1/2`` per distinct non-identity letter, plus the constant
-                       coordinate (3.1, Sim_rob);
-``parity_sign``        ``lambda = -1``, one coordinate (Z_2);
-``abelian_snf``        rotation / sign blocks of :func:`~bilinear.theory.groups.abelian_r2_packing`
-                       packed as real R2 blocks, ``H = cost(G)`` (3.3, 6.4);
-``cyclic_rotation``    one 2 x 2 rotation for ``Z_n`` (6.3);
-``parity_seen``        per distinct letter: ``-1`` coordinate if period 2, ``0/1`` coordinate if
-                       not a permutation (3.2); plus the constant coordinate when some letter is
-                       not a permutation (the same for the three next ones);
-``threshold_parity``   the same with ``1/2`` instead of ``0`` (3.2, Sim_rob);
-``phase_seen``         per distinct letter: phase ``e^{2 pi i / p}`` (1 real coordinate if
-                       ``p = 2``, 2 if ``p >= 3``) plus a ``0/1`` coordinate if not a
-                       permutation (3.3);
-``threshold_phase``    the same with ``1/2`` (3.3, Sim_rob);
-``irrep_sum``          a faithful sum of real irreducibles of the transition group acting on a
-                       generic vector (tracks the group element), ``H = f_R`` (4.2, 6.10); for
-                       ``block`` the summands have dimension ``<= b``;
-``irrep_sum_enc``      state-determined: the least sum of isotypic pieces separating the
-                       states, ``H = d_enc`` (4.2);
-``a5_icosahedral``     the icosahedral rotation group in ``SO(3)``, entries in ``Q(sqrt 5)``,
-                       tracking the element of ``A_5`` (6.8), ``H = 3``;
-``reset_line``         every letter is the identity or a constant map (flip-flops): codes
-                       ``v_q = (1, cos t_q, sin t_q)`` on a circle in the plane ``l . v = 1``
-                       (``l = e_1``), ``A(set_q) = v_q l^T``, ``A(id) = I``, ``H = 3`` (6.11);
-``reset_bits``         the same automata: one 2-state flip-flop block (codes ``e_0, e_1``,
-                       ``A(set_q) = e_{bit_i(q)} 1^T``) per bit of the state index, ``H = 2
-                       ceil(log2 |Q|)``, blocks of size 2, integer;
-``q8_cover``           ``D_4 + Z_4`` in two 2 x 2 blocks (3.4, 6.9);
-``quaternion_left``    left multiplication on the quaternions, ``H = 4`` (6.9);
-``permutation``        permutation matrices of a faithful action on blocks of the states with a
-                       generic ``h0`` (3.8), ``H`` = its degree (:func:`~bilinear.theory.groups.
-                       faithful_block_action` gives the action);
-``cyclic_integer``     exact integer blocks for ``Z_n``: companion matrices of ``Phi_{p^k}``
-                       (:func:`~bilinear.theory.groups.psi_blocks`), ``H = psi(n)`` (6.3 iii);
-``abelian_integer``    the same per invariant factor;
-``dihedral_integer``   integer 2 x 2 matrices for ``D_3, D_4, D_6`` (6.7);
-``sn_standard``        the standard representation of ``S_m`` / ``A_m`` on the sum-zero lattice
-                       of a faithful action on ``m`` points, ``H = m - 1`` (6.6).
+``one_hot``
+    one-hot codes, ``H = |Q|`` (theory.md 6.1);
+``sink_zero``
+    (block only) one-hot on the non-sink states (the sink encoded as 0) in one block of size
+    ``|Q| - 1``, plus a constant coordinate: ``H = |Q|`` (5.4);
+``seen_indicator``
+    ``lambda in {0, 1}``, one coordinate per distinct non-identity letter, plus the constant
+    coordinate (3.1);
+``threshold_half``
+    ``lambda = 1/2`` per distinct non-identity letter, plus the constant coordinate (3.1, Sim_rob);
+``parity_sign``
+    ``lambda = -1``, one coordinate (Z_2);
+``abelian_snf``
+    rotation / sign blocks of :func:`~bilinear.theory.groups.abelian_r2_packing` packed as real R2
+    blocks, ``H = cost(G)`` (3.3, 6.4);
+``cyclic_rotation``
+    one 2 x 2 rotation for ``Z_n`` (6.3);
+``parity_seen``
+    per distinct letter: ``-1`` coordinate if period 2, ``0/1`` coordinate if not a permutation
+    (3.2); plus the constant coordinate when some letter is not a permutation (the same for the
+    three next ones);
+``threshold_parity``
+    the same with ``1/2`` instead of ``0`` (3.2, Sim_rob);
+``phase_seen``
+    per distinct letter: phase ``e^{2 pi i / p}`` (1 real coordinate if ``p = 2``, 2 if ``p >= 3``)
+    plus a ``0/1`` coordinate if not a permutation (3.3);
+``threshold_phase``
+    the same with ``1/2`` (3.3, Sim_rob);
+``irrep_sum``
+    a faithful sum of real irreducibles of the transition group acting on a generic vector (tracks
+    the group element), ``H = f_R`` (4.2, 6.10); for ``block`` the summands have dimension
+    ``<= b``;
+``irrep_sum_enc``
+    state-determined: the least sum of isotypic pieces separating the states, ``H = d_enc`` (4.2);
+``a5_icosahedral``
+    the icosahedral rotation group in ``SO(3)``, entries in ``Q(sqrt 5)``, tracking the element of
+    ``A_5`` (6.8), ``H = 3``;
+``reset_line``
+    every letter is the identity or a constant map (flip-flops): codes
+    ``v_q = (1, cos t_q, sin t_q)`` on a circle in the plane ``l . v = 1`` (``l = e_1``),
+    ``A(set_q) = v_q l^T``, ``A(id) = I``, ``H = 3`` (6.11);
+``reset_bits``
+    the same automata: one 2-state flip-flop block (codes ``e_0, e_1``,
+    ``A(set_q) = e_{bit_i(q)} 1^T``) per bit of the state index, ``H = 2 ceil(log2 |Q|)``, blocks
+    of size 2, integer;
+``q8_cover``
+    ``D_4 + Z_4`` in two 2 x 2 blocks (3.4, 6.9);
+``quaternion_left``
+    left multiplication on the quaternions, ``H = 4`` (6.9);
+``permutation``
+    permutation matrices of a faithful action on blocks of the states with a generic ``h0`` (3.8),
+    ``H`` = its degree (:func:`~bilinear.theory.groups.faithful_block_action` gives the action);
+``cyclic_integer``
+    exact integer blocks for ``Z_n``: companion matrices of ``Phi_{p^k}``
+    (:func:`~bilinear.theory.groups.psi_blocks`), ``H = psi(n)`` (6.3 iii);
+``abelian_integer``
+    the same per invariant factor;
+``dihedral_integer``
+    integer 2 x 2 matrices for ``D_3, D_4, D_6`` (6.7);
+``sn_standard``
+    the standard representation of ``S_m`` / ``A_m`` on the sum-zero lattice of a faithful action
+    on ``m`` points, ``H = m - 1`` (6.6).
 """
 
 from __future__ import annotations

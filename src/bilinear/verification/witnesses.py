@@ -4,23 +4,23 @@
 the automaton.  :func:`check_witness` adds the second half of the argument: whether a witness
 of that kind excludes the given level (and notion), with the reason in words.
 
-=====================  ==========================================================================
-kind                   excludes
-=====================  ==========================================================================
-commutation            the diagonal levels (their matrices commute, so equal letter counts give
-                       equal states), every notion
-period p               positive_diagonal unless p = 1; real_diagonal unless p in {1, 2};
-                       complex_diagonal in floating point (``fp``) unless p in {1, 2, 4}; or the
-                       ``allowed_periods`` the witness names for its level
-index k > b            ``block`` with ``block_size <= b`` (b x b matrices have index <= b); with
-                       ``max_index = 1``, the diagonal levels under ``fin``
-nonabelian_group       the diagonal levels
-nonsolvable            the diagonal levels and block(2)
-g2_nonabelian,         the diagonal levels and block(2) (finite subgroups of GL_2(R) are cyclic
-not_cyclic_or_dihedral or dihedral)
-v3_exponent,           the diagonal levels and block(b) with b <= 3
+========================  ==========================================================================
+kind                      excludes
+========================  ==========================================================================
+commutation               the diagonal levels (their matrices commute, so equal letter counts give
+                          equal states), every notion
+period p                  positive_diagonal unless p = 1; real_diagonal unless p in {1, 2};
+                          complex_diagonal in floating point (``fp``) unless p in {1, 2, 4}; or the
+                          ``allowed_periods`` the witness names for its level
+index k > b               ``block`` with ``block_size <= b`` (b x b matrices have index <= b); with
+                          ``max_index = 1``, the diagonal levels under ``fin``
+nonabelian_group          the diagonal levels
+nonsolvable               the diagonal levels and block(2)
+g2_nonabelian,            the diagonal levels and block(2) (finite subgroups of GL_2(R) are cyclic
+not_cyclic_or_dihedral    or dihedral)
+v3_exponent,              the diagonal levels and block(b) with b <= 3
 not_a5_type
-=====================  ==========================================================================
+========================  ==========================================================================
 
 Nothing excludes ``full``, ``monomial`` or ``cp``: they simulate every automaton.
 
