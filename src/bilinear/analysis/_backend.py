@@ -262,6 +262,20 @@ def _worker_construct(spec: str, level: str, options: dict[str, Any]) -> dict[st
     return d
 
 
+def _worker_context() -> Any:
+    """The multiprocessing context of the theory worker: ``forkserver`` where it exists (a
+    fresh server process forks the workers; forking this process, which runs torch's threads,
+    can deadlock the child, and Python 3.12+ warns about it), else ``spawn``.  The server
+    preloads this module, so a new worker starts with the theory already imported."""
+    import multiprocessing as mp
+
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
 class TheoryRunner:
     """Runs classify / compile + verify in a worker process under a time limit per call.
 
@@ -300,8 +314,7 @@ class TheoryRunner:
         import multiprocessing as mp
 
         if self._pool is None:
-            methods = mp.get_all_start_methods()
-            self._pool = mp.get_context("fork" if "fork" in methods else "spawn").Pool(1)
+            self._pool = _worker_context().Pool(1)
         pending = self._pool.apply_async(fn, args)
         try:
             return True, pending.get(self.timeout)
