@@ -296,7 +296,6 @@ def count_diagonal_scan(
         if normalize:
             L = L - _safe_max(L)
         out = torch.exp(L)
-        h = h.expand(out.shape[0], -1)
         start = (h.detach() < 0).to(out.dtype) * math.pi
         if negative is not None:
             # pi F for the exact integer F of sign flips; (-1)^F = cos(pi F) in one pass, and
