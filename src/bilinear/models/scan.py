@@ -154,14 +154,18 @@ def polar_scan(
         theta = torch.cumsum(angle[:, s : s + chunk], dim=1) + torch.atan2(hi, hr).unsqueeze(1)
         if normalize:
             L = L - _safe_max(L)
-        mag = torch.exp(L)
-        out = torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1)
-        out = out.reshape(B, L.shape[1], -1)
+        out = _interleaved(torch.exp(L), theta)
         if normalize:
             out = _normalize(out)
         outs.append(out)
         h = out[:, -1]
     return _join(outs, h.new_zeros(B, 0, h.shape[1])), h
+
+
+def _interleaved(mag: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
+    """Complex units ``mag e^{i theta}`` (..., P) as real states (..., 2P), interleaved
+    ``(re_0, im_0, re_1, im_1, ...)``."""
+    return torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1).flatten(-2)
 
 
 def complex_diagonal_scan(
@@ -366,16 +370,13 @@ def count_polar_scan(
             L = torch.addmm(start_log, last, log_table)
             theta = torch.addmm(start_angle, last, angle_table)
             mag = torch.exp(L - _safe_max(L))
-            h = _normalize(torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1)
-                           .reshape(B, -1))
+            h = _normalize(_interleaved(mag, theta))
             continue
         L = _count_matmul(counts, log_table, start_log)
         theta = _count_matmul(counts, angle_table, start_angle)
         if normalize:
             L = L - _safe_max(L)
-        mag = torch.exp(L)
-        out = torch.stack((mag * torch.cos(theta), mag * torch.sin(theta)), dim=-1)
-        out = out.reshape(B, L.shape[1], -1)
+        out = _interleaved(torch.exp(L), theta)
         if normalize:
             out = _normalize(out)
         h = out[:, -1]
