@@ -20,6 +20,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks docs/_ext docs/conf.py
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n $(JOBS) tests
 	BILINEAR_DOCS_STRICT_DOCSTRINGS=1 $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	$(BIN)/python -m pytest -q --nbmake notebooks/
@@ -29,6 +30,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks docs/_ext docs/conf.py
+	$(BIN)/mypy
 	$(BIN)/ruff format --check src tests benchmarks
 
 doctest: $(STAMP)

@@ -152,6 +152,7 @@ def render_tasks() -> str:
 API_PACKAGES = {
     "bilinear": None,
     "bilinear.errors": 2,
+    "bilinear.vocabulary": 12,
     "bilinear.automata": 2,
     "bilinear.theory": 3,
     "bilinear.constructions": 4,
