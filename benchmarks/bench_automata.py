@@ -15,7 +15,7 @@ def _random_dfa(n: int, k: int, seed: int = 0) -> DFA:
     return DFA._from_trusted(list(range(n)), list(range(k)), table, 0, None, "random")
 
 
-def _best_of(fn, repeats: int = 3) -> float:  # noqa: ANN001
+def _best_of(fn, repeats: int = 3) -> float:
     best = float("inf")
     for _ in range(repeats):
         t0 = time.perf_counter()

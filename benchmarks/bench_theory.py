@@ -19,7 +19,7 @@ from bilinear.automata import DFA, minimize, tasks
 from bilinear.theory import classify, transition_monoid
 
 
-def _best(fn, repeat: int) -> float:  # noqa: ANN001
+def _best(fn, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         t = time.perf_counter()

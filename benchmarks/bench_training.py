@@ -29,13 +29,13 @@ OPTIONS = {"block": {"block_size": 2}, "cp": {"rank": 64}}
 LSTM_BASELINE = "torch.nn.LSTM (same input, same run)"
 
 
-def _train_step(model, x: torch.Tensor, y: torch.Tensor) -> None:  # noqa: ANN001
+def _train_step(model, x: torch.Tensor, y: torch.Tensor) -> None:
     model.zero_grad(set_to_none=True)
     logits = model(x)
     F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).backward()
 
 
-def _timed(fn) -> float:  # noqa: ANN001
+def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start

@@ -19,7 +19,7 @@ from bilinear.constructions import compile_automaton
 from bilinear.verification.verifier import verify
 
 
-def _baseline(rnn, dfa) -> float:  # noqa: ANN001
+def _baseline(rnn, dfa) -> float:
     t0 = time.perf_counter()
     ex = rnn.exact
     enc = np.arange(dfa.n_states)

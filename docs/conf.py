@@ -20,7 +20,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 project = "bilinear"
 author = "The bilinear developers"
-copyright = "2026, The bilinear developers"  # noqa: A001
+copyright = "2026, The bilinear developers"
 try:
     from bilinear import __version__ as release
 except Exception:  # pragma: no cover - the docs still build without the package

@@ -13,7 +13,7 @@ from bilinear.errors import (
 )
 
 
-def counter(m: int, labels=None) -> DFA:  # noqa: ANN001
+def counter(m: int, labels=None) -> DFA:
     return DFA(states=list(range(m)), alphabet=["a", "b"],
                transitions={(q, s): (q + (s == "a")) % m for q in range(m) for s in "ab"},
                start=0, labels=labels)

@@ -96,7 +96,7 @@ def test_regexes_compile_in_python(pattern: str) -> None:
      lambda: words([]), lambda: words("ab", max_size=-1), lambda: permutations(0),
      lambda: groups(max_degree=0), lambda: regexes("+")],
 )
-def test_bad_arguments(call) -> None:  # noqa: ANN001
+def test_bad_arguments(call) -> None:
     with pytest.raises(InvalidArgumentError):
         call()
 

@@ -192,7 +192,7 @@ def test_spec_round_trip(spec: str) -> None:
         (lambda: tasks.resolve(3), InvalidArgumentError, "string"),
     ],
 )
-def test_bad_task_input(call, error: type, culprit: str) -> None:  # noqa: ANN001
+def test_bad_task_input(call, error: type, culprit: str) -> None:
     with pytest.raises(error, match=culprit):
         call()
 
@@ -202,7 +202,7 @@ def test_large_points_actions_are_allowed() -> None:
     assert tasks.get("alternating", n=9, action="points").dfa.n_states == 9
 
 
-def test_resolve_json_file(tmp_path) -> None:  # noqa: ANN001
+def test_resolve_json_file(tmp_path) -> None:
     path = tmp_path / "my_parity.json"
     path.write_text(tasks.get("parity").dfa.to_json())
     t = tasks.resolve(str(path))

@@ -46,7 +46,7 @@ def test_classify_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "commutation" in out and "positive_diagonal" in out
 
 
-def test_classify_json_file(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # noqa: ANN001
+def test_classify_json_file(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     path = tmp_path / "p.json"
     path.write_text(tasks.get("parity").dfa.to_json())
     code, out, _ = run(capsys, "classify", str(path), "--json")

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bilinear.cli import main
+from bilinear.cli import build_parser, main
+from bilinear.cli.report import build_config
 
 
 @pytest.fixture
@@ -92,3 +93,36 @@ def test_demo_runs_the_quick_report(monkeypatch, capsys, tmp_path):
     assert real_main(["demo", "--out", out]) == 0
     assert seen["argv"] == ["report", "--quick", "--out", out]
     assert f"{out}/report.html" in capsys.readouterr().out
+
+
+def test_cuda_without_cuda_exits_2_before_training(tmp_path, capsys, no_training):
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    for strict in ([], ["--strict"]):
+        status = main(["report", "--quick", "--tasks", "parity", "--models", "full",
+                       "--device", "cuda", "--out", str(tmp_path / "r"), "--no-progress",
+                       *strict])
+        err = capsys.readouterr().err
+        assert status == 2
+        assert len(err.strip().splitlines()) == 1 and "cuda" in err.lower()
+
+
+@pytest.mark.parametrize(
+    ("argv", "seeds", "lrs"),
+    [
+        (["--seeds", "0", "1", "--lrs", "1e-3", "1e-4"], (0, 1), (1e-3, 1e-4)),
+        (["--seeds", "0,1", "--lrs", "1e-3,1e-4"], (0, 1), (1e-3, 1e-4)),
+        (["--seeds", "3"], (3,), None),
+    ],
+)
+def test_seeds_and_lrs_take_the_sweep_shape_and_the_comma_form(tmp_path, argv, seeds, lrs):
+
+
+    parser = build_parser()
+    args = parser.parse_args(["report", "--quick", "--tasks", "parity", "--models", "full",
+                              "--out", str(tmp_path / "r"), *argv])
+    budget = build_config(args).suite.budget
+    assert tuple(budget.seeds) == seeds
+    if lrs is not None:
+        assert tuple(budget.lrs) == lrs

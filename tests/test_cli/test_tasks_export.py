@@ -43,7 +43,7 @@ def test_export_json_round_trip(capsys: pytest.CaptureFixture[str], spec: str) -
     assert DFA.from_json(out) == tasks.resolve(spec).dfa
 
 
-def test_export_to_file_and_back(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # noqa: ANN001
+def test_export_to_file_and_back(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     path = tmp_path / "d4.json"
     code, out, _ = run(capsys, "export", "dihedral:n=4", "--out", str(path))
     assert code == 0 and out == ""
@@ -81,7 +81,7 @@ def test_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: li
     assert "Traceback" not in err
 
 
-def test_bad_json_file(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # noqa: ANN001
+def test_bad_json_file(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"states": ["a"]}')
     code, _, err = run(capsys, "export", str(bad))

@@ -13,13 +13,13 @@ from bilinear.constructions import BilinearRNN, compile_automaton
 
 
 @pytest.fixture()
-def z5(tmp_path):  # noqa: ANN201
+def z5(tmp_path):
     path = tmp_path / "z5.npz"
     assert main(["compile", "cyclic:n=5", "--level", "complex_diagonal", "--out", str(path)]) == 0
     return path
 
 
-def test_verify_holds(z5, tmp_path, capsys) -> None:  # noqa: ANN001
+def test_verify_holds(z5, tmp_path, capsys) -> None:
     capsys.readouterr()
     md = tmp_path / "proof.md"
     assert main(["verify", str(z5), "cyclic:n=5", "--markdown", str(md)]) == 0
@@ -29,14 +29,14 @@ def test_verify_holds(z5, tmp_path, capsys) -> None:  # noqa: ANN001
     assert text.startswith("# Certificate:") and "QED" in text
 
 
-def test_verify_json(z5, capsys) -> None:  # noqa: ANN001
+def test_verify_json(z5, capsys) -> None:
     capsys.readouterr()
     assert main(["verify", str(z5), "cyclic:n=5", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["holds"] is True and data["method"] == "exact"
 
 
-def test_verify_float_method_options(z5, capsys) -> None:  # noqa: ANN001
+def test_verify_float_method_options(z5, capsys) -> None:
     capsys.readouterr()
     assert main(["verify", str(z5), "cyclic:n=5", "--method", "float", "--dtype", "bfloat16",
                  "--normalize", "--json"]) == 0
@@ -44,7 +44,7 @@ def test_verify_float_method_options(z5, capsys) -> None:  # noqa: ANN001
     assert data["method"] == "float" and data["details"]["normalize"] is True
 
 
-def test_verify_refutes_a_perturbed_file(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_verify_refutes_a_perturbed_file(tmp_path, capsys) -> None:
     d = tasks.get("cyclic", n=5).dfa
     rnn = compile_automaton(d, level="complex_diagonal")
     W = np.array(rnn.W)
@@ -59,7 +59,7 @@ def test_verify_refutes_a_perturbed_file(tmp_path, capsys) -> None:  # noqa: ANN
     assert data["holds"] is False and data["counterexample"]
 
 
-def test_verify_bad_input_exits_2(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_verify_bad_input_exits_2(tmp_path, capsys) -> None:
     assert main(["verify", str(tmp_path / "missing.npz"), "parity"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("bilinear: error:") and len(err.strip().splitlines()) == 1
@@ -69,12 +69,12 @@ def test_verify_bad_input_exits_2(tmp_path, capsys) -> None:  # noqa: ANN001
     assert main(["verify", str(bad), "no_such_task"]) == 2
 
 
-def test_verify_alphabet_mismatch_exits_2(z5, capsys) -> None:  # noqa: ANN001
+def test_verify_alphabet_mismatch_exits_2(z5, capsys) -> None:
     assert main(["verify", str(z5), "parity"]) == 2
     assert "symbol" in capsys.readouterr().err
 
 
-def test_verify_method_exact_on_floats_that_match_nothing(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_verify_method_exact_on_floats_that_match_nothing(tmp_path, capsys) -> None:
     d = tasks.get("cyclic", n=5).dfa
     rnn = compile_automaton(d, level="complex_diagonal")
     path = tmp_path / "noisy.npz"

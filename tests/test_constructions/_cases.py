@@ -28,21 +28,21 @@ LEVELS = ("positive_diagonal", "real_diagonal", "complex_diagonal", "block", "fu
 
 
 @cache
-def dfa(spec: str):  # noqa: ANN201
+def dfa(spec: str):
     return tasks.resolve(spec).dfa
 
 
 @cache
-def classification(spec: str, notion: str = "fin", block_size: int = 2):  # noqa: ANN201
+def classification(spec: str, notion: str = "fin", block_size: int = 2):
     return classify(dfa(spec), notion=notion, block_size=block_size)
 
 
 @cache
-def compiled(spec: str, level: str, notion: str = "fin", block_size: int | None = None):  # noqa: ANN201
+def compiled(spec: str, level: str, notion: str = "fin", block_size: int | None = None):
     return compile_automaton(dfa(spec), level=level, notion=notion, block_size=block_size)
 
 
-def decoded_matches(rnn, d, words: np.ndarray, dtype=np.float64) -> bool:  # noqa: ANN001
+def decoded_matches(rnn, d, words: np.ndarray, dtype=np.float64) -> bool:
     """Vectorised check: decoded labels == the automaton's after every prefix."""
     rows = rnn.decode_indices(rnn.states_batch(words, dtype=dtype))
     if np.any(rows < 0):

@@ -16,7 +16,7 @@ CASES = [(t, lv, n) for n, tasks in (("fin", TASKS), ("rob", ROB_TASKS)) for t i
          for lv in LEVELS if lv != "block"]
 
 
-def _yes(spec: str, level: str, notion: str):  # noqa: ANN202
+def _yes(spec: str, level: str, notion: str):
     v = classification(spec, notion).levels[level]
     if v.verdict != "yes":
         pytest.skip(f"classify says {v.verdict}")

@@ -99,3 +99,17 @@ def test_cp_rank_option_uses_a_smaller_construction_when_the_edge_bound_is_too_b
     assert rnn.parameter_count() == 4 * (2 * 2 + 1)
     words = np.random.default_rng(0).integers(0, 1, size=(2, 500))
     assert decoded_matches(rnn, d, words)
+
+
+@pytest.mark.parametrize(("spec", "dim"), [("symmetric:n=7,action=points", 6),
+                                           ("alternating:n=7,action=points", 6),
+                                           ("symmetric:n=8,action=points", 7)])
+def test_standard_representation_needs_no_group_enumeration(spec: str, dim: int) -> None:
+    """Groups far beyond GROUP_CAP elements: the letters' images come from the permutations."""
+    d = tasks.resolve(spec).dfa
+    rnn = compile_automaton(d, level="full")
+    assert (rnn.H, rnn.info["construction"], rnn.exact.field) == (dim, "sn_standard", "ZZ")
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        word = [d.alphabet[i] for i in rng.integers(0, d.n_symbols, 40)]
+        assert rnn.output(word) == d.output(word)

@@ -99,7 +99,7 @@ def test_parameter_count_per_level() -> None:
 @pytest.mark.parametrize(("spec", "level"), [("parity", "real_diagonal"),
                                              ("cyclic:n=5", "complex_diagonal"),
                                              ("quaternion", "block"), ("flip_flop:n=2", "cp")])
-def test_npz_round_trip(tmp_path, spec: str, level: str) -> None:  # noqa: ANN001
+def test_npz_round_trip(tmp_path, spec: str, level: str) -> None:
     rnn = compiled(spec, level)
     back = BilinearRNN.load(rnn.save(tmp_path / "w.npz"))
     assert np.array_equal(back.W, rnn.W) and np.array_equal(back.readout, rnn.readout)
@@ -111,7 +111,7 @@ def test_npz_round_trip(tmp_path, spec: str, level: str) -> None:  # noqa: ANN00
         assert {"alphabet", "labels", "level", "source"} <= set(meta)
 
 
-def test_npz_errors_are_weights_format_errors(tmp_path) -> None:  # noqa: ANN001
+def test_npz_errors_are_weights_format_errors(tmp_path) -> None:
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip")
     with pytest.raises(WeightsFormatError):
@@ -154,7 +154,7 @@ def _big_dfa(n: int, k: int) -> DFA:
     return DFA._from_trusted(list(range(n)), list(range(k)), table, 0, None, "big")
 
 
-def test_large_one_hot_is_sparse_and_refuses_dense_w(tmp_path) -> None:  # noqa: ANN001
+def test_large_one_hot_is_sparse_and_refuses_dense_w(tmp_path) -> None:
     d = _big_dfa(3000, 4)
     rnn = compile_automaton(d, level="full")
     assert rnn.is_sparse and rnn.exact.is_monomial and rnn.H == 3000
@@ -170,7 +170,7 @@ def test_large_one_hot_is_sparse_and_refuses_dense_w(tmp_path) -> None:  # noqa:
         rnn.exact.letter(0)
 
 
-def test_small_sparse_model_materialises_dense_views(tmp_path) -> None:  # noqa: ANN001
+def test_small_sparse_model_materialises_dense_views(tmp_path) -> None:
     d = tasks.get("parity").dfa
     rnn = compile_automaton(d, level="monomial", sparse=True)
     assert rnn.is_sparse and rnn.W.shape == (2, 2, 2)

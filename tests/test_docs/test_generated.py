@@ -12,14 +12,14 @@ EXT = Path(__file__).resolve().parents[2] / "docs" / "_ext" / "bilinear_docs.py"
 
 
 @pytest.fixture(scope="module")
-def ext():  # noqa: ANN201 - the extension module
+def ext():
     spec = importlib.util.spec_from_file_location("bilinear_docs", EXT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_cli_page_has_every_subcommand_help(ext) -> None:  # noqa: ANN001
+def test_cli_page_has_every_subcommand_help(ext) -> None:
     from bilinear.cli import build_parser
 
     text = ext.render_cli()
@@ -31,7 +31,7 @@ def test_cli_page_has_every_subcommand_help(ext) -> None:  # noqa: ANN001
         assert first_option in text
 
 
-def test_hierarchy_page_is_the_theory_data(ext) -> None:  # noqa: ANN001
+def test_hierarchy_page_is_the_theory_data(ext) -> None:
     from bilinear.theory.hierarchy import LEVELS
 
     text = ext.render_hierarchy()
@@ -43,7 +43,7 @@ def test_hierarchy_page_is_the_theory_data(ext) -> None:  # noqa: ANN001
             assert test.source.replace("|", "\\|") in text
 
 
-def test_tasks_page_lists_the_catalogue(ext) -> None:  # noqa: ANN001
+def test_tasks_page_lists_the_catalogue(ext) -> None:
     from bilinear.automata import tasks
 
     text = ext.render_tasks()
@@ -51,7 +51,7 @@ def test_tasks_page_lists_the_catalogue(ext) -> None:  # noqa: ANN001
         assert f"| `{name}` |" in text
 
 
-def test_api_pages_document_public_modules_once(ext) -> None:  # noqa: ANN001
+def test_api_pages_document_public_modules_once(ext) -> None:
     text = ext.render_api("bilinear.automata")
     assert ".. automodule:: bilinear.automata.dfa" in text
     assert ".. automodule:: bilinear.automata.tasks" in text
@@ -64,7 +64,7 @@ def test_api_pages_document_public_modules_once(ext) -> None:  # noqa: ANN001
                    for line in head.splitlines())
 
 
-def test_docstring_hygiene(ext) -> None:  # noqa: ANN001
+def test_docstring_hygiene(ext) -> None:
     assert ext.escape_bars("H = |Q| units") == "H = \\|Q\\| units"
     assert ext.escape_bars("``|Q|`` and :math:`|x|`") == "``|Q|`` and :math:`|x|`"
     assert ext.rst_problems(["Summary.", "", "See :func:`f`."]) == []

@@ -13,7 +13,7 @@ import nbformat
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-def _builder():  # noqa: ANN202 - the notebooks/build_notebooks.py module
+def _builder():
     spec = importlib.util.spec_from_file_location("build_notebooks",
                                                   NOTEBOOKS / "build_notebooks.py")
     module = importlib.util.module_from_spec(spec)

@@ -70,7 +70,7 @@ def run_page(path: Path) -> int:
             continue
         name = f"{path.relative_to(DOCS)}:{lineno}"
         if lang == "python":
-            exec(compile(code, name, "exec"), namespace)  # noqa: S102 - running the docs
+            exec(compile(code, name, "exec"), namespace)
         else:
             test = parser.get_doctest(code, namespace, name, str(path), lineno - 1)
             runner = doctest.DocTestRunner(optionflags=flags)
@@ -139,8 +139,9 @@ def test_shell_examples_parse(path: Path) -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for lineno, argv in shell_commands(path.read_text(encoding="utf-8")):
-        if argv and argv[0] not in sub.choices:
-            continue  # a subcommand that has not landed yet (the page says which issue)
+        if argv and not argv[0].startswith("-") and argv[0] not in sub.choices:
+            pytest.fail(f"{path.relative_to(DOCS)}:{lineno}: `bilinear {argv[0]}` is not a "
+                        f"subcommand (choices: {', '.join(sub.choices)})", pytrace=False)
         err = io.StringIO()
         try:
             with contextlib.redirect_stderr(err):

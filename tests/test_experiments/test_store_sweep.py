@@ -63,7 +63,7 @@ def test_kill_in_second_run_loses_nothing_and_duplicates_nothing(
     real = sweep_module._run_worker
     calls = []
 
-    def dies_in_second_run(config, device, threads):  # noqa: ANN001, ANN202
+    def dies_in_second_run(config, device, threads):
         calls.append(config["seed"])
         if len(calls) == 2:
             raise KeyboardInterrupt("killed half-way")
@@ -86,7 +86,7 @@ def test_errors_can_be_recorded_and_retried(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "r.sqlite"
 
-    def fails(config, device, threads):  # noqa: ANN001, ANN202
+    def fails(config, device, threads):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(sweep_module, "_run_worker", fails)
@@ -197,7 +197,7 @@ class _FakeRay:
     def is_initialized(self) -> bool:
         return self.initialized
 
-    def init(self, **kwargs) -> None:  # noqa: ANN003
+    def init(self, **kwargs) -> None:
         self.initialized = True
         self.calls.append("init")
 
@@ -205,15 +205,15 @@ class _FakeRay:
         self.initialized = False
         self.calls.append("shutdown")
 
-    def remote(self, **resources):  # noqa: ANN003, ANN201
-        def wrap(fn):  # noqa: ANN001, ANN202
+    def remote(self, **resources):
+        def wrap(fn):
             class Remote:
                 @staticmethod
-                def remote(*args):  # noqa: ANN002, ANN205
+                def remote(*args):
                     ref = _Ref()
                     try:
                         ref.value = fn(*args)
-                    except Exception as err:  # noqa: BLE001
+                    except Exception as err:
                         ref.error = err
                     return ref
 
@@ -221,15 +221,15 @@ class _FakeRay:
 
         return wrap
 
-    def wait(self, refs, num_returns=1):  # noqa: ANN001, ANN201
+    def wait(self, refs, num_returns=1):
         return refs[:num_returns], refs[num_returns:]
 
-    def get(self, ref):  # noqa: ANN001, ANN201
+    def get(self, ref):
         if ref.error is not None:
             raise ref.error
         return ref.value
 
-    def cancel(self, ref) -> None:  # noqa: ANN001
+    def cancel(self, ref) -> None:
         self.calls.append("cancel")
 
 

@@ -20,11 +20,11 @@ from bilinear.models import (
 )
 
 
-def _fake(W, h0, R, level, info=None):  # noqa: ANN001, ANN202
+def _fake(W, h0, R, level, info=None):
     """A construction-like object with a numpy reference ``output`` (float64, no normalization)."""
     W, h0, R = (np.asarray(a, dtype=np.float64) for a in (W, h0, R))
 
-    def output(word):  # noqa: ANN001, ANN202
+    def output(word):
         h, out = h0.copy(), []
         for a in word:
             h = W[:, :, a] @ h
@@ -37,7 +37,7 @@ def _fake(W, h0, R, level, info=None):  # noqa: ANN001, ANN202
                            labels=tuple(range(R.shape[0])), output=output, source="fake")
 
 
-def _agree(rnn, words: np.ndarray, **kw) -> object:  # noqa: ANN001
+def _agree(rnn, words: np.ndarray, **kw) -> object:
     module = from_construction(rnn, **kw)
     got = decode_construction_outputs(module, rnn, words)
     expected = [rnn.output(list(w)) for w in words]

@@ -61,7 +61,7 @@ def _polar(seed: int, rows: int, outputs: int | None):
     return _tokens(seed), counts, table, angle, start, start_angle, readout
 
 
-def _polar_reference(tokens, table, angle, start, start_angle) -> torch.Tensor:  # noqa: ANN001
+def _polar_reference(tokens, table, angle, start, start_angle) -> torch.Tensor:
     """The normalized states by log-space cumulative sums (no fused path)."""
     h = torch.stack((torch.exp(start) * torch.cos(start_angle),
                      torch.exp(start) * torch.sin(start_angle)), dim=-1).reshape(len(start), -1)

@@ -184,7 +184,7 @@ def test_transformer_positions() -> None:
         (lambda: make("full", 2, 2, 4)(torch.zeros(1, 2)), InvalidArgumentError, "integer"),
     ],
 )
-def test_bad_input_raises_clear_errors(call, error, match) -> None:  # noqa: ANN001
+def test_bad_input_raises_clear_errors(call, error, match) -> None:
     with pytest.raises(error, match=match) as info:
         call()
     assert isinstance(info.value, BilinearError)

@@ -22,7 +22,7 @@ SETTINGS = settings(max_examples=40, deadline=None,
 
 
 @st.composite
-def dfas(draw, max_states: int = 6, max_symbols: int = 3):  # noqa: ANN201
+def dfas(draw, max_states: int = 6, max_symbols: int = 3):
     n = draw(st.integers(1, max_states))
     k = draw(st.integers(1, max_symbols))
     table = draw(st.lists(st.lists(st.integers(0, n - 1), min_size=k, max_size=k),
@@ -33,7 +33,7 @@ def dfas(draw, max_states: int = 6, max_symbols: int = 3):  # noqa: ANN201
 
 
 @st.composite
-def commutative_dfas(draw):  # noqa: ANN201
+def commutative_dfas(draw):
     """Letters are powers of one random transformation, so they commute."""
     n = draw(st.integers(1, 7))
     t = np.array(draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
@@ -54,7 +54,7 @@ def _make(table: list[list[int]], labels: list | None) -> DFA:
                {f"s{i}": labels[i] for i in range(n)})
 
 
-def _summary(c) -> dict:  # noqa: ANN001
+def _summary(c) -> dict:
     return {name: (v.verdict, v.dim_upper, v.dim_lower, v.construction)
             for name, v in c.levels.items()} | {"min": c.minimal_level}
 
@@ -73,7 +73,7 @@ def _rename(dfa: DFA, perm_states: list[int], perm_symbols: list[int]) -> DFA:
 
 @SETTINGS
 @given(dfas(), st.randoms(use_true_random=False))
-def test_invariant_under_renaming_and_minimization(dfa: DFA, rnd) -> None:  # noqa: ANN001
+def test_invariant_under_renaming_and_minimization(dfa: DFA, rnd) -> None:
     ps = list(range(dfa.n_states))
     pa = list(range(dfa.n_symbols))
     rnd.shuffle(ps)

@@ -15,7 +15,7 @@ from bilinear.verification.verifier import verify
 
 @settings(max_examples=25, deadline=None, database=None)
 @given(dfas(max_states=5, max_symbols=3, labels="any"), st.data())
-def test_verify_agrees_with_exhaustive_simulation(vh, d, data) -> None:  # noqa: ANN001
+def test_verify_agrees_with_exhaustive_simulation(vh, d, data) -> None:
     rnn = vh.one_hot(d)
     assert verify(rnn, d).holds
     # redirect one transition column to a random unit

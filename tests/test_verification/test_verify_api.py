@@ -19,32 +19,32 @@ def parity():
 
 @pytest.mark.parametrize("kwargs", [{"method": "proof"}, {"dtype": "float8"},
                                     {"max_states": 0}, {"max_states": 1.5}])
-def test_bad_arguments(parity, kwargs) -> None:  # noqa: ANN001
+def test_bad_arguments(parity, kwargs) -> None:
     task, rnn = parity
     with pytest.raises(InvalidArgumentError):
         verify(rnn, task, **kwargs)
 
 
-def test_not_a_model(parity) -> None:  # noqa: ANN001
+def test_not_a_model(parity) -> None:
     with pytest.raises(InvalidArgumentError, match="BilinearRNN-like"):
         verify(object(), parity[0])
     with pytest.raises(InvalidArgumentError, match="expected a DFA"):
         verify(parity[1], 42)
 
 
-def test_alphabet_mismatch(parity) -> None:  # noqa: ANN001
+def test_alphabet_mismatch(parity) -> None:
     with pytest.raises(AlphabetMismatchError, match="symbol"):
         verify(parity[1], tasks.get("threshold", k=2))
 
 
 @pytest.mark.parametrize("form", ["dfa", "task", "spec"])
-def test_automaton_forms(parity, form) -> None:  # noqa: ANN001
+def test_automaton_forms(parity, form) -> None:
     task, rnn = parity
     arg = {"dfa": task.dfa, "task": task, "spec": "parity"}[form]
     assert verify(rnn, arg).holds
 
 
-def test_every_method_on_one_model(parity) -> None:  # noqa: ANN001
+def test_every_method_on_one_model(parity) -> None:
     task, rnn = parity
     for method in ("auto", "exact", "orbit", "cells", "float"):
         cert = verify(rnn, task, method=method)
@@ -52,7 +52,7 @@ def test_every_method_on_one_model(parity) -> None:  # noqa: ANN001
         assert cert.method == (method if method != "auto" else "exact")
 
 
-def test_labels_matched_by_text(parity) -> None:  # noqa: ANN001
+def test_labels_matched_by_text(parity) -> None:
     """Labels read back from JSON as strings still match the automaton's integers."""
     task, rnn = parity
     copy = BilinearRNN(W=rnn.W, h0=rnn.h0, readout=rnn.readout, alphabet=rnn.alphabet,

@@ -55,11 +55,9 @@ __all__ = [
     "select",
 ]
 
-try:  # the docs helper's plot helpers (automaton diagrams, heatmaps, trajectories)
-    from bilinear.analysis import plots as _plots
-except ImportError:  # pragma: no cover - not installed yet
-    _plots = None
-else:
-    for _name in getattr(_plots, "__all__", ()):
-        globals()[_name] = getattr(_plots, _name)
-        __all__.append(_name)
+# the docs helper's plot helpers (automaton diagrams, heatmaps, trajectories)
+from bilinear.analysis import plots as _plots
+
+for _name in _plots.__all__:
+    globals()[_name] = getattr(_plots, _name)
+    __all__.append(_name)

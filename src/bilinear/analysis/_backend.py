@@ -7,37 +7,24 @@ installed or fails on one task, so that one broken task never sinks the whole re
 
 from __future__ import annotations
 
-import importlib
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from bilinear.automata import tasks
+from bilinear.constructions import compile_automaton
+from bilinear.errors import UnsupportedConstructionError
+from bilinear.theory import classify
+from bilinear.verification import verify
+
 __all__ = [
     "TheoryRunner",
-    "available",
     "TaskInfo",
     "resolve_task",
     "classify_task",
     "ConstructionInfo",
     "construct_and_verify",
 ]
-
-
-def available(module: str) -> bool:
-    """Whether ``module`` can be imported (a piece of the toolkit has landed).
-
-    Examples
-    --------
-    >>> available("bilinear.automata")
-    True
-    >>> available("bilinear.no_such_piece")
-    False
-    """
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        return False
-    return True
 
 
 def _short(err: BaseException) -> str:
@@ -70,10 +57,7 @@ class TaskInfo:
     @property
     def n_labels(self) -> int:
         """Number of distinct output labels."""
-        values = getattr(self.dfa, "label_values", None)
-        if values is not None:
-            return len(values)
-        return len(set(self.dfa.output_labels())) if hasattr(self.dfa, "output_labels") else 0
+        return len(self.dfa.label_values)
 
 
 def resolve_task(spec: str) -> TaskInfo:
@@ -85,8 +69,6 @@ def resolve_task(spec: str) -> TaskInfo:
     >>> t.name, t.n_states, t.n_labels
     ('parity', 2, 2)
     """
-    from bilinear.automata import tasks
-
     task = tasks.resolve(spec)
     return TaskInfo(
         spec=spec,
@@ -102,16 +84,8 @@ def resolve_task(spec: str) -> TaskInfo:
 def classify_task(dfa: Any, notion: str = "fin") -> tuple[dict[str, Any] | None, str | None]:
     """``classify(dfa, notion=...).to_dict()``, or ``(None, reason)`` when not available."""
     try:
-        from bilinear.theory import classify
-    except ImportError as err:
-        return None, f"theory not available: {err.msg}"
-    if not callable(classify):  # the submodule, before the package re-exports the function
-        classify = getattr(classify, "classify", None)
-        if classify is None:
-            return None, "theory not available (no classify function)"
-    try:
         return classify(dfa, notion=notion).to_dict(), None
-    except Exception as err:  # noqa: BLE001 - one task must not sink the report
+    except Exception as err:
         return None, f"classify failed: {_short(err)}"
 
 
@@ -154,37 +128,15 @@ def _small_weights(rnn: Any, max_units: int = 12, max_symbols: int = 12) -> Any:
         import numpy as np
 
         W = np.asarray(rnn.W, dtype=float)
-    except Exception:  # noqa: BLE001 - a view for figures only
+    except Exception:
         return None
     if W.ndim != 3 or W.shape[0] > max_units or W.shape[2] > max_symbols:
         return None
     return W.tolist()
 
 
-def _verify_function() -> Any:
-    """``bilinear.verification.verify`` (or its home module before the package re-exports it)."""
-    try:
-        from bilinear.verification import verify
-
-        return verify
-    except ImportError:
-        pass
-    try:
-        from bilinear.verification.verifier import verify
-
-        return verify
-    except ImportError:
-        return None
-
-
 def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionInfo:
     """Compile ``dfa`` at ``level`` and verify the result; never raises on a task's failure."""
-    try:
-        from bilinear.constructions import compile_automaton
-    except ImportError as err:
-        return ConstructionInfo(level, False, error=f"constructions not available: {err.msg}")
-    from bilinear.errors import UnsupportedConstructionError
-
     options = {k: v for k, v in options.items() if v is not None}
     try:
         rnn = compile_automaton(dfa, level=level, **options)
@@ -193,22 +145,18 @@ def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionIn
             level, False, error=_short(err), witness=getattr(err, "witness", None),
             options=options,
         )
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return ConstructionInfo(level, False, error=f"compile failed: {_short(err)}",
                                 options=options)
     dim = _dimension(rnn)
-    verify = _verify_function()
-    if verify is None:
-        return ConstructionInfo(level, True, dim=dim, options=options,
-                                error="verification not available")
     try:
         cert = verify(rnn, dfa)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return ConstructionInfo(level, True, dim=dim, options=options,
                                 error=f"verify failed: {_short(err)}")
     try:
         md = cert.to_markdown()
-    except Exception:  # noqa: BLE001
+    except Exception:
         md = None
     return ConstructionInfo(
         level,
@@ -321,7 +269,7 @@ class TheoryRunner:
         except mp.TimeoutError:
             self.close()
             return False, f"timed out after {self.timeout:g} s"
-        except Exception as err:  # noqa: BLE001 - a crash in the worker is one task's failure
+        except Exception as err:
             self.close()
             return False, f"failed: {_short(err)}"
 

@@ -197,8 +197,8 @@ def _frozen_trials(rng: np.random.Generator, trials: int, H: int, train_words: i
     score = np.einsum("tnlh,th->tnl", _features(a, test), r)
     truth = np.cumsum(test, axis=2) % 2
     correct = np.where(truth == 1, score > 0, score < 0)
-    success = correct.mean(axis=(1, 2)) >= threshold
-    oracle = ((a[:, 0, :] > 0) & (a[:, 1, :] < 0)).any(axis=1)
+    success = np.asarray(correct.mean(axis=(1, 2)) >= threshold)
+    oracle = np.asarray(((a[:, 0, :] > 0) & (a[:, 1, :] < 0)).any(axis=1))
     return success, oracle
 
 

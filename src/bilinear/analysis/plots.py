@@ -302,6 +302,8 @@ def letter_heatmaps(
         if missing:
             raise InvalidArgumentError(f"unknown symbols {missing}; the alphabet is {list(names)}")
         keep = [index[str(s)] for s in symbols]
+    if not keep:
+        raise InvalidArgumentError("symbols= selects no letter matrix to draw")
     if len(keep) > max_symbols:
         raise InvalidArgumentError(
             f"{len(keep)} symbols exceed max_symbols={max_symbols}; choose some with symbols="
@@ -330,6 +332,7 @@ def letter_heatmaps(
                             color="white" if abs(value) > 0.6 * vmax else "black")
     for j in range(len(keep), rows * cols):
         fig.delaxes(axes[j // cols][j % cols])
+    assert image is not None  # ``keep`` is not empty (checked above)
     fig.colorbar(image, ax=[a for row in axes for a in row if a.figure is fig], shrink=0.8)
     if title:
         fig.suptitle(title)

@@ -23,6 +23,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from bilinear.analysis import plots
+from bilinear.vocabulary import BASELINES, CHAIN
+
 __all__ = [
     "hierarchy_diagram",
     "accuracy_plot",
@@ -32,7 +35,7 @@ __all__ = [
     "make_plots",
 ]
 
-_CHAIN = ("positive_diagonal", "real_diagonal", "complex_diagonal", "block", "full")
+_CHAIN = CHAIN
 _COLORS = {
     "full": "#1f77b4", "cp": "#17becf", "monomial": "#9467bd", "block": "#2ca02c",
     "complex_diagonal": "#bcbd22", "real_diagonal": "#ff7f0e", "positive_diagonal": "#d62728",
@@ -40,7 +43,7 @@ _COLORS = {
 }
 
 
-def _pyplot():  # noqa: ANN202
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -117,7 +120,7 @@ def accuracy_plot(series: Mapping[str, Mapping[str, tuple[Sequence[int], Sequenc
         ax = axes[idx // cols][idx % cols]
         for model, (lengths, accs) in (series.get(task) or {}).items():
             name = model.split(":")[0]
-            baseline = name in ("lstm", "elman", "transformer", "mamba_like")
+            baseline = name in BASELINES
             (line,) = ax.plot(lengths, accs, marker="s" if baseline else "o", ms=3,
                               label=model, color=_COLORS.get(name),
                               lw=1.0 if baseline else 1.6, ls="--" if baseline else "-",
@@ -270,10 +273,6 @@ def make_plots(report: Any, out: Path) -> dict[str, str]:
 def _automaton_figures(report: Any, out: Path) -> dict[str, str]:
     """Per task: the automaton diagram and the letter matrices of the construction at its
     minimal level, drawn by :mod:`bilinear.analysis.plots` (the documentation's helpers)."""
-    try:
-        from bilinear.analysis import plots
-    except ImportError:
-        return {}
     import numpy as np
 
     files: dict[str, str] = {}
@@ -286,7 +285,7 @@ def _automaton_figures(report: Any, out: Path) -> dict[str, str]:
                                               title=task["spec"])
                 _save(fig, out / f"automaton_{i}.png")
                 files[f"automaton:{task['spec']}"] = f"automaton_{i}.png"
-            except Exception:  # noqa: BLE001 - a diagram is optional
+            except Exception:
                 pass
         fin = task.get("classification") or {}
         level = fin.get("minimal_level")
@@ -298,6 +297,6 @@ def _automaton_figures(report: Any, out: Path) -> dict[str, str]:
                                             title=f"{task['spec']}: letter matrices at {level}")
                 _save(fig, out / f"letters_{i}.png")
                 files[f"letters:{task['spec']}"] = f"letters_{i}.png"
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
     return files

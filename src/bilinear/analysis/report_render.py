@@ -31,6 +31,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bilinear.analysis.judge import AGREEMENT_TEXT, LONG_LENGTH, PASS_THRESHOLD
+from bilinear.analysis.suite import LEVELS
+from bilinear.theory import LEVELS as HIERARCHY
+
 __all__ = ["build_document", "to_markdown", "to_html", "fmt"]
 
 Block = tuple
@@ -117,9 +121,6 @@ def _long_cell(row: dict[str, Any] | None) -> str:
 # ================================================================================ document
 def build_document(report: Any) -> list[Block]:
     """The report as blocks (see the module docstring)."""
-    from bilinear.analysis.report import AGREEMENT_TEXT, LONG_LENGTH, PASS_THRESHOLD
-    from bilinear.analysis.suite import LEVELS
-
     cfg = report.config
     suite = cfg.suite
     b = suite.budget
@@ -276,10 +277,6 @@ def build_document(report: Any) -> list[Block]:
 
 def _levels_table() -> list[list[Any]]:
     """The hierarchy as data (``bilinear.theory.hierarchy``): one row per level."""
-    try:
-        from bilinear.theory.hierarchy import LEVELS as HIERARCHY
-    except ImportError:
-        return []
     rows = []
     for name, lvl in HIERARCHY.items():
         tests = [t for t in lvl.tests if t.notion == "fin"]

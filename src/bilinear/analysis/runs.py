@@ -76,20 +76,15 @@ def training_available() -> tuple[bool, str]:
     True
     """
     try:
-        from bilinear import experiments  # noqa: F401
-        from bilinear.models import make  # noqa: F401
-    except ImportError as err:
-        return False, f"training not available ({err})"
-    try:
         _api()
-    except (ImportError, AttributeError) as err:
+    except AttributeError as err:
         return False, f"training not available ({err})"
     return True, ""
 
 
 def _api() -> dict[str, Any]:
     """The experiments entry points the report uses."""
-    from bilinear import experiments as ex
+    from bilinear import experiments as ex  # local: it loads torch, which analysis must not
 
     needed = ("RunConfig", "ResultsStore", "run_sweep")
     missing = [n for n in needed if not hasattr(ex, n)]
@@ -218,7 +213,7 @@ def execute(
             device=device or "cpu", threads=threads, progress=progress, on_error="continue",
             ray_address=ray_address,
         )
-    except Exception as exc:  # noqa: BLE001 - keep what finished; report the rest
+    except Exception as exc:
         errors.append("training sweep stopped: " + (" ".join(str(exc).split())
                                                    or type(exc).__name__))
     rows = {r["key"]: r for r in db.results(status=None)}

@@ -29,6 +29,8 @@ from typing import Any
 
 from bilinear._validation import check_positive_int
 from bilinear.errors import InvalidArgumentError, UnknownLevelError
+from bilinear.vocabulary import BASELINES, CHAIN, Level
+from bilinear.vocabulary import LEVELS as ALL_LEVELS
 
 __all__ = [
     "LEVELS",
@@ -48,26 +50,10 @@ __all__ = [
     "select",
 ]
 
-#: The hierarchy levels of design.md section 3, most expressive first.
-LEVELS: tuple[str, ...] = (
-    "full",
-    "cp",
-    "monomial",
-    "block",
-    "complex_diagonal",
-    "real_diagonal",
-    "positive_diagonal",
-)
-#: The chain on which ``minimal_level`` is defined, lowest first.
-CHAIN: tuple[str, ...] = (
-    "positive_diagonal",
-    "real_diagonal",
-    "complex_diagonal",
-    "block",
-    "full",
-)
-#: Trained baselines that are not bilinear.
-BASELINES: tuple[str, ...] = ("lstm", "elman", "transformer", "mamba_like")
+#: The hierarchy levels, most expressive first (the report's display order): the top of the
+#: chain, then ``cp`` and ``monomial``, then the rest of :data:`~bilinear.vocabulary.CHAIN`.
+LEVELS: tuple[str, ...] = (CHAIN[-1], Level.CP.value, Level.MONOMIAL.value, *reversed(CHAIN[:-1]))
+assert set(LEVELS) == set(ALL_LEVELS), "the report's level order must name every level"
 #: Every model name the report accepts.
 MODEL_NAMES: tuple[str, ...] = LEVELS + BASELINES
 

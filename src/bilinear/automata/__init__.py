@@ -8,6 +8,9 @@ Examples
 3
 """
 
+import importlib
+from types import ModuleType
+
 from bilinear.automata.builders import from_function, from_group, from_permutations, from_table
 from bilinear.automata.dfa import DFA, Word
 from bilinear.automata.io import load_dfa
@@ -42,9 +45,8 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy submodule access
+def __getattr__(name: str) -> ModuleType:
+    """Load the task catalogue on first access to ``bilinear.automata.tasks``."""
     if name == "tasks":
-        import importlib
-
         return importlib.import_module("bilinear.automata.tasks")
     raise AttributeError(name)

@@ -34,6 +34,14 @@ from typing import Any
 
 import numpy as np
 
+from bilinear.automata._codec import (
+    dfa_fields,
+    dfa_to_dict,
+    dfa_to_json,
+    parse_json,
+    to_dot,
+    to_networkx,
+)
 from bilinear.errors import (
     DuplicateNameError,
     IncompleteAutomatonError,
@@ -51,7 +59,7 @@ class _TransitionView(Mapping):
 
     __slots__ = ("_states", "_alphabet", "_spos", "_apos", "_table")
 
-    def __init__(self, states, alphabet, spos, apos, table) -> None:  # noqa: ANN001
+    def __init__(self, states, alphabet, spos, apos, table) -> None:
         self._states, self._alphabet = states, alphabet
         self._spos, self._apos, self._table = spos, apos, table
 
@@ -62,7 +70,7 @@ class _TransitionView(Mapping):
         except (KeyError, TypeError, ValueError):
             raise KeyError(key) from None
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return ((q, a) for q in self._states for a in self._alphabet)
 
     def __len__(self) -> int:
@@ -498,38 +506,26 @@ class DFA:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dictionary of design.md section 5 (names become strings)."""
-        from bilinear.automata.io import dfa_to_dict
-
         return dfa_to_dict(self)
 
     def to_json(self, indent: int | None = None) -> str:
         """Serialise to the automaton JSON format (design.md section 5)."""
-        from bilinear.automata.io import dfa_to_json
-
         return dfa_to_json(self, indent=indent)
 
     @classmethod
-    def from_json(cls, text: str) -> DFA:
+    def from_json(cls, text: str | bytes) -> DFA:
         """Parse the automaton JSON format; errors name the culprit."""
-        from bilinear.automata.io import dfa_from_json
-
-        return dfa_from_json(text)
+        return cls.from_dict(parse_json(text))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DFA:
-        """Build from the dictionary form of the JSON format."""
-        from bilinear.automata.io import dfa_from_dict
-
-        return dfa_from_dict(data)
+        """Build from the dictionary form of the JSON format, validating every field."""
+        return cls(**dfa_fields(data))
 
     def to_networkx(self) -> Any:
         """A ``networkx.MultiDiGraph`` with one edge per transition (``symbol`` attribute)."""
-        from bilinear.automata.io import to_networkx
-
         return to_networkx(self)
 
     def to_dot(self) -> str:
         """Graphviz DOT source of the automaton."""
-        from bilinear.automata.io import to_dot
-
         return to_dot(self)

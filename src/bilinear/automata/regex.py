@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bilinear.automata.dfa import DFA
+from bilinear.automata.operations import minimize
 from bilinear.errors import InvalidArgumentError, RegexSyntaxError, UnknownSymbolError
 
 __all__ = ["from_regex", "parse", "Node"]
@@ -207,7 +208,7 @@ def parse(pattern: str) -> Node:
     return _Parser(pattern).parse()
 
 
-def _walk(node: Node):  # noqa: ANN202 - generator of nodes
+def _walk(node: Node):
     stack = [node]
     while stack:
         n = stack.pop()
@@ -366,8 +367,6 @@ def from_regex(pattern: str, alphabet: Sequence[Hashable] | str | None = None, *
     ...
     bilinear.errors.UnknownSymbolError: unknown symbol 'a' (at position 0 of the pattern 'a*'); ...
     """
-    from bilinear.automata.operations import minimize
-
     tree = parse(pattern)
     symbols = _resolve_alphabet(tree, pattern, alphabet)
     index = {c: i for i, c in enumerate(symbols)}

@@ -44,13 +44,17 @@ from typing import Any
 
 import numpy as np
 
+from bilinear._validation import check_choice
 from bilinear.automata.builders import from_function, from_permutations
 from bilinear.automata.dfa import DFA
+from bilinear.automata.io import load_dfa
+from bilinear.automata.regex import from_regex
 from bilinear.errors import (
     InvalidArgumentError,
     TaskParameterError,
     UnknownTaskError,
 )
+from bilinear.vocabulary import CHAIN
 
 __all__ = ["Task", "Parameter", "TaskInfo", "names", "get", "resolve", "describe", "info",
            "parse_spec", "format_spec", "EXPECTED_KEYS"]
@@ -60,7 +64,11 @@ EXPECTED_KEYS = ("minimal_level", "block_size", "dim", "dim_enc", "states", "mon
                  "commutative", "aperiodic", "group", "group_order", "abelian", "solvable",
                  "source")
 
-LEVEL_CHAIN = ("positive_diagonal", "real_diagonal", "complex_diagonal", "block", "full")
+#: The chain of :data:`bilinear.vocabulary.CHAIN` (kept under this name for existing imports).
+LEVEL_CHAIN = CHAIN
+
+#: Declared parameter types (:attr:`Parameter.type`).
+PARAMETER_TYPES = ("int", "str", "choice", "orders")
 
 
 # ================================================================================ data types
@@ -91,8 +99,7 @@ class Parameter:
     choices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.type not in ("int", "str", "choice", "orders"):
-            raise InvalidArgumentError(f"unknown parameter type {self.type!r}")
+        check_choice(self.type, PARAMETER_TYPES, "parameter type")
         if self.type == "choice" and self.default not in self.choices:
             raise InvalidArgumentError(f"default {self.default!r} is not among the choices")
 
@@ -569,8 +576,6 @@ def _first_symbol_expect(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _regex_build(p: dict[str, Any]) -> DFA:
-    from bilinear.automata.regex import from_regex
-
     alphabet = list(p["alphabet"]) if p["alphabet"] else None
     return from_regex(p["pattern"], alphabet=alphabet)
 
@@ -899,8 +904,6 @@ def resolve(spec: str) -> Task:
         raise InvalidArgumentError(f"a task spec must be a string, got {spec!r}")
     spec = spec.strip()
     if _looks_like_path(spec):
-        from bilinear.automata.io import load_dfa
-
         dfa = load_dfa(spec)
         return Task(name=Path(spec).stem or "automaton", params={},
                     description=f"automaton read from {spec}", dfa=dfa,

@@ -9,24 +9,39 @@ Each subcommand lives in its own module ``bilinear.cli.<name>`` exposing
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
+from bilinear import __version__
+from bilinear.cli import (
+    classify,
+    compile,
+    demo,
+    export,
+    report,
+    sweep,
+    tasks,
+    train,
+    verify,
+)
 from bilinear.cli._common import CommandError, fail
+from bilinear.errors import BilinearError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
-#: Subcommands in the order ``bilinear --help`` lists them; a module that is not present in this
-#: installation is skipped.
+#: Subcommands in the order ``bilinear --help`` lists them.
 COMMANDS = ("tasks", "export", "classify", "compile", "verify", "train", "sweep", "report",
             "demo")
+
+_MODULES: dict[str, ModuleType] = {
+    "tasks": tasks, "export": export, "classify": classify, "compile": compile,
+    "verify": verify, "train": train, "sweep": sweep, "report": report, "demo": demo,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (used by ``main`` and by the generated CLI reference)."""
-    from bilinear import __version__
-
     parser = argparse.ArgumentParser(
         prog="bilinear",
         description="State tracking in bilinear RNNs: tasks, theory, constructions, proofs.",
@@ -35,12 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"bilinear.cli.{name}")
-        except ModuleNotFoundError as err:
-            if err.name == f"bilinear.cli.{name}":
-                continue
-            raise
+        module = _MODULES[name]
         p = module.register(sub)
         p.set_defaults(_run=module.run)
     return parser
@@ -48,8 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse ``argv`` and run the subcommand; return the exit status."""
-    from bilinear.errors import BilinearError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

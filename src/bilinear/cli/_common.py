@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bilinear.automata import tasks
+
 __all__ = ["CommandError", "fail", "print_json", "load_task_argument", "write_text"]
 
 
@@ -27,10 +29,8 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def load_task_argument(spec: str):  # noqa: ANN201 - returns bilinear.automata.tasks.Task
+def load_task_argument(spec: str):
     """Resolve a TASK argument: ``NAME``, ``NAME:key=value,...`` or a path to automaton JSON."""
-    from bilinear.automata import tasks
-
     return tasks.resolve(spec)
 
 

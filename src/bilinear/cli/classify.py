@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from bilinear.cli._common import load_task_argument, print_json
+from bilinear.theory import classify
 
 __all__ = ["register", "run", "format_table"]
 
@@ -77,8 +78,6 @@ def format_table(data: dict) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Classify the task and print the result."""
-    from bilinear.theory import classify
-
     task = load_task_argument(args.task)
     # "task" echoes the spec as given (design.md section 6); "task_spec" is its canonical form
     canonical = getattr(task, "spec", None) or getattr(task, "name", None) or args.task

@@ -13,13 +13,11 @@ import json
 import sys
 from typing import Any
 
-from bilinear.cli._common import load_task_argument, write_text
+from bilinear.cli._common import CommandError, load_task_argument, write_text
+from bilinear.constructions import compile_automaton
+from bilinear.vocabulary import LEVELS, NOTIONS
 
 __all__ = ["register", "run"]
-
-_LEVELS = ("full", "cp", "monomial", "block", "complex_diagonal", "real_diagonal",
-           "positive_diagonal")
-
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``compile`` subcommand."""
@@ -31,12 +29,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "design.md section 5).",
     )
     p.add_argument("task", metavar="TASK", help="task spec or path to an automaton JSON file")
-    p.add_argument("--level", required=True, choices=_LEVELS, help="hierarchy level")
+    p.add_argument("--level", required=True, choices=LEVELS, help="hierarchy level")
     p.add_argument("--block-size", type=int, default=None, metavar="B",
                    help="block size b for --level block (default: the smallest that works)")
     p.add_argument("--rank", type=int, default=None, metavar="R",
                    help="largest CP rank accepted for --level cp")
-    p.add_argument("--notion", choices=("fin", "rob", "fp"), default="fin",
+    p.add_argument("--notion", choices=NOTIONS, default="fin",
                    help="simulation notion of theory.md section 2 (default: fin)")
     p.add_argument("--construction", default=None, metavar="NAME",
                    help="force a construction (default: the one theory names)")
@@ -51,14 +49,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Compile the task and write the requested files."""
-    from bilinear.constructions import compile_automaton
-
     task = load_task_argument(args.task)
     rnn = compile_automaton(task.dfa, level=args.level, construction=args.construction,
                             notion=args.notion, block_size=args.block_size, rank=args.rank,
                             sparse=True if args.sparse else None,
                             source=getattr(task, "spec", None) or task.dfa.name)
-    rnn.save(args.out, sparse=args.sparse)
+    try:
+        rnn.save(args.out, sparse=args.sparse)
+    except OSError as err:
+        raise CommandError(f"cannot write {str(args.out)!r}: {err.strerror or err}") from None
     if args.exact:
         write_text(args.exact, rnn.to_exact_json() + "\n")
     if args.latex:
@@ -79,5 +78,5 @@ def run(args: argparse.Namespace) -> int:
 def _params(rnn: Any) -> int | None:
     try:
         return rnn.parameter_count()
-    except Exception:  # noqa: BLE001 - a summary field, never fatal
+    except Exception:
         return None

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
+from bilinear.analysis.report import ReportConfig, prepare_output, run_report
+from bilinear.analysis.suite import get_suite, select
 from bilinear.cli._common import CommandError, print_json
 
 __all__ = ["register", "run", "build_config"]
@@ -29,14 +32,21 @@ def _int_list(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected integers like 0,1,2, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected integers like 0 1 2, got {text!r}") from None
 
 
 def _float_list(text: str) -> tuple[float, ...]:
     try:
         return tuple(float(x) for x in text.split(",") if x.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers like 1e-3,1e-4, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected numbers like 1e-3 1e-4, got {text!r}") from None
+
+
+def _joined(parts: list[tuple[Any, ...]] | None) -> tuple[Any, ...] | None:
+    """``--seeds 0 1`` and ``--seeds 0,1`` (and mixes) as one tuple; ``None`` when not given."""
+    if parts is None:
+        return None
+    return tuple(x for part in parts for x in part)
 
 
 def _length_range(text: str) -> tuple[int, int]:
@@ -78,8 +88,10 @@ def register(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--hidden", type=_positive_int, help="override the suite's hidden size")
     p.add_argument("--steps", type=_positive_int, help="override the training steps")
     p.add_argument("--batch", type=_positive_int, help="override the batch size")
-    p.add_argument("--seeds", type=_int_list, metavar="S,S", help="override the seeds")
-    p.add_argument("--lrs", type=_float_list, metavar="LR,LR", help="override learning rates")
+    p.add_argument("--seeds", type=_int_list, nargs="+", metavar="S",
+                   help="override the seeds (space or comma separated, as in sweep)")
+    p.add_argument("--lrs", type=_float_list, nargs="+", metavar="LR",
+                   help="override learning rates (space or comma separated, as in sweep)")
     p.add_argument("--train-lengths", type=_length_range, metavar="LO-HI")
     p.add_argument("--test-lengths", type=_int_list, metavar="N,N")
     p.add_argument("--no-train", action="store_true", help="theory and constructions only")
@@ -104,17 +116,21 @@ def register(sub: Any) -> argparse.ArgumentParser:
     return p
 
 
-def build_config(args: argparse.Namespace) -> Any:
+def build_config(args: argparse.Namespace) -> ReportConfig:
     """Turn parsed arguments into a validated ``ReportConfig`` (no work done yet)."""
-    from bilinear.analysis.report import ReportConfig, prepare_output
-    from bilinear.analysis.suite import get_suite, select
+    if not args.no_train:
+        # fail fast on an unusable device (e.g. --device cuda without CUDA) before any run;
+        # bilinear.models loads torch, which the CLI must not import when it does not train
+        from bilinear.models import resolve_device
 
+        resolve_device(args.device)
     suite_name = args.suite or "quick"
     overrides = {
         key: value
         for key, value in (
             ("hidden", args.hidden), ("steps", args.steps), ("batch", args.batch),
-            ("seeds", args.seeds), ("lrs", args.lrs), ("train_lengths", args.train_lengths),
+            ("seeds", _joined(args.seeds)), ("lrs", _joined(args.lrs)),
+            ("train_lengths", args.train_lengths),
             ("test_lengths", args.test_lengths),
         )
         if value is not None
@@ -124,13 +140,11 @@ def build_config(args: argparse.Namespace) -> Any:
     out = args.out or f"reports/{suite_name}"
     prepare_output(out)
     if args.store is not None:
-        from pathlib import Path
-
         parent = Path(args.store).expanduser().resolve().parent
         if not parent.is_dir():
             raise CommandError(f"the directory of --store {args.store!r} does not exist")
     return ReportConfig(
-        suite=suite, out=out, store=args.store, train=not args.no_train,
+        suite=suite, out=Path(out), store=args.store, train=not args.no_train,
         paper=not args.no_paper, plots=not args.no_plots, progress=not args.no_progress,
         device=args.device, workers=args.workers, threads=args.threads,
         backend=args.backend, ray_address=args.ray_address,
@@ -140,8 +154,6 @@ def build_config(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run the report; print where it is."""
-    from bilinear.analysis.report import run_report
-
     config = build_config(args)
     suite = config.suite
     if config.train and suite.budget.steps * suite.n_runs > 5_000_000:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bilinear.automata import tasks
 from bilinear.cli._common import print_json
 
 __all__ = ["register", "run"]
@@ -33,8 +34,6 @@ def _param_text(param: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the catalogue (text table, or JSON with ``--json``)."""
-    from bilinear.automata import tasks
-
     entries = tasks.describe()
     if args.json:
         print_json({"tasks": entries})

@@ -33,6 +33,7 @@ import sympy as sp
 from bilinear.automata.dfa import DFA
 from bilinear.constructions._spec import Spec, matrix_from_action
 from bilinear.errors import UnsupportedConstructionError
+from bilinear.theory.groups import abelian_snf, psi_blocks, transition_group
 from bilinear.theory.letters import letter_maps
 
 __all__ = ["MatrixGroup", "find_images", "group_spec", "GROUP_CONSTRUCTIONS", "FAMILIES",
@@ -420,8 +421,6 @@ def _generic_vector(T: MatrixGroup) -> sp.ImmutableMatrix:
 def companion(d: int) -> sp.ImmutableMatrix:
     """Integer generator of ``Z_d`` of size ``psi(d)`` (theory.md 6.3 iii): companion matrices
     of ``Phi_{p^k}`` for ``p^k || d``, negated when ``d = 2m`` with ``m`` odd; ``[-1]`` for 2."""
-    from bilinear.theory.groups import psi_blocks
-
     if d == 2:
         return sp.ImmutableMatrix([[-1]])
     x = sp.Symbol("x")
@@ -455,14 +454,10 @@ def abelian_integer_spec(dfa: DFA, name: str = "abelian_integer") -> Spec:
     >>> rnn.H, rnn.exact.field, rnn.W[:, :, 0].astype(int).tolist()[3]
     (4, 'ZZ', [0, 0, 1, -1])
     """
-    from bilinear.theory.groups import abelian_snf
-
     snf = abelian_snf(dfa)
     gens = [companion(d) for d in snf.factors]
     letters = tuple(sp.ImmutableMatrix(sp.diag(*[g ** c for g, c in zip(
         gens, snf.letter_coordinates[a], strict=False)])) for a in dfa.alphabet)
-    from bilinear.theory.groups import psi_blocks
-
     h0 = sp.ImmutableMatrix([int(j == 0) for d in snf.factors for size in psi_blocks(d)
                              for j in range(size)])
     grams = []
@@ -503,8 +498,6 @@ def standard_matrix(perm: list[int]) -> sp.ImmutableMatrix:
 
 def block_permutations(dfa: DFA) -> tuple[list[list[int]], int]:
     """Each letter as a permutation of the blocks of the smallest faithful block action found."""
-    from bilinear.theory.groups import transition_group
-
     G, _ = transition_group(dfa)
     labels, degree = _faithful_labels(G)
     member = {labels[x]: x for x in range(len(labels))}
@@ -528,8 +521,38 @@ def sn_standard_spec(dfa: DFA) -> Spec:
     if degree < 3:
         raise UnsupportedConstructionError("sn_standard needs a faithful action on >= 3 points")
     mats = [standard_matrix(p) for p in perms]
+    if degree == dfa.n_states:
+        return _points_standard_spec(dfa, perms, mats)
     T = MatrixGroup(f"S{degree}_standard", mats)
     return spec_from_images("sn_standard", dfa, T, [T.index_of(m) for m in mats])
+
+
+def _points_standard_spec(dfa: DFA, perms: list[list[int]], mats: list) -> Spec:
+    """The standard representation for an action on the states themselves, without
+    enumerating the group: state ``q`` (point ``p``) is coded by ``m e_p - (1, ..., 1)`` on the
+    basis ``b_i = e_i - e_{m-1}``, so ``A(a) enc(q) = enc(q . a)`` holds letter by letter."""
+    m = len(perms[0])
+    point = _state_points(dfa, perms)
+
+    def code(p: int) -> sp.ImmutableMatrix:
+        return sp.ImmutableMatrix([m * int(i == p) - 1 for i in range(m - 1)])
+
+    encoding = {q: code(point[q]) for q in range(dfa.n_states)}
+    for a, A in enumerate(mats):  # the construction's own correctness, letter by letter
+        for q in range(dfa.n_states):
+            if A * encoding[q] != encoding[int(dfa.table[q, a])]:
+                raise UnsupportedConstructionError(
+                    "sn_standard: the letters do not act on the states as on the points")
+    return Spec("sn_standard", tuple(mats), encoding[dfa.start_index], encoding=encoding,
+                options={"group": f"S{m}_standard"}, field="ZZ",
+                gram=sp.ImmutableMatrix(m - 1, m - 1, lambda i, j: 1 + int(i == j)))
+
+
+def _state_points(dfa: DFA, perms: list[list[int]]) -> list[int]:
+    """The point of each state for a faithful action on ``|Q|`` blocks of single states."""
+    G, _ = transition_group(dfa)
+    labels, _degree = _faithful_labels(G)
+    return [int(x) for x in labels]
 
 
 # ============================================================================ choices
@@ -538,12 +561,12 @@ FAMILIES: dict[str, Callable[[int, int], list[MatrixGroup]]] = {}
 
 def _targets(dfa: DFA, dim: int | None = None, max_block: int | None = None) -> list:
     """Candidate exact groups for the transition group (same order), smallest dimension first."""
-    from bilinear.theory.groups import transition_group
-
     G, _ = transition_group(dfa)
     N = int(G.order())
     out: list[MatrixGroup] = []
-    if N % 2 == 0 and N >= 4 and not G.is_abelian and G.is_dihedral:
+    # sympy's is_dihedral dominates small compiles: ask it once, and only when it can matter
+    is_dihedral = N % 2 == 0 and N >= 4 and not G.is_abelian and bool(G.is_dihedral)
+    if is_dihedral:
         out.append(dihedral(N // 2))
     if N == 60 and not G.is_solvable:
         out.append(a5_icosahedral())
@@ -552,7 +575,7 @@ def _targets(dfa: DFA, dim: int | None = None, max_block: int | None = None) -> 
             out.append(sn_standard(n))
         if N == math.factorial(n) // 2 and n >= 4:
             out.append(sn_standard(n, alternating=True))
-    if N == 8 and not G.is_abelian and not G.is_dihedral:
+    if N == 8 and not G.is_abelian and not is_dihedral:
         out.append(quaternion_left())
     out = [T for T in out if T.order == N and (dim is None or T.dim == dim)
            and (max_block is None or T.block <= max_block)]
@@ -586,8 +609,6 @@ def best_group_construction(dfa: DFA, level: str, block_size: int | None = None)
 
 
 def _dihedral_integer(dfa: DFA) -> Spec:
-    from bilinear.theory.groups import transition_group
-
     N = int(transition_group(dfa)[0].order())
     if N // 2 not in (2, 3, 4, 6) or N % 2:
         raise UnsupportedConstructionError(
@@ -620,7 +641,7 @@ def _perm_spec(dfa: DFA) -> Spec:
     return Spec("permutation", letters, h0, options={"degree": degree})
 
 
-def _faithful_labels(G) -> tuple[list[int], int]:  # noqa: ANN001
+def _faithful_labels(G) -> tuple[list[int], int]:
     """Block labels of the points for the smallest faithful block action found (recursively,
     as :func:`bilinear.theory.groups.faithful_block_degree` does)."""
     from sympy.combinatorics import Permutation, PermutationGroup

@@ -20,7 +20,7 @@ __all__ = ["float_irrep_model"]
 
 
 def float_irrep_model(dfa: DFA, level: str, source: str = "", max_block: int | None = None,
-                      info: dict | None = None):  # noqa: ANN201 - BilinearRNN
+                      info: dict | None = None):
     """Fallback of ``irrep_sum`` for groups outside the exact families: theory's faithful sum
     of real irreducibles (orthogonal float matrices from the regular module, theory.md 5.6)
     acting on a generic float ``h0``; ``exact`` is ``None`` (a float-only construction).

@@ -39,310 +39,61 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sympy as sp
+import numpy.typing as npt
 
+from bilinear.constructions import _io
+from bilinear.constructions._arrays import real_array
 from bilinear.constructions._structure import _max_block, _structure_problem
+from bilinear.constructions.exact import (
+    DENSE_CAP,
+    SYMPY_CAP,
+    ExactWeights,
+    _field_of,
+)
 from bilinear.errors import (
     InvalidArgumentError,
     UnknownSymbolError,
-    WeightsTooLargeError,
+    WeightsFormatError,
 )
 from bilinear.theory.hierarchy import level as hierarchy_level
 from bilinear.theory.hierarchy import parameter_count
 
 __all__ = ["BilinearRNN", "ExactWeights", "DENSE_CAP", "SYMPY_CAP"]
 
-#: Largest number of float64 entries ``H * H * D`` of a dense ``W`` materialised on request.
-DENSE_CAP = 2**25
-#: Largest number of units for which sparse exact letters are materialised as sympy matrices.
-SYMPY_CAP = 2048
-
-
-# ============================================================================ exact weights
-def _field_of(entries: Sequence[sp.Expr]) -> str:
-    """Name of the smallest number field holding ``entries``: ``ZZ``, ``QQ`` or ``QQ(...)``."""
-    if all(e.is_Integer for e in entries):
-        return "ZZ"
-    if all(e.is_Rational for e in entries):
-        return "QQ"
-    gens: set[str] = set()
-    for e in entries:
-        for atom in e.atoms(sp.Pow, sp.cos, sp.sin):
-            if isinstance(atom, sp.Pow) and not (atom.exp.is_Rational and not atom.exp.is_Integer):
-                continue
-            gens.add(str(atom))
-    return "QQ(" + ", ".join(sorted(gens)) + ")" if gens else "QQ"
-
-
-def _as_matrix(value: Any, name: str, shape: tuple[int, int] | None = None) -> sp.ImmutableMatrix:
-    try:
-        m = value if isinstance(value, sp.MatrixBase) else sp.Matrix(value)
-        m = sp.ImmutableMatrix(m.applyfunc(sp.nsimplify if _has_float(m) else sp.sympify))
-    except (TypeError, ValueError, sp.SympifyError) as err:
-        raise InvalidArgumentError(f"{name} is not a matrix of numbers: {err}") from None
-    if shape is not None and m.shape != shape:
-        raise InvalidArgumentError(f"{name} has shape {m.shape}, expected {shape}")
-    if m.free_symbols:
-        raise InvalidArgumentError(f"{name} has free symbols {sorted(map(str, m.free_symbols))}")
-    return m
-
-
-def _has_float(m: sp.MatrixBase) -> bool:
-    return any(isinstance(e, (float, sp.Float)) for e in m)
-
-
-@dataclass(frozen=True, eq=False)
-class ExactWeights:
-    """The exact form of a bilinear RNN: one exact matrix per symbol, ``h0`` and the readout.
-
-    Two storage forms:
-
-    * dense: ``letters`` holds ``A(a)`` as :class:`sympy.ImmutableMatrix` (entries Integer,
-      Rational or algebraic numbers such as ``sqrt(5)``), ``h0`` is ``H x 1`` and ``readout``
-      ``S x H``;
-    * sparse monomial (one-hot constructions of large automata): ``targets`` and ``scales``
-      of shape ``(D, H)`` with ``A(a) e_j = scales[a, j] e_{targets[a, j]}`` (``scales=None``
-      means all ones), ``readout_rows`` of shape ``(H,)`` with ``R[readout_rows[j], j] = 1``;
-      ``letters`` is empty and ``readout`` is ``None``.  :meth:`letter` and
-      :meth:`readout_matrix` materialise sympy matrices under :data:`SYMPY_CAP`.
-
-    Attributes
-    ----------
-    letters : tuple of sympy.ImmutableMatrix
-    h0 : sympy.ImmutableMatrix, shape (H, 1)
-    readout : sympy.ImmutableMatrix of shape (S, H), or None in the sparse form
-    field : str
-        ``"ZZ"``, ``"QQ"`` or ``"QQ(sqrt(5))"``-style name of the field of the entries.
-    targets, scales, readout_rows : numpy.ndarray or None
-        The sparse monomial form.
-    n_labels : int
-        ``S`` (needed by the sparse form; derived in the dense form).
-
-    Examples
-    --------
-    >>> ew = ExactWeights.from_matrices([[[0, 1], [1, 0]]], [1, 0], [[1, 0], [0, 1]])
-    >>> ew.field, ew.H, ew.D, ew.S, ew.is_monomial
-    ('ZZ', 2, 1, 2, True)
-    >>> ExactWeights.from_matrices([[["sqrt(5)"]]], [1], [[1]]).field
-    'QQ(sqrt(5))'
-    """
-
-    letters: tuple
-    h0: sp.ImmutableMatrix
-    readout: sp.ImmutableMatrix | None
-    field: str = "QQ"
-    targets: np.ndarray | None = None
-    scales: np.ndarray | None = None
-    readout_rows: np.ndarray | None = None
-    n_labels: int = 0
-
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "letters", tuple(self.letters))
-        if self.targets is not None:
-            self._check_sparse()
-        else:
-            self._check_dense()
-
-    def _check_dense(self) -> None:
-        if not self.letters:
-            raise InvalidArgumentError("exact weights need at least one letter matrix")
-        H = self.letters[0].shape[0]
-        for k, m in enumerate(self.letters):
-            if not isinstance(m, sp.ImmutableMatrix) or m.shape != (H, H):
-                raise InvalidArgumentError(
-                    f"exact letter {k} must be an ImmutableMatrix of shape {(H, H)}, got "
-                    f"{getattr(m, 'shape', type(m).__name__)}"
-                )
-        if not isinstance(self.h0, sp.MatrixBase) or self.h0.shape != (H, 1):
-            raise InvalidArgumentError(f"exact h0 must have shape {(H, 1)}")
-        if not isinstance(self.readout, sp.MatrixBase) or self.readout.shape[1] != H:
-            raise InvalidArgumentError(f"exact readout must have {H} columns")
-        object.__setattr__(self, "n_labels", self.readout.shape[0])
-
-    def _check_sparse(self) -> None:
-        set_ = object.__setattr__
-        targets = np.array(self.targets, dtype=np.int64)
-        if targets.ndim != 2:
-            raise InvalidArgumentError(f"targets must have shape (D, H), got {targets.shape}")
-        D, H = targets.shape
-        if targets.size and (targets.min() < 0 or targets.max() >= H):
-            raise InvalidArgumentError(f"targets must be unit indices in [0, {H})")
-        set_(self, "targets", _readonly(targets))
-        if self.scales is not None:
-            scales = np.array(self.scales, dtype=np.int64)
-            if scales.shape != (D, H):
-                raise InvalidArgumentError(f"scales has shape {scales.shape}, expected {(D, H)}")
-            set_(self, "scales", _readonly(scales))
-        rows = np.array(self.readout_rows, dtype=np.int64)
-        if rows.shape != (H,) or (H and (rows.min() < 0 or rows.max() >= self.n_labels)):
-            raise InvalidArgumentError(
-                f"readout_rows must have shape ({H},) with entries in [0, {self.n_labels})"
-            )
-        set_(self, "readout_rows", _readonly(rows))
-        if not isinstance(self.h0, sp.MatrixBase) or self.h0.shape != (H, 1):
-            raise InvalidArgumentError(f"exact h0 must have shape {(H, 1)}")
-
-    # ------------------------------------------------------------------ constructors
-    @classmethod
-    def from_matrices(
-        cls, letters: Sequence[Any], h0: Any, readout: Any, field: str | None = None
-    ) -> ExactWeights:
-        """Exact weights from nested lists / matrices (entries sympified; the field inferred)."""
-        mats = tuple(_as_matrix(m, f"letter {k}") for k, m in enumerate(letters))
-        if not mats:
-            raise InvalidArgumentError("exact weights need at least one letter matrix")
-        H = mats[0].shape[0]
-        h0m = _as_matrix(sp.Matrix(h0).reshape(H, 1) if not isinstance(h0, sp.MatrixBase)
-                         else h0, "h0", (H, 1))
-        rm = _as_matrix(readout, "readout")
-        if field is None:
-            entries = [e for m in (*mats, h0m, rm) for e in m]
-            field = _field_of(entries)
-        return cls(letters=mats, h0=h0m, readout=rm, field=field)
-
-    @classmethod
-    def monomial(
-        cls,
-        targets: np.ndarray,
-        scales: np.ndarray | None,
-        h0_index: int,
-        readout_rows: np.ndarray,
-        n_labels: int,
-    ) -> ExactWeights:
-        """The sparse monomial form (integer scales, one-hot ``h0`` and column one-hot readout)."""
-        H = np.shape(targets)[1]
-        h0 = sp.ImmutableSparseMatrix(H, 1, {(int(h0_index), 0): 1})
-        return cls(letters=(), h0=h0, readout=None, field="ZZ", targets=targets, scales=scales,
-                   readout_rows=readout_rows, n_labels=int(n_labels))
-
-    # ------------------------------------------------------------------ shape and structure
-    @property
-    def is_sparse(self) -> bool:
-        """True for the sparse monomial storage form."""
-        return self.targets is not None
-
-    @property
-    def H(self) -> int:  # noqa: N802 - the paper's name
-        """Number of units."""
-        return self.h0.shape[0]
-
-    @property
-    def D(self) -> int:  # noqa: N802
-        """Number of symbols."""
-        return self.targets.shape[0] if self.is_sparse else len(self.letters)
-
-    @property
-    def S(self) -> int:  # noqa: N802
-        """Number of readout rows."""
-        return self.n_labels
-
-    @property
-    def is_monomial(self) -> bool:
-        """True when every ``A(a)`` has at most one nonzero per column."""
-        if self.is_sparse:
-            return True
-        return all(
-            all(sum(1 for e in m.col(j) if e != 0) <= 1 for j in range(m.shape[1]))
-            for m in self.letters
-        )
-
-    def letter(self, k: int, cap: int = SYMPY_CAP) -> sp.ImmutableMatrix:
-        """``A(alphabet[k])`` as an exact sympy matrix (sparse form: only when ``H <= cap``)."""
-        if not self.is_sparse:
-            return self.letters[k]
-        self._check_cap(cap)
-        scales = np.ones(self.H, dtype=np.int64) if self.scales is None else self.scales[k]
-        pairs = zip(self.targets[k], scales, strict=True)
-        entries = {(int(t), j): int(s) for j, (t, s) in enumerate(pairs) if s != 0}
-        return sp.ImmutableSparseMatrix(self.H, self.H, entries)
-
-    def readout_matrix(self, cap: int = SYMPY_CAP) -> sp.ImmutableMatrix:
-        """The exact readout ``R`` (sparse form: only when ``H <= cap``)."""
-        if not self.is_sparse:
-            return self.readout
-        self._check_cap(cap)
-        entries = {(int(r), j): 1 for j, r in enumerate(self.readout_rows)}
-        return sp.ImmutableSparseMatrix(self.S, self.H, entries)
-
-    def _check_cap(self, cap: int) -> None:
-        if self.H > cap:
-            raise WeightsTooLargeError(
-                f"{self.H} units exceed the cap of {cap} for exact sympy matrices; use the "
-                "sparse form (targets, scales, readout_rows)"
-            )
-
-    # ------------------------------------------------------------------ float views
-    def float_arrays(self, cap: int = DENSE_CAP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(W, h0, R)`` as float64 arrays (the sparse form only under ``cap`` entries)."""
-        h0 = _float_vector(self.h0) if not self.is_sparse else self._sparse_h0()
-        if self.is_sparse:
-            return self._dense_w(cap), h0, self._dense_readout(cap)
-        W = np.stack([_float_matrix(m) for m in self.letters], axis=2)
-        return W, h0, _float_matrix(self.readout)
-
-    def _sparse_h0(self) -> np.ndarray:
-        h0 = np.zeros(self.H)
-        for (i, _), v in self.h0.todok().items():
-            h0[i] = float(v)
-        return h0
-
-    def _dense_w(self, cap: int) -> np.ndarray:
-        H, D = self.H, self.D
-        if H * H * D > cap:
-            raise WeightsTooLargeError(
-                f"a dense W of shape ({H}, {H}, {D}) has {H * H * D:,} entries (cap {cap:,}, "
-                f"{8 * H * H * D / 2**30:.1f} GiB as float64); this model is stored sparsely: "
-                "use rnn.exact.targets / rnn.exact.scales, or rnn.save(path, sparse=True)"
-            )
-        W = np.zeros((H, H, D))
-        cols = np.arange(H)
-        for k in range(D):
-            W[self.targets[k], cols, k] = 1.0 if self.scales is None else self.scales[k]
-        return W
-
-    def _dense_readout(self, cap: int) -> np.ndarray:
-        if self.S * self.H > cap:
-            raise WeightsTooLargeError(
-                f"a dense readout of shape ({self.S}, {self.H}) exceeds the cap of {cap:,} "
-                "entries; use rnn.exact.readout_rows"
-            )
-        R = np.zeros((self.S, self.H))
-        R[self.readout_rows, np.arange(self.H)] = 1.0
-        return R
-
-
-def _float_matrix(m: sp.MatrixBase) -> np.ndarray:
-    return np.array(m.evalf(17).tolist(), dtype=np.float64).reshape(m.shape)
-
-
-def _float_vector(m: sp.MatrixBase) -> np.ndarray:
-    return _float_matrix(m).reshape(-1)
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
+FloatArray = npt.NDArray[np.float64]
+_ = _field_of  # re-exported for the constructions that assemble exact weights
 
 
 # ============================================================================ the model
+class _Views:
+    """The float ``W`` and readout of one model: given, or materialised once from the sparse
+    exact form (under :data:`DENSE_CAP`); a private cache held in a field of the model."""
+
+    __slots__ = ("W", "readout")
+
+    def __init__(self) -> None:
+        self.W: FloatArray | None = None
+        self.readout: FloatArray | None = None
+
+
 class _Materialised:
-    """Data descriptor for ``W`` and ``readout``: the stored array, or the dense view of the
-    sparse exact form built on first access (under :data:`DENSE_CAP`)."""
+    """Descriptor-typed dataclass field for ``W`` and ``readout``: reads and writes go to the
+    model's :class:`_Views`; a missing array is materialised from the sparse exact form."""
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.name, self.slot = name, "_" + name
+        self.name = name
 
-    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+    def __get__(self, obj: Any, objtype: type | None = None) -> FloatArray:
         if obj is None:  # no class-level default for the dataclass machinery
             raise AttributeError(self.name)
-        value = obj.__dict__.get(self.slot)
+        value: FloatArray | None = getattr(obj._views, self.name)
         if value is None:
             value = obj._materialise(self.name)
+            setattr(obj._views, self.name, value)
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.slot] = value
+        setattr(obj._views, self.name, value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -390,15 +141,16 @@ class BilinearRNN:
     (['even', 'odd', 'even'], 2, 2, 2)
     """
 
-    W: np.ndarray = _Materialised()  # type: ignore[assignment]
-    h0: np.ndarray
-    readout: np.ndarray = _Materialised()  # type: ignore[assignment]
-    alphabet: tuple
-    labels: tuple
+    _views: _Views = field(init=False, repr=False, compare=False, default_factory=_Views)
+    W: FloatArray = _Materialised()  # type: ignore[assignment]
+    h0: FloatArray
+    readout: FloatArray = _Materialised()  # type: ignore[assignment]
+    alphabet: tuple[Hashable, ...]
+    labels: tuple[Any, ...]
     level: str
     source: str = ""
     exact: ExactWeights | None = None
-    info: Mapping = field(default_factory=dict)
+    info: Mapping[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ validation
     def __post_init__(self) -> None:
@@ -411,7 +163,7 @@ class BilinearRNN:
             raise InvalidArgumentError(f"source must be a string, got {self.source!r}")
         if self.exact is not None and not isinstance(self.exact, ExactWeights):
             raise InvalidArgumentError(f"exact must be ExactWeights or None, got {self.exact!r}")
-        sparse = self.__dict__.get("_W") is None
+        sparse = self._views.W is None
         if sparse and (self.exact is None or not self.exact.is_sparse):
             raise InvalidArgumentError("W is required unless exact is in the sparse form")
         self._check_arrays(sparse)
@@ -422,27 +174,32 @@ class BilinearRNN:
             self._check_exact()
 
     def _check_arrays(self, sparse: bool) -> None:
-        set_ = object.__setattr__
-        h0 = _float_array(self.h0, "h0", 1)
-        set_(self, "h0", h0)
-        H = h0.shape[0]
+        """Float64 views cast without loss; ``H`` comes from ``W`` so a short ``h0`` is blamed."""
+        views = self._views
         if sparse:
-            D, S = self.exact.D, self.exact.S
+            assert self.exact is not None  # checked by the caller
+            H, D, S = self.exact.H, self.exact.D, self.exact.S
         else:
-            W = _float_array(self.__dict__["_W"], "W", 3)
-            if W.shape[:2] != (H, H):
-                raise InvalidArgumentError(f"W has shape {W.shape}, expected ({H}, {H}, D)")
-            self.__dict__["_W"] = W
-            D = W.shape[2]
-        if self.__dict__.get("_readout") is not None:
-            R = _float_array(self.__dict__["_readout"], "readout", 2)
+            W = real_array(views.W, "W", 3)
+            if W.shape[0] != W.shape[1]:
+                raise InvalidArgumentError(f"W has shape {W.shape}, expected (H, H, D)")
+            views.W = W
+            H, D = W.shape[0], W.shape[2]
+        h0 = real_array(self.h0, "h0", 1)
+        if h0.shape != (H,):
+            raise InvalidArgumentError(
+                f"h0 has length {h0.shape[0]}, expected H = {H}"
+                + ("" if sparse else f" (W has shape {views.W.shape})"))
+        object.__setattr__(self, "h0", h0)
+        if views.readout is not None:
+            R = real_array(views.readout, "readout", 2)
             if R.shape[1] != H:
                 raise InvalidArgumentError(f"readout has shape {R.shape}, expected (S, {H})")
-            self.__dict__["_readout"] = R
+            views.readout = R
             S = R.shape[0]
         elif not sparse:
             raise InvalidArgumentError("readout is required unless exact is in the sparse form")
-        set_(self, "_shape", (H, D, S))
+        object.__setattr__(self, "_shape", (H, D, S))
 
     def _check_names(self) -> None:
         H, D, S = self._shape
@@ -463,13 +220,14 @@ class BilinearRNN:
             raise InvalidArgumentError(f"weights are not of level {self.level!r}: {problem}")
 
     def _check_exact(self) -> None:
+        assert self.exact is not None
         if (self.exact.H, self.exact.D, self.exact.S) != self._shape:
             raise InvalidArgumentError(
                 f"exact weights have (H, D, S) = {(self.exact.H, self.exact.D, self.exact.S)}, "
                 f"the float weights {self._shape}"
             )
 
-    def _materialise(self, name: str) -> np.ndarray:
+    def _materialise(self, name: str) -> FloatArray:
         if self.exact is None:
             raise AttributeError(name)
         if name == "W":
@@ -477,7 +235,6 @@ class BilinearRNN:
         else:
             value = self.exact._dense_readout(DENSE_CAP)
         value.setflags(write=False)
-        self.__dict__["_" + name] = value
         return value
 
     # ------------------------------------------------------------------ constructors
@@ -513,17 +270,17 @@ class BilinearRNN:
 
     # ------------------------------------------------------------------ shape
     @property
-    def H(self) -> int:  # noqa: N802
+    def H(self) -> int:
         """Number of units (the real state dimension)."""
         return self._shape[0]
 
     @property
-    def D(self) -> int:  # noqa: N802
+    def D(self) -> int:
         """Number of input symbols."""
         return self._shape[1]
 
     @property
-    def S(self) -> int:  # noqa: N802
+    def S(self) -> int:
         """Number of readout rows."""
         return self._shape[2]
 
@@ -604,11 +361,11 @@ class BilinearRNN:
         return out
 
     def _dense_too_big(self) -> bool:
-        return self.is_sparse and self.__dict__.get("_W") is None and (
+        return self.is_sparse and self._views.W is None and (
             self.H * self.H * self.D > DENSE_CAP
         )
 
-    def _dense_step(self, dtype: np.dtype):  # noqa: ANN202
+    def _dense_step(self, dtype: np.dtype):
         A = np.ascontiguousarray(np.moveaxis(self.W, 2, 0).astype(dtype))  # (D, H, H)
 
         def step(h: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -626,7 +383,7 @@ class BilinearRNN:
 
     def scores(self, states: np.ndarray) -> np.ndarray:
         """Readout scores ``R h`` for states of shape ``(..., H)`` -> ``(..., S)``."""
-        if self.is_sparse and self.__dict__.get("_readout") is None and (
+        if self.is_sparse and self._views.readout is None and (
             self.S * self.H > DENSE_CAP
         ):
             flat = states.reshape(-1, self.H)
@@ -665,39 +422,33 @@ class BilinearRNN:
 
     def save(self, path: str | Path, sparse: bool = False) -> Path:
         """Write the NPZ file of design.md section 5 (see :mod:`bilinear.constructions.npz`)."""
-        from bilinear.constructions.npz import save_npz
-
-        return save_npz(self, path, sparse=sparse)
+        return _io.save_npz(self, path, sparse=sparse)
 
     @classmethod
     def load(cls, path: str | Path) -> BilinearRNN:
-        """Read an NPZ written by :meth:`save` (never unpickles; errors: WeightsFormatError)."""
-        from bilinear.constructions.npz import load_npz
+        """Read an NPZ written by :meth:`save` (never unpickles; errors: WeightsFormatError).
 
-        return load_npz(path)
+        Every array is checked as on construction: a complex, object or boolean dtype, or a
+        float64 cast that would change a value, is refused naming the array and the file.
+        """
+        loaded = _io.read_npz(path)
+        try:
+            if loaded.exact is not None:
+                return cls.from_exact(loaded.exact, **loaded.common)
+            return cls(W=loaded.W, h0=loaded.h0, readout=loaded.readout, **loaded.common)
+        except (InvalidArgumentError, WeightsFormatError) as err:
+            raise WeightsFormatError(f"{loaded.path}: {err}") from None
+
+    @classmethod
+    def from_exact_json(cls, text: str) -> BilinearRNN:
+        """Rebuild a model from :meth:`to_exact_json` output (exact entries parsed by sympy)."""
+        exact, common = _io.parse_exact_json(text)
+        return cls.from_exact(exact, **common)
 
     def to_exact_json(self, indent: int | None = 1) -> str:
         """The exact weights as JSON with sympy strings (see :mod:`bilinear.constructions.npz`)."""
-        from bilinear.constructions.npz import exact_json
-
-        return exact_json(self, indent=indent)
+        return _io.exact_json(self, indent=indent)
 
     def to_latex(self, max_units: int = 32) -> str:
         """The tensor slice by slice, ``h0`` and ``R`` as LaTeX (exact entries when known)."""
-        from bilinear.constructions.npz import latex
-
-        return latex(self, max_units=max_units)
-
-
-def _float_array(value: Any, name: str, ndim: int) -> np.ndarray:
-    try:
-        a = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise InvalidArgumentError(f"{name} is not a numeric array: {err}") from None
-    if a.ndim != ndim:
-        raise InvalidArgumentError(f"{name} must have {ndim} dimensions, got shape {a.shape}")
-    if not np.all(np.isfinite(a)):
-        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
-        raise InvalidArgumentError(f"{name} has a non-finite value {a[bad]} at index {bad}")
-    a.setflags(write=False)
-    return a
+        return _io.latex(self, max_units=max_units)

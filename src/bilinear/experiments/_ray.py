@@ -23,7 +23,7 @@ def ray_available() -> bool:
     return True
 
 
-def run_ray(todo, store, device, threads, finish, on_error, address=None) -> None:  # noqa: ANN001
+def run_ray(todo, store, device, threads, finish, on_error, address=None) -> None:
     """Run ``todo`` as Ray tasks; see :func:`~bilinear.experiments.sweep.run_sweep`."""
     try:
         import ray
@@ -52,7 +52,7 @@ def run_ray(todo, store, device, threads, finish, on_error, address=None) -> Non
             cfg = pending.pop(ready[0])
             try:
                 out = ray.get(ready[0])
-            except Exception as wrapped:  # noqa: BLE001 - Ray wraps the task's exception
+            except Exception as wrapped:
                 err = _cause(wrapped)
                 finish(cfg, None, err)
                 if on_error == "raise":

@@ -216,12 +216,12 @@ def run_sweep(
                        failed=counts["failed"])
 
 
-def _sequential(todo, store, device, threads, finish, on_error) -> None:  # noqa: ANN001
+def _sequential(todo, store, device, threads, finish, on_error) -> None:
     for cfg in todo:
         store.mark_started(cfg)
         try:
             out = _run_worker(cfg.to_dict(), device, threads)
-        except Exception as err:  # noqa: BLE001 - recorded, then re-raised or skipped
+        except Exception as err:
             finish(cfg, None, err)
             if on_error == "raise":
                 raise
@@ -229,7 +229,7 @@ def _sequential(todo, store, device, threads, finish, on_error) -> None:  # noqa
         finish(cfg, out, None)
 
 
-def _processes(todo, store, device, threads, finish, on_error, workers) -> None:  # noqa: ANN001
+def _processes(todo, store, device, threads, finish, on_error, workers) -> None:
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 

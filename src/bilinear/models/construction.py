@@ -53,7 +53,7 @@ def _components(W: np.ndarray) -> list[list[int]]:
     return list(groups.values())
 
 
-def _permuted(W: np.ndarray, h0: np.ndarray, R: np.ndarray, order: list[int]):  # noqa: ANN202
+def _permuted(W: np.ndarray, h0: np.ndarray, R: np.ndarray, order: list[int]):
     """Arrays with units reordered by ``order`` (-1 = a silent unit: zero everywhere)."""
     idx = np.array([max(i, 0) for i in order], dtype=np.int64)
     live = np.array([i >= 0 for i in order])

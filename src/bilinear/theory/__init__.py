@@ -16,7 +16,7 @@ Examples
 6
 """
 
-from bilinear.theory.classify import (
+from bilinear.theory.classification import (
     DEFAULT_CLASSIFY_CAP,
     Classification,
     LevelVerdict,

@@ -25,8 +25,11 @@ from bilinear.theory.letters import (
     is_permutation,
     letter_infos,
     letter_maps,
+    power,
+    word_map,
 )
 from bilinear.theory.monoid import TransitionMonoid, witness_search
+from bilinear.theory.witnesses import _group_property
 
 
 @dataclass
@@ -57,8 +60,6 @@ class SubgroupFact:
         if name == "a5_type":
             return gr.is_a5(G) or gr.is_a5_times_z2(G)
         if name == "v3_exponent":
-            from bilinear.theory.witnesses import _group_property
-
             try:
                 return _group_property("v3_exponent", G)
             except BilinearError:
@@ -219,7 +220,7 @@ class Facts:
             return None
 
     @cached_property
-    def search(self):  # noqa: ANN201 - WitnessSearch
+    def search(self):
         return witness_search(self.A, budget=self.search_budget)
 
     @cached_property
@@ -249,7 +250,7 @@ class Facts:
         """True when every subgroup of M lies in one of :attr:`subgroups` (up to iso)."""
         return self.group_dfa or self.monoid is not None
 
-    def find_subgroup(self, predicate) -> SubgroupFact | None:  # noqa: ANN001
+    def find_subgroup(self, predicate) -> SubgroupFact | None:
         for s in self.subgroups:
             if predicate(s):
                 return s
@@ -282,8 +283,6 @@ class Facts:
         return None
 
     def _map(self, word: list) -> np.ndarray:
-        from bilinear.theory.letters import word_map
-
         return word_map(self.A, word)
 
     def _pw(self, word: list, p: int, allowed: tuple[int, ...]) -> dict:
@@ -291,8 +290,6 @@ class Facts:
         cycles = []
         seen: set[int] = set()
         k, _ = index_period(t)
-        from bilinear.theory.letters import power
-
         for q in np.unique(power(t, k)).tolist():
             if q in seen:
                 continue

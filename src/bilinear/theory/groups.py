@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from sympy import factorint
 from sympy.combinatorics import Permutation, PermutationGroup
+from sympy.ntheory.modular import crt
 
 from bilinear.automata import DFA
 from bilinear.errors import InvalidArgumentError, InvalidGroupError
@@ -390,8 +391,6 @@ def abelian_r2_packing(dfa: DFA) -> R2Packing:
     >>> abelian_r2_packing(tasks.get("cyclic", n=6).dfa).blocks
     (('rotation', 6),)
     """
-    from sympy.ntheory.modular import crt
-
     snf = abelian_snf(dfa)
     # primary factors: (p, p^e, invariant factor index)
     prim: dict[int, list[tuple[int, int]]] = {}

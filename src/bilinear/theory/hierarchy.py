@@ -25,7 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bilinear.errors import InvalidArgumentError, UnknownLevelError
+from bilinear._validation import check_choice, check_nonnegative_int
+from bilinear.errors import UnknownLevelError
+from bilinear.vocabulary import CHAIN, NOTIONS, VERDICTS
 
 __all__ = [
     "DIMENSION_CONVENTION",
@@ -34,6 +36,9 @@ __all__ = [
     "LEVELS",
     "CHAIN",
     "NOTIONS",
+    "VERDICTS",
+    "TEST_KINDS",
+    "STATUSES",
     "check_notion",
     "level",
     "parameter_count",
@@ -50,17 +55,11 @@ DIMENSION_CONVENTION = (
     "are theory.md's (F7/F8, decoder D_aff)."
 )
 
-#: Simulation notions of theory.md section 2 (``fin`` = Sim_fin, ``rob`` = Sim_rob, ``fp``).
-NOTIONS: tuple[str, ...] = ("fin", "rob", "fp")
+#: Kinds of decision tests (:attr:`Criterion.kind`).
+TEST_KINDS: tuple[str, ...] = ("iff", "necessary", "sufficient")
 
-#: The chain on which ``minimal_level`` is taken (design.md section 6).
-CHAIN: tuple[str, ...] = (
-    "positive_diagonal",
-    "real_diagonal",
-    "complex_diagonal",
-    "block",
-    "full",
-)
+#: Status labels of a test (:attr:`Criterion.status`).
+STATUSES: tuple[str, ...] = ("THEOREM", "FOLKLORE", "CONJECTURE", "EXPERIMENT")
 
 
 @dataclass(frozen=True)
@@ -89,12 +88,9 @@ class Criterion:
     source: str
 
     def __post_init__(self) -> None:
-        if self.notion not in NOTIONS:
-            raise InvalidArgumentError(f"unknown notion {self.notion!r}; use one of {NOTIONS}")
-        if self.kind not in ("iff", "necessary", "sufficient"):
-            raise InvalidArgumentError(f"unknown test kind {self.kind!r}")
-        if self.status not in ("THEOREM", "FOLKLORE", "CONJECTURE", "EXPERIMENT"):
-            raise InvalidArgumentError(f"unknown status {self.status!r}")
+        check_choice(self.notion, NOTIONS, "notion")
+        check_choice(self.kind, TEST_KINDS, "test kind")
+        check_choice(self.status, STATUSES, "status")
 
 
 @dataclass(frozen=True)
@@ -296,9 +292,7 @@ def check_notion(notion: str) -> str:
     ...
     bilinear.errors.InvalidArgumentError: unknown notion 'exact'; use one of fin, rob, fp
     """
-    if notion not in NOTIONS:
-        raise InvalidArgumentError(f"unknown notion {notion!r}; use one of {', '.join(NOTIONS)}")
-    return notion
+    return str(check_choice(notion, NOTIONS, "notion"))
 
 
 def parameter_count(name: str, H: int, D: int, b: int | None = None, R: int | None = None) -> int:
@@ -312,9 +306,8 @@ def parameter_count(name: str, H: int, D: int, b: int | None = None, R: int | No
     >>> parameter_count("full", H=3, D=2)
     18
     """
-    for value, what in ((H, "H"), (D, "D")):
-        if not isinstance(value, int) or value < 0:
-            raise InvalidArgumentError(f"{what} must be a nonnegative integer, got {value!r}")
+    check_nonnegative_int(H, "H")
+    check_nonnegative_int(D, "D")
     lv = level(name)
     extra = R if name == "cp" else b
     return int(lv.count(H, D, extra))

@@ -52,7 +52,7 @@ __all__ = [
 DEFAULT_CAP = 2_000_000
 
 
-def _libsemigroups():  # noqa: ANN202
+def _libsemigroups():
     import libsemigroups_pybind11 as ls
 
     ls.ReportGuard(False)

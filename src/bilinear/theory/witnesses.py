@@ -51,7 +51,15 @@ from sympy.combinatorics import Permutation, PermutationGroup
 
 from bilinear.automata import DFA
 from bilinear.errors import BilinearError, InvalidArgumentError
+from bilinear.theory.groups import (
+    g2_subgroup,
+    group_exponent,
+    is_a5,
+    is_a5_times_z2,
+    is_cyclic_or_dihedral,
+)
 from bilinear.theory.letters import index_period, minimal_automaton, word_map
+from bilinear.theory.representations import character_table, minimal_normal_subgroups
 
 __all__ = ["WITNESS_KINDS", "GROUP_KINDS", "check_witness_basic", "witness_group"]
 
@@ -84,14 +92,6 @@ def witness_group(dfa: DFA, image_word: list, generator_words: list[list]) -> Pe
 
 
 def _group_property(kind: str, G: PermutationGroup) -> bool:
-    from bilinear.theory.groups import (
-        g2_subgroup,
-        group_exponent,
-        is_a5,
-        is_a5_times_z2,
-        is_cyclic_or_dihedral,
-    )
-
     if kind == "nonabelian_group":
         return not G.is_abelian
     if kind == "nonsolvable":
@@ -103,8 +103,6 @@ def _group_property(kind: str, G: PermutationGroup) -> bool:
     if kind == "not_a5_type":
         return (not G.is_solvable) and not is_a5(G) and not is_a5_times_z2(G)
     if kind == "v3_exponent":
-        from bilinear.theory.representations import character_table, minimal_normal_subgroups
-
         if G.is_solvable:
             return False
         ct = character_table(G)

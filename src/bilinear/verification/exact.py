@@ -57,7 +57,7 @@ class ExactSystem:
     _approx_cache: dict = field(default_factory=dict)
 
     @property
-    def H(self) -> int:  # noqa: N802
+    def H(self) -> int:
         return len(self.h0)
 
     def apply(self, k: int, h: tuple) -> tuple:
@@ -230,7 +230,7 @@ def system_from_exact(exact: Any) -> ExactSystem | None:
         entries, where = [0], [("h0", 0)]
     try:
         K, elements = construct_domain(entries, extension=True)
-    except Exception:  # noqa: BLE001 - sympy raises many kinds for unsupported entries
+    except Exception:
         return None
     name = str(K)
     if not (K.is_ZZ or K.is_QQ or getattr(K, "is_Algebraic", False)):

@@ -48,7 +48,7 @@ class MonomialForm:
     readout: np.ndarray | None = None
 
     @property
-    def H(self) -> int:  # noqa: N802
+    def H(self) -> int:
         return self.targets.shape[1]
 
     def decode_table(self) -> tuple[np.ndarray, np.ndarray]:

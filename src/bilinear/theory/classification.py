@@ -87,19 +87,26 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from bilinear._validation import check_positive_int
+from bilinear._validation import check_choice, check_positive_int
 from bilinear.automata import DFA
 from bilinear.errors import InvalidArgumentError
 from bilinear.theory import groups as gr
 from bilinear.theory._facts import Facts
-from bilinear.theory.hierarchy import CHAIN, check_notion, level_names
+from bilinear.theory.hierarchy import check_notion, level_names
 from bilinear.theory.letters import minimal_automaton
+from bilinear.theory.representations import f_R
+from bilinear.vocabulary import (
+    CHAIN,
+    CONSTRUCTION_PRIORITY,
+    DIAGONAL_LEVELS,
+    REAL_DIAGONAL_LEVELS,
+    VERDICTS,
+)
 
 __all__ = ["LevelVerdict", "Classification", "classify", "DEFAULT_CLASSIFY_CAP"]
 
 #: Monoid size cap used by :func:`classify` (beyond it: witness search).
 DEFAULT_CLASSIFY_CAP = 100_000
-_VERDICTS = ("yes", "no", "unknown")
 
 
 @dataclass(frozen=True)
@@ -134,8 +141,7 @@ class LevelVerdict:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.verdict not in _VERDICTS:
-            raise InvalidArgumentError(f"verdict must be one of {_VERDICTS}, got {self.verdict!r}")
+        check_choice(self.verdict, VERDICTS, "verdict")
         if self.verdict == "no" and not self.witness:
             raise InvalidArgumentError("a 'no' verdict needs a witness")
         if self.verdict != "yes" and self.dim_upper is not None:
@@ -176,6 +182,11 @@ class Classification:
         missing = [n for n in level_names() if n not in self.levels]
         if missing:
             raise InvalidArgumentError(f"levels missing from the classification: {missing}")
+
+    def __repr__(self) -> str:
+        """A one-line summary, e.g. ``<Classification cyclic:n=5 fin minimal_level=...>``."""
+        return (f"<Classification {self.task or 'automaton'} {self.notion} "
+                f"minimal_level={self.minimal_level}>")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bilinear classify --json``."""
@@ -258,16 +269,16 @@ def _diag_dims(F: Facts, kind: str, notion: str) -> tuple[int, str, int]:
     return max(dim, 1), names[kind][1 if rob else 0], lower
 
 
-_DIAG_TESTS = {
-    # kind: (fin letter condition, fin allowed periods, fin max index, rob allowed periods)
-    "positive_diagonal": ("idempotent", (1,), 1, (1,)),
-    "real_diagonal": ("cube_is_self", (1, 2), 1, (1, 2)),
-    "complex_diagonal": ("index_le_1", None, 1, None),
+_DIAG_TESTS: dict[str, tuple[tuple[int, ...] | None, int, tuple[int, ...] | None]] = {
+    # kind: (fin allowed letter periods, fin max letter index, rob allowed letter periods)
+    "positive_diagonal": ((1,), 1, (1,)),
+    "real_diagonal": ((1, 2), 1, (1, 2)),
+    "complex_diagonal": (None, 1, None),
 }
 
 
 def _diagonal(F: Facts, kind: str, notion: str) -> LevelVerdict:
-    _, fin_periods, fin_index, rob_periods = _DIAG_TESTS[kind]
+    fin_periods, fin_index, rob_periods = _DIAG_TESTS[kind]
     src = {"positive_diagonal": "3.1", "real_diagonal": "3.2", "complex_diagonal": "3.3"}[kind]
     if notion == "fp":
         return _diagonal_fp(F, kind, src)
@@ -358,16 +369,9 @@ def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tupl
     return out
 
 
-_PRIORITY = ("parity_sign", "cyclic_rotation", "abelian_snf", "seen_indicator", "threshold_half",
-             "parity_seen", "threshold_parity", "phase_seen", "threshold_phase", "one_hot",
-             "sink_zero", "reset_line", "reset_bits", "cyclic_integer", "abelian_integer",
-             "dihedral_integer", "sn_standard", "permutation", "q8_cover", "quaternion_left",
-             "a5_icosahedral", "irrep_sum", "irrep_sum_enc")
-
-
 def _best(cands: list[tuple[int, str]]) -> tuple[int, str]:
     """Smallest dimension; on ties the simplest (exact, explicit) construction."""
-    return min(cands, key=lambda c: (c[0], _PRIORITY.index(c[1])))
+    return min(cands, key=lambda c: (c[0], CONSTRUCTION_PRIORITY.index(c[1])))
 
 
 def _block(F: Facts, notion: str, b: int) -> LevelVerdict:
@@ -431,12 +435,10 @@ def _full(F: Facts, notion: str) -> LevelVerdict:
                         cons, extra=extra)
 
 
-def _f_R_group(G) -> int | None:  # noqa: ANN001
-    from bilinear.theory.representations import f_R
-
+def _f_R_group(G) -> int | None:
     try:
         return f_R(G) if G.order() <= gr.GROUP_CAP else None
-    except Exception:  # noqa: BLE001 - a failed check means "no bound"
+    except Exception:
         return None
 
 
@@ -444,7 +446,7 @@ def _monomial(F: Facts, notion: str) -> LevelVerdict:
     cands = [(F.n, "one_hot")]
     if F.group_dfa and F.perm_degree is not None:
         cands.append((F.perm_degree, "permutation"))
-    for kind in ("positive_diagonal", "real_diagonal"):
+    for kind in REAL_DIAGONAL_LEVELS:
         v = _diagonal(F, kind, notion)
         if v.verdict == "yes":
             cands.append((v.dim_upper, v.construction))
@@ -544,13 +546,14 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
     bilinear.errors.InvalidArgumentError: unknown notion 'exact'; use one of fin, rob, fp
     """
     check_notion(notion)
-    for value, what in ((block_size, "block_size"), (cap, "cap"), (group_cap, "group_cap"),
-                        (search_budget, "search_budget")):
-        check_positive_int(value, what)
+    check_positive_int(block_size, "block_size")
+    check_positive_int(cap, "cap")
+    check_positive_int(group_cap, "group_cap")
+    check_positive_int(search_budget, "search_budget")
     A = minimal_automaton(dfa)
     F = Facts(A, cap, group_cap, search_budget)
     levels: dict[str, LevelVerdict] = {}
-    for kind in ("positive_diagonal", "real_diagonal", "complex_diagonal"):
+    for kind in DIAGONAL_LEVELS:
         levels[kind] = _diagonal(F, kind, notion)
     levels["block"] = _block(F, notion, block_size)
     levels["full"] = _full(F, notion)
