@@ -31,23 +31,20 @@ TORCH_LAYERS = ("models", "experiments", "analysis")
 #: lists may only shrink: a new circle, local import or copy fails the tests.
 KNOWN_CIRCLES = [
     ("bilinear.constructions._planner", "bilinear.constructions.compile"),
-    ("bilinear.experiments._ray", "bilinear.experiments.sweep"),
 ]
 #: Function-local imports still present, per module (an upper bound).
 KNOWN_LOCAL_IMPORTS = {
-    "bilinear.verification.cyclotomic": 8, "bilinear.experiments.sweep": 8,
-    "bilinear.verification.strategies": 7, "bilinear.constructions.irreps": 6,
+    "bilinear.verification.cyclotomic": 8, "bilinear.verification.strategies": 7, "bilinear.constructions.irreps": 6,
     "bilinear.constructions._planner": 5, "bilinear.analysis._backend": 5,
     "bilinear.analysis.runs": 4, "bilinear.automata.builders": 3, "bilinear.cli.verify": 3,
     "bilinear.verification.loading": 2, "bilinear.constructions.groups": 2,
-    "bilinear.experiments.config": 2, "bilinear.experiments.training": 2,
     "bilinear.theory.monoid": 2, "bilinear.analysis.plots": 2,
     "bilinear.analysis.report_plots": 2, "bilinear.verification.common": 1,
     "bilinear.verification.witnesses": 1, "bilinear.verification.verifier": 1,
     "bilinear.verification.exact": 1, "bilinear.verification.certificates": 1,
     "bilinear.constructions.representation": 1, "bilinear.constructions.onehot": 1,
     "bilinear.constructions.diagonal": 1, "bilinear.constructions.compile": 1,
-    "bilinear.automata._codec": 1, "bilinear.cli.demo": 1, "bilinear.experiments._ray": 1,
+    "bilinear.automata._codec": 1, "bilinear.cli.demo": 1,
     "bilinear.analysis.report": 1, "bilinear.analysis.suite": 1, "bilinear.analysis.paper": 1,
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import pytest
 import torch
 
 from bilinear.cli import main
+from bilinear.cli import sweep as sweep_command
+from bilinear.cli import train as train_command
 
 torch.set_num_threads(1)
 
@@ -36,6 +39,35 @@ def test_train_json_and_store(capsys: pytest.CaptureFixture[str], tmp_path: Path
                        "--store", store, "--json")
     again = json.loads(out)
     assert again["cached"] and again["metrics"] == data["metrics"] and again["key"] == data["key"]
+
+
+def test_train_json_metrics_are_in_numeric_length_order(capsys: pytest.CaptureFixture[str],
+                                                        tmp_path: Path) -> None:
+    store = str(tmp_path / "r.sqlite")
+    argv = ["train", "parity", "--model", "real_diagonal", "--hidden", "2", "--steps", "2",
+            "--train-lengths", "2-4", "--test-lengths", "100,5,50,10", "--test-words", "2",
+            "--store", store, "--json"]
+    for cached in (False, True):  # a fresh run, then the same run read back from the store
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["cached"] is cached
+        assert list(data["metrics"]) == ["5", "10", "50", "100"]
+
+
+def test_every_train_and_sweep_option_has_help() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    for command in (train_command, sweep_command):
+        p = command.register(sub)
+        missing = [a.option_strings for a in p._actions if a.option_strings and not a.help]
+        assert missing == [], missing
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_train_on_cuda_without_cuda_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "train", "parity", "--model", "full", *TINY, "--device", "cuda")
+    assert code == 2 and "CUDA is not available" in err and err.count("\n") == 1
 
 
 def test_train_text_with_model_options(capsys: pytest.CaptureFixture[str]) -> None:

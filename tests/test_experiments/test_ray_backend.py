@@ -103,3 +103,4 @@ def test_sweep_command_with_ray(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert json.loads(capsys.readouterr().out)["finished"] == 2
     assert main(argv) == 0
     assert json.loads(capsys.readouterr().out)["skipped"] == 2
+

@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from bilinear.errors import InvalidArgumentError, ResultsStoreError
 from bilinear.experiments import ResultsStore, RunConfig, grid, parse_model_spec, run_sweep
 from bilinear.experiments import sweep as sweep_module
+from bilinear.experiments._ray import _host_port, check_reachable
 
 TINY = {"hidden": 2, "steps": 3, "train_lengths": "2-4", "test_lengths": "6,12",
         "test_words": 4}
@@ -248,3 +250,40 @@ def test_ray_backend_without_ray_is_a_clear_error(tmp_path: Path,
     monkeypatch.setitem(sys.modules, "ray", None)  # makes `import ray` fail
     with pytest.raises(InvalidArgumentError, match=r"bilinear\[ray\]"):
         run_sweep(_two_runs(), tmp_path / "r.sqlite", backend="ray", progress=False)
+
+
+def test_ray_backend_probes_an_address_before_connecting(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeRay()
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    with pytest.raises(InvalidArgumentError, match=r"Ray cluster at '127\.0\.0\.1:1'"):
+        run_sweep(_two_runs(), tmp_path / "r.sqlite", backend="ray", progress=False,
+                  ray_address="127.0.0.1:1")
+    assert fake.calls == []  # never got as far as ray.init
+
+
+def test_ray_address_forms() -> None:
+    assert _host_port("127.0.0.1:6379") == ("127.0.0.1", 6379)
+    assert _host_port("ray://head:10001") == ("head", 10001)
+    assert _host_port("[::1]:6379") == ("::1", 6379)
+    assert _host_port("auto") is None and _host_port("local") is None
+    check_reachable("auto")  # left to Ray: no probe
+
+
+@pytest.mark.parametrize("backend", ["sequential", "process"])
+def test_a_device_that_is_not_there_fails_before_any_run(tmp_path: Path, backend: str) -> None:
+    path = tmp_path / "r.sqlite"
+    with pytest.raises(InvalidArgumentError, match="unknown device 'tpu'"):
+        run_sweep(_two_runs(), path, backend=backend, device="tpu", progress=False)
+    if not torch.cuda.is_available():
+        with pytest.raises(InvalidArgumentError, match="CUDA is not available"):
+            run_sweep(_two_runs(), path, backend=backend, device="cuda", progress=False)
+    assert not path.exists() or ResultsStore(path).counts() == {}
+
+
+def test_stored_metrics_come_back_in_numeric_length_order(tmp_path: Path) -> None:
+    configs = grid(["parity"], ["real_diagonal"], seeds=[0], lrs=[0.01], hidden=2, steps=2,
+                   train_lengths="2-4", test_lengths="5,10,50,100", test_words=2)
+    store = ResultsStore(tmp_path / "r.sqlite")
+    run_sweep(configs, store, progress=False)
+    assert list(store.results()[0]["metrics"]) == ["5", "10", "50", "100"]

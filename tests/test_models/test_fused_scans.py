@@ -89,7 +89,7 @@ def test_count_polar_gradcheck(rows: int, block: int) -> None:
 def test_scan_matches_loop_with_gradients(level: str) -> None:
     """States and parameter gradients of the fused scan equal the step-by-step loop."""
     torch.manual_seed(0)
-    model = make(level, 3, 2, 6, seed=0, dtype="float64")
+    model = make(level, 3, 2, 6, seed=0, dtype="float64", device="cpu")
     x = torch.randint(0, 3, (4, 300))  # longer than one scan chunk
     results = []
     for run in (model._scan, model._loop):
@@ -127,7 +127,7 @@ def test_count_diagonal_readout_gradcheck(signs: str, rows: int) -> None:
 @pytest.mark.parametrize("level", ["real_diagonal", "positive_diagonal", "complex_diagonal"])
 def test_folded_readout_matches_states(level: str) -> None:
     """forward (readout folded into the scan) equals states @ readout.T, gradients included."""
-    model = make(level, 3, 2, 6, seed=0, dtype="float64")
+    model = make(level, 3, 2, 6, seed=0, dtype="float64", device="cpu")
     x = torch.randint(0, 3, (4, 300), generator=torch.Generator().manual_seed(0))
     results = []
     for run in (model, lambda t: model.states(t) @ model.readout.t()):
@@ -166,7 +166,7 @@ def test_block_length_shrinks_for_large_magnitudes() -> None:
 
 def _scaled_model(level: str, scale: float):
     """A 3-letter model whose letters scale every unit by ``e^(+-scale)`` per step."""
-    model = make(level, 3, 4, 8, seed=0)
+    model = make(level, 3, 4, 8, seed=0, device="cpu")
     g = torch.Generator().manual_seed(0)
     with torch.no_grad():
         for p in model.parameters():

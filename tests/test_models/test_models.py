@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+from bilinear import vocabulary
 from bilinear.errors import BilinearError, InvalidArgumentError, UnknownLevelError
-from bilinear.models import LEVELS, MODEL_NAMES, make, model_options
+from bilinear.models import (
+    BASELINES,
+    LEVELS,
+    MODEL_NAMES,
+    from_construction,
+    make,
+    model_options,
+    resolve_device,
+)
+from bilinear.models.baselines import BASELINE_CLASSES
+from bilinear.models.bilinear import LEVEL_CLASSES
 from bilinear.models.scan import block_scan, complex_diagonal_scan, real_diagonal_scan
 
 OPTS = {"cp": {"rank": 6}, "block": {"block_size": 2}}
@@ -21,7 +35,8 @@ def _tokens(B: int = 3, T: int = 17, vocab: int = 3, seed: int = 0) -> torch.Ten
 @pytest.mark.parametrize("name", MODEL_NAMES)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_shapes_dtypes_and_backward(name: str, dtype: torch.dtype) -> None:
-    model = make(name, vocab=3, labels=4, hidden=8, seed=1, dtype=dtype, **OPTS.get(name, {}))
+    model = make(name, vocab=3, labels=4, hidden=8, device="cpu", seed=1, dtype=dtype,
+                 **OPTS.get(name, {}))
     x = _tokens()
     logits = model(x)
     assert logits.shape == (3, 17, 4)
@@ -35,7 +50,7 @@ def test_shapes_dtypes_and_backward(name: str, dtype: torch.dtype) -> None:
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
 def test_chunked_forward_matches_forward(name: str) -> None:
-    model = make(name, vocab=3, labels=2, hidden=8, seed=2, dtype="float64",
+    model = make(name, vocab=3, labels=2, hidden=8, device="cpu", seed=2, dtype="float64",
                  **OPTS.get(name, {}))
     x = _tokens(T=40)
     with torch.no_grad():
@@ -57,7 +72,7 @@ def _reference_states(model, x: torch.Tensor) -> torch.Tensor:
 
 @pytest.mark.parametrize("name", LEVELS)
 def test_every_level_equals_the_sequential_recurrence(name: str) -> None:
-    model = make(name, vocab=3, labels=2, hidden=8, seed=3, dtype="float64",
+    model = make(name, vocab=3, labels=2, hidden=8, device="cpu", seed=3, dtype="float64",
                  **OPTS.get(name, {}))
     x = _tokens(B=4, T=600)  # longer than one scan chunk
     with torch.no_grad():
@@ -68,7 +83,7 @@ def test_every_level_equals_the_sequential_recurrence(name: str) -> None:
 @pytest.mark.parametrize("name", ["block", "complex_diagonal", "real_diagonal",
                                   "positive_diagonal"])
 def test_scan_equals_loop_path(name: str) -> None:
-    model = make(name, vocab=4, labels=3, hidden=6, seed=4, dtype="float64",
+    model = make(name, vocab=4, labels=3, hidden=6, device="cpu", seed=4, dtype="float64",
                  **OPTS.get(name, {}))
     assert model._can_scan()
     x = _tokens(B=2, T=300, vocab=4)
@@ -113,7 +128,7 @@ def test_block_scan_keeps_integer_products_exact() -> None:
 @pytest.mark.parametrize("name", ["full", "real_diagonal", "complex_diagonal", "lstm",
                                   "mamba_like"])
 def test_long_evaluation_is_chunked(name: str) -> None:
-    model = make(name, vocab=4, labels=3, hidden=8, seed=0)
+    model = make(name, vocab=4, labels=3, hidden=8, device="cpu", seed=0)
     x = _tokens(B=2, T=10_000, vocab=4)
     pred = model.predict(x, chunk=2048)
     assert pred.shape == (2, 10_000)
@@ -121,8 +136,8 @@ def test_long_evaluation_is_chunked(name: str) -> None:
 
 
 def test_affine_switch_adds_input_terms_and_uses_the_loop() -> None:
-    plain = make("real_diagonal", vocab=2, labels=2, hidden=4, seed=0)
-    affine = make("real_diagonal", vocab=2, labels=2, hidden=4, seed=0, affine=True)
+    plain = make("real_diagonal", vocab=2, labels=2, hidden=4, device="cpu", seed=0)
+    affine = make("real_diagonal", vocab=2, labels=2, hidden=4, device="cpu", seed=0, affine=True)
     assert not hasattr(plain, "input_weight")
     assert affine.input_weight.shape == (2, 4) and affine.input_bias.shape == (4,)
     assert not affine._can_scan()
@@ -131,15 +146,15 @@ def test_affine_switch_adds_input_terms_and_uses_the_loop() -> None:
 
 
 def test_monomial_forward_is_column_one_hot() -> None:
-    model = make("monomial", vocab=3, labels=2, hidden=5, seed=0)
+    model = make("monomial", vocab=3, labels=2, hidden=5, device="cpu", seed=0)
     P = model.selection_matrix().detach()
     assert torch.equal((P != 0).sum(dim=0), torch.ones(5, 3, dtype=torch.long))
-    soft = make("monomial", vocab=3, labels=2, hidden=5, seed=0, selection="soft")
+    soft = make("monomial", vocab=3, labels=2, hidden=5, device="cpu", seed=0, selection="soft")
     torch.testing.assert_close(soft.selection_matrix().sum(dim=0), torch.ones(5, 3))
 
 
 def test_readout_has_no_bias_so_decoding_is_scale_invariant() -> None:
-    model = make("full", vocab=2, labels=3, hidden=6, seed=0, normalize=False)
+    model = make("full", vocab=2, labels=3, hidden=6, device="cpu", seed=0, normalize=False)
     x = _tokens(vocab=2)
     before = model.predict(x)
     with torch.no_grad():
@@ -151,20 +166,20 @@ def test_seed_makes_weights_reproducible_and_leaves_global_rng_alone() -> None:
     torch.manual_seed(123)
     expected = torch.rand(1)
     torch.manual_seed(123)
-    a = make("cp", vocab=2, labels=2, hidden=4, seed=7)
+    a = make("cp", vocab=2, labels=2, hidden=4, device="cpu", seed=7)
     got = torch.rand(1)
-    b = make("cp", vocab=2, labels=2, hidden=4, seed=7)
+    b = make("cp", vocab=2, labels=2, hidden=4, device="cpu", seed=7)
     assert torch.equal(got, expected)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
 
 
 def test_transformer_positions() -> None:
-    learned = make("transformer", vocab=2, labels=2, hidden=8, positions="learned",
+    learned = make("transformer", vocab=2, labels=2, hidden=8, device="cpu", positions="learned",
                    max_length=16)
     assert learned(_tokens(T=16, vocab=2)).shape == (3, 16, 2)
     with pytest.raises(InvalidArgumentError, match="max_length"):
         learned(_tokens(T=17, vocab=2))
-    sinus = make("transformer", vocab=2, labels=2, hidden=6, heads=4)
+    sinus = make("transformer", vocab=2, labels=2, hidden=6, device="cpu", heads=4)
     assert sinus.options["heads"] == 3  # reduced to a divisor of hidden
 
 
@@ -196,15 +211,61 @@ def test_model_options_lists_level_options() -> None:
     assert "positions" in model_options("transformer")
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+#: Every device of this machine: CPU always, CUDA when present (same test, same code path).
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", MODEL_NAMES)
-def test_runs_on_cuda(name: str) -> None:
-    model = make(name, vocab=3, labels=2, hidden=8, device="cuda", **OPTS.get(name, {}))
-    out = model(_tokens().cuda())
-    assert out.device.type == "cuda"
-    cpu = make(name, vocab=3, labels=2, hidden=8, **OPTS.get(name, {}))
-    cpu.load_state_dict({k: v.cpu() for k, v in model.state_dict().items()})
-    torch.testing.assert_close(out.cpu(), cpu(_tokens()), rtol=1e-4, atol=1e-4)
+def test_runs_on_every_device(name: str, device: str) -> None:
+    model = make(name, vocab=3, labels=2, hidden=8, seed=4, device=device, **OPTS.get(name, {}))
+    assert model.device == resolve_device(device)
+    out = model(_tokens())  # tokens on the CPU are moved to the model's device
+    assert out.device == model.device
+    cpu = make(name, vocab=3, labels=2, hidden=8, device="cpu", **OPTS.get(name, {}))
+    cpu.load_state_dict({k: v.to("cpu") for k, v in model.state_dict().items()})
+    torch.testing.assert_close(out.to("cpu"), cpu(_tokens()), rtol=1e-4, atol=1e-4)
+    assert model.predict(_tokens().to(model.device)).device == model.device
+
+
+def test_the_default_device_is_auto_everywhere() -> None:
+    auto = resolve_device("auto")
+    assert auto.type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert resolve_device(None) == auto and resolve_device(torch.device("cpu")).type == "cpu"
+    assert make("full", vocab=2, labels=2, hidden=2).device.type == auto.type
+    rnn = SimpleNamespace(W=np.ones((1, 1, 2)), h0=np.ones(1), readout=np.ones((2, 1)),
+                          labels=(0, 1), level="real_diagonal", info={})
+    assert from_construction(rnn).device.type == auto.type
+
+
+@pytest.mark.parametrize("device", ["tpu", "cuda:x", "", 3])
+def test_unknown_devices_are_refused(device: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="unknown device"):
+        make("full", vocab=2, labels=2, hidden=2, device=device)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.parametrize("device", ["cuda", "cuda:0"])
+def test_cuda_without_cuda_fails_fast_in_one_line(device: str) -> None:
+    for call in (lambda: resolve_device(device),
+                 lambda: make("full", vocab=2, labels=2, hidden=2, device=device)):
+        with pytest.raises(InvalidArgumentError, match="CUDA is not available") as info:
+            call()
+        assert "\n" not in str(info.value)
+
+
+def test_a_cuda_index_beyond_the_devices_is_refused() -> None:
+    index = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    with pytest.raises(InvalidArgumentError, match=f"cuda:{index}"):
+        resolve_device(f"cuda:{index}")
+
+
+def test_vocabulary_names_every_model_class() -> None:
+    assert LEVELS == vocabulary.LEVELS and BASELINES == vocabulary.BASELINES
+    assert MODEL_NAMES == vocabulary.LEVELS + vocabulary.BASELINES
+    assert tuple(cls.name for cls in BASELINE_CLASSES.values()) == vocabulary.BASELINES
+    assert sorted(cls.level for cls in LEVEL_CLASSES.values()) == sorted(vocabulary.LEVELS)
+    assert {make(n, 2, 2, 4, **OPTS.get(n, {})).name for n in MODEL_NAMES} == set(MODEL_NAMES)
 
 
 @pytest.mark.parametrize("gather", [False, True, "group"])
@@ -237,7 +298,7 @@ def test_fused_cp_gradients(normalize: bool) -> None:
 
 @pytest.mark.parametrize("name", ["real_diagonal", "positive_diagonal"])
 def test_count_scan_handles_zero_and_negative_letters(name: str) -> None:
-    model = make(name, vocab=3, labels=2, hidden=4, seed=5, dtype="float64")
+    model = make(name, vocab=3, labels=2, hidden=4, device="cpu", seed=5, dtype="float64")
     with torch.no_grad():
         model.diagonal[0, 1] = 0.0  # letter 0 kills unit 1 once read
         model.diagonal[2] = torch.tensor([-2.0, 0.5, -1.0, 3.0], dtype=torch.float64)

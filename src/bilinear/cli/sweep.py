@@ -38,10 +38,16 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--seeds", nargs="+", default=["0"], help="seeds (space or comma separated)")
     p.add_argument("--lrs", nargs="+", default=["1e-3"], help="learning rates")
     add_run_arguments(p)
-    p.add_argument("--backend", choices=("sequential", "process", "ray"), default="sequential")
+    p.add_argument("--backend", choices=("sequential", "process", "ray"), default="sequential",
+                   help="where the runs execute: sequential (this process, the default), "
+                   "process (--workers local processes) or ray (Ray tasks, see --ray-address)")
     p.add_argument("--workers", type=int, default=None, help="processes (backend process)")
-    p.add_argument("--ray-address", default=None, help="Ray cluster address (backend ray)")
-    p.add_argument("--on-error", choices=("raise", "continue"), default="raise")
+    p.add_argument("--ray-address", default=None, metavar="HOST:PORT",
+                   help="address of a running Ray cluster (backend ray; default: start a local "
+                   "instance for the sweep)")
+    p.add_argument("--on-error", choices=("raise", "continue"), default="raise",
+                   help="raise: stop at the first failed run (the default; finished runs stay "
+                   "stored); continue: record the failure in the store and go on")
     p.add_argument("--export-json", default=None, metavar="FILE", help="write results as JSON")
     p.add_argument("--export-csv", default=None, metavar="FILE", help="write results as CSV")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bilinear.cli._common import CommandError, load_task_argument, print_json
+from bilinear.vocabulary import BASELINES, LEVELS
 
 __all__ = ["register", "run", "add_run_arguments", "common_config"]
 
@@ -26,7 +27,8 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--eval-every", type=int, default=100, help="validation interval (steps)")
     p.add_argument("--patience", type=int, default=1,
                    help="validation checks at --early-stop in a row before stopping")
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                   help="floating dtype of the weights and states (default float32)")
     p.add_argument("--block-size", type=int, default=None, help="block size (model block)")
     p.add_argument("--rank", type=int, default=None, help="CP rank (model cp)")
     p.add_argument("--affine", action="store_true", help="add B x_t + b (bilinear levels)")
@@ -37,19 +39,19 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", default=None, metavar="FILE",
                    help="SQLite results store (finished runs are skipped)")
     p.add_argument("--device", default="auto",
-                   help="cpu, cuda or auto (default: CUDA when present, else CPU)")
+                   help="auto (default: CUDA when present, else CPU), cpu, cuda or cuda:N")
     p.add_argument("--threads", type=int, default=None, help="torch threads")
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
-    from bilinear.experiments.sweep import _value
+    from bilinear.experiments import parse_option_value
 
     opts: dict[str, Any] = {}
     for item in args.option:
         k, eq, v = item.partition("=")
         if not eq or not k:
             raise CommandError(f"--option takes KEY=VALUE, got {item!r}")
-        opts[k.strip()] = _value(v.strip())
+        opts[k.strip()] = parse_option_value(v.strip())
     if args.block_size is not None:
         opts["block_size"] = args.block_size
     if args.rank is not None:
@@ -83,10 +85,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("task", metavar="TASK", help="NAME, NAME:key=value,... or automaton JSON")
     p.add_argument("--model", required=True,
-                   help="full, cp, monomial, block, complex_diagonal, real_diagonal, "
-                   "positive_diagonal, lstm, elman, transformer, mamba_like")
+                   help="a level of the hierarchy or a baseline: "
+                   + ", ".join(LEVELS + BASELINES))
     p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default 1e-3)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="seeds the initial weights, the training words and the test words "
+                   "(default 0)")
     add_run_arguments(p)
     p.add_argument("--force", action="store_true", help="rerun even if the store has it")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
@@ -99,9 +103,11 @@ def run(args: argparse.Namespace) -> int:
     task = load_task_argument(args.task)
     import torch
 
-    from bilinear.experiments import ResultsStore, RunConfig
-    from bilinear.experiments.training import run as run_config
+    from bilinear.experiments import ResultsStore, RunConfig, by_length
+    from bilinear.experiments import run as run_config
+    from bilinear.models import resolve_device
 
+    device = resolve_device(args.device)  # once, before anything runs: cuda without CUDA fails
     if args.threads:
         torch.set_num_threads(args.threads)
     config = RunConfig(task=task.spec, model=args.model, options=_options(args), seed=args.seed,
@@ -115,17 +121,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         if store is not None:
             store.mark_started(config)
-        result = run_config(config, device=args.device, progress=args.progress)
+        result = run_config(config, device=device, progress=args.progress)
         if store is not None:
             store.record(config, result.metrics, result.info)
         payload = {**result.to_dict(), "cached": False}
+    payload["metrics"] = by_length(payload["metrics"])  # "50" before "100"
     if args.json:
         print_json(payload)
         return 0
     info = payload["info"]
     print(f"{config.describe()}: {info.get('steps')} steps, {info.get('parameters')} parameters"
           + (" (from the store)" if payload["cached"] else ""))
-    for length, m in sorted(payload["metrics"].items(), key=lambda kv: int(kv[0])):
+    for length, m in payload["metrics"].items():
         print(f"  length {int(length):>6}: accuracy {m['accuracy']:.4f}  "
               f"normalized {m['normalized_accuracy']:.4f}  final {m['final_accuracy']:.4f}")
     return 0

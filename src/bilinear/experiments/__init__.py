@@ -9,8 +9,14 @@ Examples
 
 from bilinear.experiments.config import RunConfig, parse_length_range, parse_lengths
 from bilinear.experiments.data import AutomatonData
-from bilinear.experiments.store import ResultsStore
-from bilinear.experiments.sweep import SweepReport, grid, parse_model_spec, run_sweep
+from bilinear.experiments.store import ResultsStore, by_length
+from bilinear.experiments.sweep import (
+    SweepReport,
+    grid,
+    parse_model_spec,
+    parse_option_value,
+    run_sweep,
+)
 from bilinear.experiments.training import (
     RunResult,
     TrainOutcome,
@@ -28,12 +34,14 @@ __all__ = [
     "RunResult",
     "SweepReport",
     "TrainOutcome",
+    "by_length",
     "evaluate",
     "grid",
     "normalized_accuracy",
     "parse_length_range",
     "parse_lengths",
     "parse_model_spec",
+    "parse_option_value",
     "resolve_task",
     "run",
     "run_sweep",

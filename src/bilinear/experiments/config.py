@@ -10,36 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from bilinear._validation import (
+    check_choice,
+    check_float,
+    check_nonnegative_int,
+    check_positive_int,
+)
 from bilinear.errors import InvalidArgumentError
+from bilinear.models.factory import _class_for, model_options
 
 __all__ = ["RunConfig", "parse_lengths", "parse_length_range"]
 
 _KEY_VERSION = 1
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _check_int(v: Any, name: str, low: int = 1) -> int:
-    if not _is_int(v) or v < low:
-        raise InvalidArgumentError(f"{name} must be an integer >= {low}, got {v!r}")
-    return int(v)
-
-
-def _check_float(v: Any, name: str, *, positive: bool = True, allow_none: bool = False) -> Any:
-    if v is None and allow_none:
-        return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise InvalidArgumentError(f"{name} must be a finite number, got {v!r}")
-    if positive and v <= 0:
-        raise InvalidArgumentError(f"{name} must be positive, got {v!r}")
-    return float(v)
+#: The floating dtypes a run may train in.
+DTYPES: tuple[str, ...] = ("float32", "float64")
 
 
 def parse_length_range(text: Any) -> tuple[int, int]:
@@ -96,6 +84,7 @@ def parse_lengths(text: Any) -> tuple[int, ...]:
 def _freeze_options(options: Any) -> tuple[tuple[str, Any], ...]:
     if options is None:
         return ()
+    items: Iterable[tuple[Any, ...]]
     if isinstance(options, Mapping):
         items = options.items()
     else:
@@ -188,32 +177,28 @@ class RunConfig:
         if not isinstance(self.task, str) or not self.task.strip():
             raise InvalidArgumentError(f"task must be a non-empty string, got {self.task!r}")
         self._check_model()
-        set_(self, "hidden", _check_int(self.hidden, "hidden"))
-        set_(self, "steps", _check_int(self.steps, "steps", low=0))
-        set_(self, "batch_size", _check_int(self.batch_size, "batch_size"))
-        set_(self, "lr", _check_float(self.lr, "lr"))
-        set_(self, "seed", _check_int(self.seed, "seed", low=0))
+        set_(self, "hidden", check_positive_int(self.hidden, "hidden"))
+        set_(self, "steps", check_nonnegative_int(self.steps, "steps"))
+        set_(self, "batch_size", check_positive_int(self.batch_size, "batch_size"))
+        set_(self, "lr", check_float(self.lr, "lr", min_value=0.0, exclude_min=True))
+        set_(self, "seed", check_nonnegative_int(self.seed, "seed"))
         set_(self, "train_lengths", parse_length_range(self.train_lengths))
         set_(self, "test_lengths", parse_lengths(self.test_lengths))
-        set_(self, "test_words", _check_int(self.test_words, "test_words"))
-        set_(self, "clip", _check_float(self.clip, "clip", allow_none=True))
-        set_(self, "weight_decay",
-             _check_float(self.weight_decay, "weight_decay", positive=False))
-        if self.weight_decay < 0:
-            raise InvalidArgumentError(f"weight_decay must be >= 0, got {self.weight_decay}")
-        set_(self, "early_stop", _check_float(self.early_stop, "early_stop", allow_none=True))
-        if self.early_stop is not None and self.early_stop > 1:
-            raise InvalidArgumentError(
-                f"early_stop is an accuracy in (0, 1], got {self.early_stop}"
-            )
-        set_(self, "eval_every", _check_int(self.eval_every, "eval_every"))
-        set_(self, "patience", _check_int(self.patience, "patience"))
-        if self.dtype not in ("float32", "float64"):
-            raise InvalidArgumentError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
-        chance = _check_float(self.chance, "chance", allow_none=True)
-        if chance is not None and chance >= 1:
-            raise InvalidArgumentError(f"chance must lie in (0, 1), got {chance}")
-        set_(self, "chance", chance)
+        set_(self, "test_words", check_positive_int(self.test_words, "test_words"))
+        if self.clip is not None:
+            set_(self, "clip", check_float(self.clip, "clip", min_value=0.0, exclude_min=True))
+        set_(self, "weight_decay", check_float(self.weight_decay, "weight_decay", min_value=0.0))
+        if self.early_stop is not None:
+            set_(self, "early_stop", check_float(self.early_stop, "early_stop", min_value=0.0,
+                                                 max_value=1.0, exclude_min=True))
+        set_(self, "eval_every", check_positive_int(self.eval_every, "eval_every"))
+        set_(self, "patience", check_positive_int(self.patience, "patience"))
+        set_(self, "dtype", check_choice(self.dtype, DTYPES, "dtype"))
+        if self.chance is not None:
+            chance = check_float(self.chance, "chance", min_value=0.0, exclude_min=True)
+            if chance >= 1:
+                raise InvalidArgumentError(f"chance must lie in (0, 1), got {self.chance!r}")
+            set_(self, "chance", chance)
         low = self.train_lengths[0]
         for n in self.test_lengths:
             if n < low:
@@ -223,8 +208,6 @@ class RunConfig:
                 )
 
     def _check_model(self) -> None:
-        from bilinear.models.factory import _class_for, model_options
-
         _class_for(self.model)
         opts = _freeze_options(self.options)
         allowed = model_options(self.model)

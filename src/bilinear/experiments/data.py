@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from bilinear._validation import check_positive_int
 from bilinear.errors import InvalidArgumentError
 
 __all__ = ["AutomatonData", "eval_rng"]
@@ -62,8 +63,8 @@ class AutomatonData:
         self, rng: np.random.Generator, batch: int, length: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """``batch`` uniform random words of ``length`` symbols and their label indices."""
-        if batch < 1 or length < 1:
-            raise InvalidArgumentError(f"batch and length must be >= 1, got {batch}, {length}")
+        batch = check_positive_int(batch, "batch")
+        length = check_positive_int(length, "length")
         words = rng.integers(0, self.vocab, size=(batch, length), dtype=np.int64)
         return words, self.dfa.output_batch(words)
 

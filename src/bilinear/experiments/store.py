@@ -34,9 +34,26 @@ from typing import Any
 from bilinear.errors import InvalidArgumentError, ResultsStoreError
 from bilinear.experiments.config import RunConfig
 
-__all__ = ["ResultsStore", "SCHEMA_VERSION"]
+__all__ = ["ResultsStore", "SCHEMA_VERSION", "by_length"]
 
 SCHEMA_VERSION = 1
+
+
+def by_length(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-length metrics in numeric order of their keys (lengths written as strings).
+
+    JSON objects sorted as text put ``"100"`` before ``"50"``; this puts them by length.
+
+    Examples
+    --------
+    >>> list(by_length({"10": 1, "100": 2, "50": 3, "500": 4}))
+    ['10', '50', '100', '500']
+    """
+    def order(key: str) -> tuple[int, int | str]:
+        text = str(key)
+        return (0, int(text)) if text.isdigit() else (1, text)
+
+    return {k: metrics[k] for k in sorted(metrics, key=order)}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -216,6 +233,8 @@ class ResultsStore:
                     raise ResultsStoreError(
                         f"run {d['key']}: column {k} is not JSON: {err}"
                     ) from None
+            if isinstance(d["metrics"], dict):
+                d["metrics"] = by_length(d["metrics"])
             out.append(d)
         return out
 
@@ -236,7 +255,7 @@ class ResultsStore:
             writer.writeheader()
             for r in self.results():
                 cfg, info = r["config"], r["info"] or {}
-                for length, m in sorted((r["metrics"] or {}).items(), key=lambda kv: int(kv[0])):
+                for length, m in (r["metrics"] or {}).items():
                     writer.writerow({
                         "key": r["key"], "task": r["task"], "model": r["model"],
                         "hidden": r["hidden"],

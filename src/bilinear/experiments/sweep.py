@@ -29,19 +29,39 @@ SweepReport(total=2, skipped=2, finished=0, failed=0)
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
+from tqdm.auto import tqdm
+
+from bilinear._validation import (
+    check_choice,
+    check_device,
+    check_nonnegative_int,
+    check_optional_positive_int,
+)
 from bilinear.errors import InvalidArgumentError
+from bilinear.experiments._ray import run_ray
 from bilinear.experiments.config import RunConfig
 from bilinear.experiments.store import ResultsStore
+from bilinear.experiments.training import resolve_task, run
+from bilinear.models import resolve_device
 
-__all__ = ["SweepReport", "grid", "parse_model_spec", "run_sweep", "BACKENDS"]
+__all__ = ["SweepReport", "grid", "parse_model_spec", "parse_option_value", "run_sweep",
+           "BACKENDS", "ON_ERROR"]
 
-BACKENDS = ("sequential", "process", "ray")
+#: Where the runs of a sweep execute.
+BACKENDS: tuple[str, ...] = ("sequential", "process", "ray")
+#: What a sweep does with a failed run: re-raise it, or record it and go on.
+ON_ERROR: tuple[str, ...] = ("raise", "continue")
+
+_Finish = Callable[[RunConfig, dict[str, Any] | None, BaseException | None], None]
 
 
 @dataclass(frozen=True)
@@ -54,7 +74,14 @@ class SweepReport:
     failed: int
 
 
-def _value(text: str) -> Any:
+def parse_option_value(text: str) -> Any:
+    """An option value from text: ``true``/``false``, an int, a float, else the text itself.
+
+    Examples
+    --------
+    >>> parse_option_value("2"), parse_option_value("1e-3"), parse_option_value("True")
+    (2, 0.001, True)
+    """
     low = text.lower()
     if low in ("true", "false"):
         return low == "true"
@@ -75,8 +102,8 @@ def parse_model_spec(spec: str | tuple[str, Mapping[str, Any]]) -> tuple[str, di
     ('cp', {'rank': 4, 'affine': True})
     """
     if isinstance(spec, tuple):
-        name, opts = spec
-        return str(name), dict(opts)
+        name, given = spec
+        return str(name), dict(given)
     if not isinstance(spec, str) or not spec:
         raise InvalidArgumentError(f"a model spec is a string like 'block:block_size=2': {spec!r}")
     name, _, rest = spec.partition(":")
@@ -85,7 +112,7 @@ def parse_model_spec(spec: str | tuple[str, Mapping[str, Any]]) -> tuple[str, di
         k, eq, v = item.partition("=")
         if not eq or not k:
             raise InvalidArgumentError(f"bad option {item!r} in model spec {spec!r} (key=value)")
-        opts[k.strip()] = _value(v.strip())
+        opts[k.strip()] = parse_option_value(v.strip())
     return name.strip(), opts
 
 
@@ -101,8 +128,6 @@ def grid(
     Task specs are canonicalized (``"modular_addition:m=3"`` names every parameter), so the
     same run always gets the same key.
     """
-    from bilinear.experiments.training import resolve_task
-
     out = []
     for task in [resolve_task(t).spec for t in tasks]:
         for spec in models:
@@ -119,10 +144,6 @@ def grid(
 
 def _run_worker(config: dict[str, Any], device: str, threads: int | None) -> dict[str, Any]:
     """Run one configuration (in any process); returns plain data for the coordinator."""
-    import torch
-
-    from bilinear.experiments.training import run
-
     before = torch.get_num_threads()
     if threads:
         torch.set_num_threads(int(threads))
@@ -156,7 +177,8 @@ def run_sweep(
         Processes for ``"process"`` (default 2).
     device : str
         Device of every run: ``"auto"`` (CUDA when present, the default), ``"cpu"``,
-        ``"cuda"``.
+        ``"cuda"``, ``"cuda:N"``.  The local backends resolve it once, here (CUDA asked for
+        where there is none fails before any run starts); Ray workers resolve it on their node.
     threads : int or None
         torch threads per run (1 keeps parallel workers from oversubscribing cores; None leaves
         torch's default).
@@ -164,15 +186,23 @@ def run_sweep(
         Show a tqdm bar over runs.
     on_error : {"raise", "continue"}
         Re-raise the first failure (finished runs stay stored), or mark it failed and go on.
+    ray_address : str, optional
+        Address of a running Ray cluster (backend ``"ray"``); without it a local instance is
+        started for the sweep.  An unreachable ``host:port`` fails within a few seconds.
 
     Returns
     -------
     SweepReport
     """
-    if backend not in BACKENDS:
-        raise InvalidArgumentError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
-    if on_error not in ("raise", "continue"):
-        raise InvalidArgumentError(f"on_error must be 'raise' or 'continue', got {on_error!r}")
+    backend = check_choice(backend, BACKENDS, "backend")
+    on_error = check_choice(on_error, ON_ERROR, "on_error")
+    if threads is not None:  # 0, like None, leaves torch's default
+        threads = check_nonnegative_int(threads, "threads") or None
+    device = check_device(device)
+    if backend != "ray":  # a Ray worker resolves "auto" on its own node
+        device = str(resolve_device(device))
+    if backend == "process":
+        workers = check_optional_positive_int(workers, "workers")
     if not isinstance(store, ResultsStore):
         store = ResultsStore(store)
     configs = list(configs)
@@ -184,8 +214,6 @@ def run_sweep(
     skipped = len(configs) - len(todo)
     bar = None
     if progress and todo:
-        from tqdm.auto import tqdm
-
         bar = tqdm(total=len(todo), desc="sweep", unit="run")
     counts = {"finished": 0, "failed": 0}
 
@@ -206,9 +234,7 @@ def run_sweep(
         elif backend == "process":
             _processes(todo, store, device, threads, finish, on_error, workers or 2)
         else:
-            from bilinear.experiments._ray import run_ray
-
-            run_ray(todo, store, device, threads, finish, on_error, ray_address)
+            run_ray(todo, store, device, threads, finish, on_error, ray_address, _run_worker)
     finally:
         if bar is not None:
             bar.close()
@@ -216,7 +242,8 @@ def run_sweep(
                        failed=counts["failed"])
 
 
-def _sequential(todo, store, device, threads, finish, on_error) -> None:
+def _sequential(todo: list[RunConfig], store: ResultsStore, device: str, threads: int | None,
+                finish: _Finish, on_error: str) -> None:
     for cfg in todo:
         store.mark_started(cfg)
         try:
@@ -229,16 +256,12 @@ def _sequential(todo, store, device, threads, finish, on_error) -> None:
         finish(cfg, out, None)
 
 
-def _processes(todo, store, device, threads, finish, on_error, workers) -> None:
-    import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InvalidArgumentError(f"workers must be a positive integer, got {workers!r}")
+def _processes(todo: list[RunConfig], store: ResultsStore, device: str, threads: int | None,
+               finish: _Finish, on_error: str, workers: int) -> None:
     ctx = mp.get_context("spawn")  # safe with CUDA and with threads in the parent
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
-        pending = {}
+        pending: dict[Future[dict[str, Any]], RunConfig] = {}
         for cfg in todo:
             store.mark_started(cfg)
             pending[pool.submit(_run_worker, cfg.to_dict(), device, threads)] = cfg

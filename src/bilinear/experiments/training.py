@@ -20,7 +20,10 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
+from tqdm.auto import tqdm
 
+from bilinear._validation import check_float
+from bilinear.automata import tasks
 from bilinear.errors import InvalidArgumentError
 from bilinear.experiments.config import RunConfig
 from bilinear.experiments.data import AutomatonData, eval_rng
@@ -45,15 +48,14 @@ def normalized_accuracy(accuracy: float, chance: float) -> float:
     >>> normalized_accuracy(0.75, 0.5)
     0.5
     """
-    if not 0 <= chance < 1:
+    chance = check_float(chance, "chance", min_value=0.0)
+    if chance >= 1:
         raise InvalidArgumentError(f"chance must lie in [0, 1), got {chance}")
     return (accuracy - chance) / (1.0 - chance)
 
 
 def resolve_task(spec: str) -> Any:
     """The task (``.dfa``) named by a spec or a path to automaton JSON."""
-    from bilinear.automata import tasks
-
     return tasks.resolve(spec)
 
 
@@ -103,8 +105,9 @@ def train(
     config : RunConfig
     dfa : DFA, optional
         The task automaton (resolved from ``config.task`` when omitted).
-    device : str
-        ``"auto"`` (CUDA when present, the default), ``"cpu"`` or ``"cuda"``.
+    device : str or torch.device
+        ``"auto"`` (CUDA when present, the default), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``
+        (:func:`bilinear.models.resolve_device`).
     progress : bool
         Show a tqdm bar over steps.
     callback : callable, optional
@@ -112,8 +115,13 @@ def train(
     """
     if dfa is None:
         dfa = resolve_task(config.task).dfa
+    return _train(config, dfa, resolve_device(device), progress, callback)
+
+
+def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
+           callback: Callable[[int, float], None] | None) -> TrainOutcome:
+    """:func:`train` on a resolved device."""
     data = AutomatonData(dfa)
-    dev = resolve_device(device)
     rng = np.random.default_rng([config.seed, 1])
     model = make(config.model, data.vocab, data.labels, config.hidden, device=dev,
                  dtype=config.dtype, seed=config.seed, **dict(config.options))
@@ -126,8 +134,6 @@ def train(
     start = time.perf_counter()
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-
         bar = tqdm(total=config.steps, desc=config.describe(), leave=False)
     step = 0
     model.train()
@@ -217,7 +223,7 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
     task = resolve_task(config.task)
     dev = resolve_device(device)
     torch_threads = torch.get_num_threads()
-    outcome = train(config, dfa=task.dfa, device=dev, progress=progress, callback=callback)
+    outcome = _train(config, task.dfa, dev, progress, callback)
     start = time.perf_counter()
     metrics = evaluate(outcome.model, task.dfa, config.test_lengths, words=config.test_words,
                        seed=config.seed, chance=config.chance)

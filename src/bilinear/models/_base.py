@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from bilinear._validation import check_device, check_positive_int
 from bilinear.errors import InvalidArgumentError
 
 __all__ = [
@@ -50,22 +51,37 @@ def resolve_dtype(dtype: Any) -> torch.dtype:
     raise InvalidArgumentError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
 
 
-def resolve_device(device: Any = None) -> torch.device:
-    """``None``/``"auto"`` -> CUDA when available, else CPU; ``"cuda"`` without a GPU is an error.
+def resolve_device(device: Any = "auto") -> torch.device:
+    """The one place a device name becomes a ``torch.device``.
+
+    ``"auto"`` (or ``None``) means CUDA when available, else CPU; ``"cpu"``, ``"cuda"`` and
+    ``"cuda:N"`` (or a ``torch.device``) are taken as they are.  The name is validated by
+    :func:`bilinear._validation.check_device`; asking for CUDA where there is none fails at
+    once, with a one-line :class:`~bilinear.errors.InvalidArgumentError`.
 
     Examples
     --------
     >>> resolve_device("cpu")
     device(type='cpu')
+    >>> resolve_device("auto").type in ("cpu", "cuda")
+    True
+    >>> resolve_device("tpu")
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: unknown device 'tpu'; use one of auto, cpu, cuda, cuda:N
     """
-    if device is None or device == "auto":
+    name = check_device(device)
+    if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise InvalidArgumentError(f"unknown device {device!r}; use 'cpu' or 'cuda'") from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise InvalidArgumentError("device 'cuda' was requested but CUDA is not available")
+    dev = torch.device(name)
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise InvalidArgumentError(
+                f"device {name!r} was requested but CUDA is not available")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise InvalidArgumentError(
+                f"device {name!r} was requested but there are only "
+                f"{torch.cuda.device_count()} CUDA device(s)")
     return dev
 
 
@@ -135,8 +151,7 @@ class SequenceModel(nn.Module):
         Models that attend over the whole prefix (``time_chunkable = False``) yield one chunk.
         """
         tokens = check_tokens(tokens, self.vocab).to(self.device)
-        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-            raise InvalidArgumentError(f"chunk must be a positive integer, got {chunk!r}")
+        chunk = check_positive_int(chunk, "chunk")
         if not self.time_chunkable:
             yield self._forward_state(tokens, None)[0]
             return

@@ -14,9 +14,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-__all__ = ["fused_recurrence", "fused_cp_recurrence"]
+from bilinear.models.scan import _EPS
 
-_EPS = {torch.float32: 1e-30, torch.float64: 1e-300}
+__all__ = ["fused_recurrence", "fused_cp_recurrence"]
 
 
 class _FusedRecurrence(torch.autograd.Function):
@@ -42,13 +42,13 @@ class _FusedRecurrence(torch.autograd.Function):
             rows = tokens.t().unbind(0)
         else:
             fwd = W.permute(1, 2, 0).reshape(H, D * H)  # fwd[j, k*H + i] = W[i, j, k]
-            rows = (tokens + torch.arange(B, device=tokens.device).unsqueeze(1) * D).t()
-            rows = rows.contiguous().unbind(0)
+            offsets = (tokens + torch.arange(B, device=tokens.device).unsqueeze(1) * D).t()
+            rows = offsets.contiguous().unbind(0)
             buf = h0.new_empty(B, D * H)
             flat = buf.view(B * D, H)
         states = h0.new_empty(B, T, H)
         norms = h0.new_empty(B, T, 1) if normalize else None
-        norm_steps = norms.unbind(1) if normalize else rows
+        norm_steps = norms.unbind(1) if norms is not None else rows
         eps = _EPS.get(h0.dtype, 1e-30)
         h = h0
         for t, (y, row, n) in enumerate(zip(states.unbind(1), rows, norm_steps, strict=True)):
@@ -226,7 +226,7 @@ class _FusedCP(torch.autograd.Function):
         Ut = U.t()
         states = h0.new_empty(B, T, H)
         norms = h0.new_empty(B, T, 1) if normalize else None
-        norm_steps = norms.unbind(1) if normalize else v.unbind(1)
+        norm_steps = norms.unbind(1) if norms is not None else v.unbind(1)
         eps = _EPS.get(h0.dtype, 1e-30)
         r = h0.new_empty(B, R)
         h = h0

@@ -21,11 +21,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bilinear._validation import check_positive_int as _positive_int
+from bilinear._validation import check_choice, check_positive_int, check_probability
 from bilinear.errors import InvalidArgumentError
 from bilinear.models._base import SequenceModel
 
-__all__ = ["LSTMModel", "ElmanModel", "TransformerModel", "MambaLikeModel", "BASELINE_CLASSES"]
+__all__ = ["LSTMModel", "ElmanModel", "TransformerModel", "MambaLikeModel", "BASELINE_CLASSES",
+           "POSITIONS"]
+
+#: Position encodings of :class:`TransformerModel`.
+POSITIONS: tuple[str, ...] = ("sinusoidal", "learned")
 
 
 class _TorchRNN(SequenceModel):
@@ -33,7 +37,7 @@ class _TorchRNN(SequenceModel):
 
     def __init__(self, vocab: int, labels: int, hidden: int, *, layers: int = 1,
                  **extra: Any) -> None:
-        layers = _positive_int(layers, "layers")
+        layers = check_positive_int(layers, "layers")
         super().__init__(vocab, labels, hidden, {"layers": layers})
         self.embedding = nn.Embedding(vocab, hidden)
         self.rnn = self.rnn_class(hidden, hidden, num_layers=layers, batch_first=True, **extra)
@@ -86,13 +90,11 @@ class TransformerModel(SequenceModel):
     def __init__(self, vocab: int, labels: int, hidden: int, *, layers: int = 2,
                  heads: int = 4, positions: str = "sinusoidal", max_length: int = 2048,
                  dropout: float = 0.0) -> None:
-        layers = _positive_int(layers, "layers")
-        heads = _positive_int(heads, "heads")
-        max_length = _positive_int(max_length, "max_length")
-        if positions not in ("sinusoidal", "learned"):
-            raise InvalidArgumentError(
-                f"positions must be 'sinusoidal' or 'learned', got {positions!r}"
-            )
+        layers = check_positive_int(layers, "layers")
+        heads = check_positive_int(heads, "heads")
+        max_length = check_positive_int(max_length, "max_length")
+        positions = check_choice(positions, POSITIONS, "positions")
+        dropout = check_probability(dropout, "dropout")
         while hidden % heads:
             heads -= 1
         super().__init__(vocab, labels, hidden,
@@ -141,7 +143,7 @@ class MambaLikeModel(SequenceModel):
 
     def __init__(self, vocab: int, labels: int, hidden: int, *, chunk: int = 16) -> None:
         super().__init__(vocab, labels, hidden, {})
-        self.chunk = _positive_int(chunk, "chunk")
+        self.chunk = check_positive_int(chunk, "chunk")
         self.decay_logits = nn.Embedding(vocab, hidden)
         nn.init.uniform_(self.decay_logits.weight, 1.0, 4.0)
         self.input_term = nn.Embedding(vocab, hidden)

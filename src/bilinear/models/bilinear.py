@@ -43,7 +43,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bilinear._validation import check_positive_int as _positive_int
+from bilinear._validation import check_choice, check_float, check_positive_int
 from bilinear.errors import InvalidArgumentError
 from bilinear.models._base import SequenceModel, check_tokens
 from bilinear.models._recurrence import fused_cp_recurrence, fused_recurrence
@@ -65,7 +65,12 @@ __all__ = [
     "RealDiagonalBilinear",
     "PositiveDiagonalBilinear",
     "LEVEL_CLASSES",
+    "SELECTIONS",
 ]
+
+#: How :class:`MonomialBilinear` selects each column's unit: a hard one-hot forward with the
+#: softmax's gradient, or the column softmax itself.
+SELECTIONS: tuple[str, ...] = ("straight_through", "soft")
 
 
 class BilinearModel(SequenceModel):
@@ -111,7 +116,7 @@ class BilinearModel(SequenceModel):
         self.name = self.level
         self.affine = bool(affine)
         self.normalize = bool(normalize)
-        self.init_scale = float(init_scale)
+        self.init_scale = check_float(init_scale, "init_scale")
         h0 = torch.randn(hidden)
         self.h0 = nn.Parameter(h0 / h0.norm())
         self.readout = nn.Parameter(torch.randn(labels, hidden) / math.sqrt(hidden))
@@ -246,12 +251,8 @@ class MonomialBilinear(_GatherAllLetters):
         temperature: float = 1.0,
         **kw: Any,
     ) -> None:
-        if selection not in ("straight_through", "soft"):
-            raise InvalidArgumentError(
-                f"selection must be 'straight_through' or 'soft', got {selection!r}"
-            )
-        if not temperature > 0:
-            raise InvalidArgumentError(f"temperature must be positive, got {temperature!r}")
+        selection = check_choice(selection, SELECTIONS, "selection")
+        temperature = check_float(temperature, "temperature", min_value=0.0, exclude_min=True)
         opts = dict(kw.pop("options", None) or {}, selection=selection)
         super().__init__(vocab, labels, hidden, options=opts, **kw)
         self.selection = selection
@@ -281,7 +282,7 @@ class CPBilinear(BilinearModel):
 
     def __init__(self, vocab: int, labels: int, hidden: int, *, rank: int | None = None,
                  **kw: Any) -> None:
-        rank = hidden if rank is None else _positive_int(rank, "rank")
+        rank = hidden if rank is None else check_positive_int(rank, "rank")
         opts = dict(kw.pop("options", None) or {}, rank=rank)
         super().__init__(vocab, labels, hidden, options=opts, **kw)
         self.rank = rank
@@ -319,7 +320,7 @@ class BlockBilinear(BilinearModel):
 
     def __init__(self, vocab: int, labels: int, hidden: int, *, block_size: int = 2,
                  **kw: Any) -> None:
-        b = _positive_int(block_size, "block_size")
+        b = check_positive_int(block_size, "block_size")
         if hidden % b:
             raise InvalidArgumentError(
                 f"hidden={hidden} is not a multiple of block_size={b}"

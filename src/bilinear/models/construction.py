@@ -53,7 +53,8 @@ def _components(W: np.ndarray) -> list[list[int]]:
     return list(groups.values())
 
 
-def _permuted(W: np.ndarray, h0: np.ndarray, R: np.ndarray, order: list[int]):
+def _permuted(W: np.ndarray, h0: np.ndarray, R: np.ndarray,
+             order: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Arrays with units reordered by ``order`` (-1 = a silent unit: zero everywhere)."""
     idx = np.array([max(i, 0) for i in order], dtype=np.int64)
     live = np.array([i >= 0 for i in order])
@@ -112,7 +113,7 @@ def from_construction(
     *,
     normalize: bool = True,
     dtype: Any = "float64",
-    device: Any = "cpu",
+    device: Any = "auto",
 ) -> BilinearModel:
     """Load a compiled construction into the torch module of its level.
 
@@ -123,7 +124,9 @@ def from_construction(
     normalize : bool
         Normalize the state after every step (decoding is unchanged; prevents overflow).
     dtype, device
-        As for :func:`bilinear.models.make`; float64 by default so outputs match exactly.
+        As for :func:`bilinear.models.make`: float64 by default so outputs match exactly, and
+        the device ``"auto"`` (CUDA when present) by default, resolved by
+        :func:`bilinear.models.resolve_device`.
 
     Returns
     -------

@@ -7,20 +7,23 @@ from typing import Any
 
 import torch
 
-from bilinear._validation import check_positive_int as _check_size
+from bilinear._validation import check_int, check_positive_int
 from bilinear.errors import InvalidArgumentError, UnknownLevelError
 from bilinear.models._base import SequenceModel, resolve_device, resolve_dtype
 from bilinear.models.baselines import BASELINE_CLASSES
 from bilinear.models.bilinear import LEVEL_CLASSES
+from bilinear.vocabulary import BASELINES, LEVELS
 
 __all__ = ["make", "MODEL_NAMES", "LEVELS", "BASELINES", "model_options"]
 
-#: The bilinear levels of design.md section 3, from most to least expressive.
-LEVELS: tuple[str, ...] = tuple(LEVEL_CLASSES)
-#: The baselines that are not bilinear.
-BASELINES: tuple[str, ...] = tuple(BASELINE_CLASSES)
-#: Every name :func:`make` accepts.
+#: Every name :func:`make` accepts: the levels (:data:`bilinear.vocabulary.LEVELS`), then the
+#: baselines that are not bilinear (:data:`bilinear.vocabulary.BASELINES`).
 MODEL_NAMES: tuple[str, ...] = LEVELS + BASELINES
+
+_CLASSES: dict[str, type[SequenceModel]] = {**LEVEL_CLASSES, **BASELINE_CLASSES}
+if set(_CLASSES) != set(MODEL_NAMES):  # pragma: no cover - a module class was added or lost
+    raise ImportError(f"model classes {sorted(_CLASSES)} do not match the vocabulary "
+                      f"{sorted(MODEL_NAMES)}")
 
 _COMMON = ("affine", "normalize", "init_scale")
 
@@ -30,7 +33,7 @@ def _class_for(name: Any) -> type[SequenceModel]:
         raise UnknownLevelError(
             f"unknown model {name!r}; choose one of {', '.join(MODEL_NAMES)}"
         )
-    return LEVEL_CLASSES.get(name) or BASELINE_CLASSES[name]
+    return _CLASSES[name]
 
 
 def model_options(name: str) -> tuple[str, ...]:
@@ -46,7 +49,7 @@ def model_options(name: str) -> tuple[str, ...]:
     for klass in cls.__mro__:
         if "__init__" not in vars(klass) or klass in (SequenceModel, torch.nn.Module, object):
             continue
-        for p in inspect.signature(klass.__init__).parameters.values():
+        for p in inspect.signature(vars(klass)["__init__"]).parameters.values():
             if p.kind is p.KEYWORD_ONLY and p.name != "options":
                 opts.add(p.name)
     return tuple(sorted(opts))
@@ -58,7 +61,7 @@ def make(
     labels: int,
     hidden: int,
     *,
-    device: Any = "cpu",
+    device: Any = "auto",
     dtype: Any = "float32",
     seed: int | None = None,
     **options: Any,
@@ -74,7 +77,8 @@ def make(
     vocab, labels, hidden : int
         Number of input symbols, of output labels, of hidden units.
     device : str or torch.device
-        ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when available).
+        ``"auto"`` (the default: CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or
+        ``"cuda:N"``; see :func:`bilinear.models.resolve_device`.
     dtype : str or torch.dtype
         ``"float32"`` (default) or ``"float64"``.
     seed : int, optional
@@ -109,9 +113,9 @@ def make(
     bilinear.errors.InvalidArgumentError: hidden=5 is not a multiple of block_size=2
     """
     cls = _class_for(name)
-    vocab = _check_size(vocab, "vocab")
-    labels = _check_size(labels, "labels")
-    hidden = _check_size(hidden, "hidden")
+    vocab = check_positive_int(vocab, "vocab")
+    labels = check_positive_int(labels, "labels")
+    hidden = check_positive_int(hidden, "hidden")
     allowed = model_options(name)
     unknown = sorted(set(options) - set(allowed))
     if unknown:
@@ -121,8 +125,8 @@ def make(
         )
     dev = resolve_device(device)
     dt = resolve_dtype(dtype)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise InvalidArgumentError(f"seed must be an integer, got {seed!r}")
+    if seed is not None:
+        seed = check_int(seed, "seed")
     with torch.random.fork_rng(devices=[]):
         if seed is not None:
             torch.manual_seed(seed)
