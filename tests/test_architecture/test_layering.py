@@ -34,7 +34,8 @@ KNOWN_CIRCLES = [
 ]
 #: Function-local imports still present, per module (an upper bound).
 KNOWN_LOCAL_IMPORTS = {
-    "bilinear.verification.cyclotomic": 8, "bilinear.verification.strategies": 7, "bilinear.constructions.irreps": 6,
+    "bilinear.verification.cyclotomic": 8, "bilinear.verification.strategies": 7,
+    "bilinear.constructions.irreps": 6,
     "bilinear.constructions._planner": 5, "bilinear.analysis._backend": 5,
     "bilinear.analysis.runs": 4, "bilinear.automata.builders": 3, "bilinear.cli.verify": 3,
     "bilinear.verification.loading": 2, "bilinear.constructions.groups": 2,
