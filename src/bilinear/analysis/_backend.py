@@ -165,7 +165,7 @@ def construct_and_verify(dfa: Any, level: str, **options: Any) -> ConstructionIn
         weights=_small_weights(rnn),
         verified=bool(getattr(cert, "holds", False)),
         method=str(getattr(cert, "method", None)),
-        checked=cert.to_dict().get("checked") if hasattr(cert, "to_dict") else None,
+        checked=[c.to_dict() for c in cert.checked] if hasattr(cert, "checked") else None,
         certificate_markdown=md,
         options=options,
     )

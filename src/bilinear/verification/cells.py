@@ -31,7 +31,14 @@ from typing import Any
 from bilinear.automata.dfa import DFA
 from bilinear.verification.certificates import Certificate, Check
 from bilinear.verification.common import Alignment, bfs_tree
-from bilinear.verification.exact import ExactSystem, failure_certificate, search_pairs
+from bilinear.verification.exact import (
+    ExactSystem,
+    as_fraction,
+    exact_images,
+    failure_certificate,
+    search_pairs,
+)
+from bilinear.verification.kernel import Evidence
 
 __all__ = ["cells_certificate", "Box"]
 
@@ -39,11 +46,7 @@ INF = float("inf")
 Box = tuple[tuple[Any, ...], tuple[Any, ...]]
 
 
-def _frac(x: Any) -> Fraction:
-    """An exact rational (int, Fraction or sympy's PythonMPQ / gmpy mpq) as a Fraction."""
-    if isinstance(x, (int, Fraction)):
-        return Fraction(x)
-    return Fraction(int(x.numerator), int(x.denominator))
+_frac = as_fraction
 
 
 def _rational_columns(system: ExactSystem) -> list:
@@ -203,8 +206,19 @@ def cells_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
                              "label": dfa.label_values[dfa.label_index[q]], "margin": ""}
                             for q in reach if q in cells]
     holds = all(c.holds for c in checks)
+    evidence = None
     if not holds:
         details["reason"] = ("no cells were found that close under the letters and decode "
                              "correctly (the search found no counterexample either)")
+    else:
+        evidence = Evidence(
+            kind="cells", number_format=system.field,
+            arithmetic="exact rational interval arithmetic (bounds may be infinite)",
+            hypothesis="for every word w, h_w lies in the cell of q0 . w (true for the empty "
+                       "word: h0 is in the start cell; kept by every letter: A(a) C_q lies in "
+                       "C_{q . a}); the readout is constant and correct on every cell",
+            boxes=tuple((int(q), tuple(map(str, box[0])), tuple(map(str, box[1])))
+                        for q, box in cells.items()),
+            exact_weights=exact_images(system))
     return Certificate(holds=holds, method="cells", checked=tuple(checks), task=task,
-                       model=model, details=details)
+                       model=model, details=details, evidence=evidence)

@@ -33,7 +33,10 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from bilinear.errors import InvalidArgumentError
+from bilinear.verification.kernel import Evidence
 
 __all__ = ["Certificate", "Check", "METHODS", "METHOD_TITLES"]
 
@@ -95,15 +98,10 @@ def _jsonable(x: Any) -> Any:
         return x
     if isinstance(x, float):
         return x if x == x and abs(x) != float("inf") else str(x)
-    try:
-        import numpy as np
-
-        if isinstance(x, np.generic):
-            return _jsonable(x.item())
-        if isinstance(x, np.ndarray):
-            return _jsonable(x.tolist())
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(x, np.generic):
+        return _jsonable(x.item())
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
     return str(x)
 
 
@@ -113,7 +111,7 @@ def _word_text(word: tuple[Hashable, ...] | None) -> str:
     if not word:
         return "the empty word"
     if all(isinstance(a, str) and len(a) == 1 for a in word):
-        return '"' + "".join(word) + '"'
+        return '"' + "".join(map(str, word)) + '"'
     return "[" + ", ".join(repr(a) for a in word) + "]"
 
 
@@ -138,6 +136,9 @@ class Certificate:
         bound, encoding table, the reason a search stopped, notes).
     failure : mapping or None
         For a refutation: ``step``, ``expected`` label, ``decoded`` label (``None`` for a tie).
+    evidence : Evidence or None
+        The data the claim rests on, for the trusted kernel
+        (:mod:`~bilinear.verification.kernel`) to re-check from the weights alone.
 
     Examples
     --------
@@ -158,6 +159,7 @@ class Certificate:
     model: str = ""
     details: Mapping[str, Any] = field(default_factory=dict)
     failure: Mapping[str, Any] | None = None
+    evidence: Evidence | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -178,6 +180,9 @@ class Certificate:
         set_(self, "details", types.MappingProxyType(dict(self.details)))
         if self.failure is not None:
             set_(self, "failure", types.MappingProxyType(dict(self.failure)))
+        if self.evidence is not None and not isinstance(self.evidence, Evidence):
+            raise InvalidArgumentError(f"evidence must be an Evidence record, got "
+                                       f"{type(self.evidence).__name__}")
 
     # ------------------------------------------------------------------ summaries
     @property
@@ -213,8 +218,9 @@ class Certificate:
 
     # ------------------------------------------------------------------ exports
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (``json.dumps`` works on it)."""
-        return _jsonable({
+        """JSON-ready dictionary (``json.dumps`` works on it); ``evidence`` is the kernel's
+        record (:meth:`Evidence.to_dict`) or None."""
+        out: dict[str, Any] = _jsonable({
             "holds": self.holds, "verdict": self.verdict, "method": self.method,
             "task": self.task, "model": self.model, "cases": self.cases,
             "checked": [c.to_dict() for c in self.checked],
@@ -222,6 +228,8 @@ class Certificate:
             "failure": None if self.failure is None else dict(self.failure),
             "details": dict(self.details),
         })
+        out["evidence"] = None if self.evidence is None else self.evidence.to_dict()
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as a JSON string."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from bilinear.automata import tasks
 from bilinear.automata.dfa import DFA
 from bilinear.errors import AlphabetMismatchError, InvalidArgumentError
 
@@ -176,8 +177,6 @@ def resolve_automaton(dfa: Any) -> tuple[DFA, str]:
     if hasattr(dfa, "dfa") and isinstance(dfa.dfa, DFA):
         return dfa.dfa, str(getattr(dfa, "spec", "") or getattr(dfa, "name", ""))
     if isinstance(dfa, str):
-        from bilinear.automata import tasks
-
         task = tasks.resolve(dfa)
         return task.dfa, task.spec
     raise InvalidArgumentError(
@@ -197,5 +196,5 @@ def describe_model(rnn: Any) -> str:
 def unpack_word(word: Sequence[Hashable]) -> str:
     """Readable form of a word."""
     if all(isinstance(a, str) and len(a) == 1 for a in word):
-        return "".join(word) if word else "(empty)"
+        return "".join(map(str, word)) if word else "(empty)"
     return " ".join(map(str, word)) if word else "(empty)"

@@ -31,6 +31,11 @@ from fractions import Fraction
 from functools import reduce
 from typing import Any
 
+import mpmath
+import numpy as np
+import sympy as sp
+from sympy import Symbol, cyclotomic_poly
+
 from bilinear.verification.certificates import Check
 from bilinear.verification.exact import ExactSystem
 
@@ -42,8 +47,6 @@ MAX_CONDUCTOR = 2000
 
 def _cyclotomic_coeffs(N: int) -> list[int]:
     """Coefficients of ``Phi_N`` from the constant term up (monic)."""
-    from sympy import Symbol, cyclotomic_poly
-
     x = Symbol("x")
     return [int(c) for c in reversed(cyclotomic_poly(N, x, polys=True).all_coeffs())]
 
@@ -115,8 +118,6 @@ class CyclotomicField:
         self.zero = Cyc(self, (0,) * self.degree)
         self.one = self.rational(1)
         # float cosines correctly rounded from 40-digit values: error <= 2^-53 each
-        import mpmath
-
         with mpmath.workdps(40):
             self._cos = [float(mpmath.cos(2 * mpmath.pi * j / N)) for j in range(self.degree)]
         self._iv_cache: dict[int, list] = {}
@@ -183,8 +184,6 @@ class CyclotomicField:
         return mid, rad
 
     def _cos_iv(self, prec: int) -> list:
-        import mpmath
-
         hit = self._iv_cache.get(prec)
         if hit is None:
             iv = mpmath.iv
@@ -205,8 +204,6 @@ class CyclotomicField:
     def interval(self, x: Cyc, prec: int) -> tuple[float, float]:
         """Float bounds ``lo <= Re(x) <= hi`` from an ``mpmath.iv`` enclosure at ``prec`` bits
         (rounded outward to floats)."""
-        import mpmath
-
         iv = mpmath.iv
         cos = self._cos_iv(prec)
         old = iv.prec
@@ -288,8 +285,6 @@ class CyclotomicSystem(ExactSystem):
     def _float_readout(self) -> tuple:
         hit = self._approx_cache.get("readout")
         if hit is None:
-            import numpy as np
-
             R = np.zeros((len(self.readout), self.H))
             Rr = np.zeros_like(R)
             for i, row in enumerate(self.readout):
@@ -302,8 +297,6 @@ class CyclotomicSystem(ExactSystem):
     def decode(self, h: tuple) -> tuple[int, Any]:
         """As :meth:`ExactSystem.decode`, screening rows with proven float enclosures of ``R h``
         and computing exact scores only for the rows that may be the maximum or runner-up."""
-        import numpy as np
-
         S = len(self.readout)
         if S == 1:
             return 0, None
@@ -354,8 +347,6 @@ def _candidate_denominator(v: float) -> int | None:
 def _recognise(e: Any, F: CyclotomicField) -> Cyc | None:
     """``e`` as an element of ``F`` when it *is* sympy's ``cos(2 pi j / N)`` or
     ``sin(2 pi j / N)`` (structural equality), or a rational."""
-    import sympy as sp
-
     if e.is_Rational:
         return F.rational(Fraction(int(e.p), int(e.q)))
     v = float(e.evalf(30))

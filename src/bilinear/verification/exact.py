@@ -18,19 +18,23 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy as sp
+from sympy.polys.constructor import construct_domain
 
 from bilinear.automata.dfa import DFA
 from bilinear.verification.certificates import Certificate, Check
-from bilinear.verification.common import Alignment
+from bilinear.verification.common import Alignment, unpack_word
+from bilinear.verification.kernel import Evidence
 
 __all__ = ["ExactSystem", "system_from_arrays", "system_from_exact", "recognise_exact",
-           "PairSearch", "search_pairs", "exact_certificate"]
+           "PairSearch", "search_pairs", "exact_certificate", "as_fraction", "orbit_evidence"]
 
 #: Default cap on the number of (vector, state) pairs of an exact search.
 MAX_PAIRS = 200_000
@@ -54,7 +58,9 @@ class ExactSystem:
     source: str = ""
     #: Extra proof lines about the arithmetic (e.g. the cyclotomic field), put first.
     extra_checks: tuple = ()
-    _approx_cache: dict = field(default_factory=dict)
+    #: The model's h0 is this positive multiple of :attr:`h0` (decoding is scale-invariant).
+    h0_scale: Fraction = Fraction(1)
+    _approx_cache: dict = dataclasses.field(default_factory=dict)
 
     @property
     def H(self) -> int:
@@ -148,6 +154,19 @@ class ExactSystem:
         return "(" + ", ".join(parts) + (", ..." if len(h) > limit else "") + ")"
 
 
+def as_fraction(x: Any) -> Fraction:
+    """An exact rational (int, Fraction, sympy's PythonMPQ or gmpy's mpq) as a Fraction.
+
+    Examples
+    --------
+    >>> as_fraction(3), as_fraction(Fraction(1, 2))
+    (Fraction(3, 1), Fraction(1, 2))
+    """
+    if isinstance(x, (int, Fraction)):
+        return Fraction(x)
+    return Fraction(int(x.numerator), int(x.denominator))
+
+
 def _columns_from_dense(mats: list[np.ndarray], convert: Any) -> list:
     out = []
     for m in mats:
@@ -208,11 +227,10 @@ def system_from_arrays(W: np.ndarray, h0: np.ndarray, R: np.ndarray,
 def system_from_exact(exact: Any) -> ExactSystem | None:
     """The exact system of dense :class:`~bilinear.constructions.ExactWeights` (``None`` when
     sympy recognises no number field for the entries)."""
-    from sympy.polys.constructor import construct_domain
-
     if exact.is_sparse:
         return None
-    entries, where = [], []
+    entries: list[Any] = []
+    where: list[tuple[Any, ...]] = []
     for k, m in enumerate(exact.letters):
         for (i, j), v in m.todok().items():
             if v != 0:
@@ -236,7 +254,7 @@ def system_from_exact(exact: Any) -> ExactSystem | None:
     if not (K.is_ZZ or K.is_QQ or getattr(K, "is_Algebraic", False)):
         return None
     H, D, S = exact.H, exact.D, exact.S
-    columns = [[[] for _ in range(H)] for _ in range(D)]
+    columns: list[list[list[tuple[int, Any]]]] = [[[] for _ in range(H)] for _ in range(D)]
     h0 = [K.zero] * H
     readout: list[list] = [[] for _ in range(S)]
     for w, e in zip(where, elements, strict=False):
@@ -270,6 +288,8 @@ class PairSearch:
     margin: Any = None
     margin_pair: int = -1
     code_decode: dict = field(default_factory=dict)
+    #: ``successor[p * K + a]``: the pair reached from pair ``p`` by automaton letter ``a``.
+    successor: list = field(default_factory=list)
 
     def word_indices(self, p: int) -> list[int]:
         """Symbol indices (automaton) of the word that reached pair ``p``."""
@@ -348,6 +368,7 @@ def search_pairs(system: ExactSystem, dfa: DFA, alignment: Alignment,
             key = (c2, q2)
             p2 = pair_id.get(key)
             if p2 is not None:
+                res.successor.append(p2)
                 if p2 == 0 and not start_checked:
                     start_checked = True
                     if not check(0, c2, q2, p, a):
@@ -356,6 +377,7 @@ def search_pairs(system: ExactSystem, dfa: DFA, alignment: Alignment,
                 continue
             p2 = len(res.pair_code)
             pair_id[key] = p2
+            res.successor.append(p2)
             res.pair_code.append(c2)
             res.pair_state.append(q2)
             res.pair_parent.append(p)
@@ -383,6 +405,7 @@ def failure_certificate(search: PairSearch, dfa: DFA, rnn: Any, alignment: Align
                         method: str, task: str, model: str, details: dict,
                         checks: list[Check]) -> Certificate:
     """The refutation by the shortest failing word of a search."""
+    assert search.failure_word is not None
     word = tuple(dfa.alphabet[a] for a in search.failure_word)
     row = search.decoded_row
     decoded = rnn.labels[row] if row >= 0 else None
@@ -391,6 +414,105 @@ def failure_certificate(search: PairSearch, dfa: DFA, rnn: Any, alignment: Align
         model=model, details=details,
         failure={"step": len(word), "expected": _label(dfa, search.expected),
                  "decoded": decoded, "readout_row": row})
+
+
+def _sparse_text(v: tuple) -> tuple[tuple[int, str], ...]:
+    return tuple((i, str(as_fraction(x))) for i, x in enumerate(v) if x)
+
+
+def exact_images(system: ExactSystem) -> dict[str, Any] | None:
+    """The exact letter images, h0 and readout of a rational system as kernel evidence
+    (``None`` when the system *is* the float arrays read exactly: the kernel reads those)."""
+    if system.field not in ("ZZ", "QQ") or system.source.startswith("the float"):
+        return None
+    return {
+        "letters": [[(i, j, str(as_fraction(v))) for j, col in enumerate(cols) for i, v in col]
+                    for cols in system.columns],
+        "h0": [(i, str(as_fraction(x))) for i, x in enumerate(system.h0) if x],
+        "readout": [(i, j, str(as_fraction(v))) for i, row in enumerate(system.readout)
+                    for j, v in row],
+    }
+
+
+def _algebraic_field(system: ExactSystem) -> dict[str, Any] | None:
+    """``minpoly``, an isolating ``interval`` and the ``generator`` of sympy's field
+    ``QQ<theta>`` of the system (``None`` for any other domain)."""
+    K = system.domain
+    if K is None or not getattr(K, "is_Algebraic", False) or not hasattr(K, "mod"):
+        return None
+    coeffs = [as_fraction(c) for c in K.mod.to_list()]
+    x = sp.Symbol("x")
+    value = sp.Float(K.ext.evalf(60), 60) if hasattr(K.ext, "evalf") else None
+    if value is None:
+        return None
+    poly = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in coeffs], x, domain="QQ")
+    for (lo, hi), _ in poly.intervals():
+        if lo <= value <= hi:
+            return {"minpoly": [str(c) for c in coeffs], "interval": [str(lo), str(hi)],
+                    "generator": str(K.ext)}
+    return None
+
+
+def _element_text(e: Any) -> str:
+    cs = e.to_list()
+    return ";".join(str(as_fraction(c)) for c in cs) if cs else "0"
+
+
+def _algebraic_evidence(system: ExactSystem, s: PairSearch, dfa: DFA, hypothesis: str,
+                        field_data: dict[str, Any]) -> Evidence:
+    K = dfa.n_symbols
+    succ = s.successor
+    images = {
+        "letters": [[(i, j, _element_text(v)) for j, col in enumerate(cols) for i, v in col]
+                    for cols in system.columns],
+        "h0": [(i, _element_text(x)) for i, x in enumerate(system.h0) if x],
+        "readout": [(i, j, _element_text(v)) for i, row in enumerate(system.readout)
+                    for j, v in row],
+    }
+    return Evidence(
+        kind="orbit", number_format="algebraic",
+        arithmetic=f"exact arithmetic in {system.field}: polynomials in theta = "
+                   f"{field_data['generator']} modulo its minimal polynomial, signs by exact "
+                   "rational interval evaluation at theta",
+        hypothesis=hypothesis,
+        vectors=tuple(tuple((i, _element_text(x)) for i, x in enumerate(v) if x)
+                      for v in s.codes),
+        point_vector=tuple(s.pair_code), point_state=tuple(int(q) for q in s.pair_state),
+        successors=tuple(tuple(succ[p * K:(p + 1) * K]) for p in range(len(s.pair_code))),
+        h0_scale=str(system.h0_scale), exact_weights=images, field_data=field_data)
+
+
+def orbit_evidence(system: ExactSystem, s: PairSearch, dfa: DFA, hypothesis: str) -> Evidence:
+    """The kernel's evidence of a closed exact search: the pairs, their successors, margins."""
+    field_data = _algebraic_field(system) if system.field not in ("ZZ", "QQ") else None
+    if field_data is not None:
+        return _algebraic_evidence(system, s, dfa, hypothesis, field_data)
+    if system.field not in ("ZZ", "QQ"):
+        return Evidence(kind="none", number_format=system.field,
+                        arithmetic=f"exact arithmetic in {system.field}",
+                        hypothesis=hypothesis,
+                        reason=f"the kernel checks exact rationals, floats and cells; the "
+                               f"entries lie in {system.field}")
+    K = dfa.n_symbols
+    succ = s.successor
+    margins = []
+    for c in s.pair_code:
+        dec = s.code_decode.get(c)
+        margins.append("0" if dec is None or dec[1] is None else str(as_fraction(dec[1])))
+    return Evidence(
+        kind="orbit", number_format=system.field,
+        arithmetic="exact rationals (Python integers and fractions)" if system.field == "QQ"
+        else "exact integers", hypothesis=hypothesis,
+        vectors=tuple(_sparse_text(v) for v in s.codes), point_vector=tuple(s.pair_code),
+        point_state=tuple(int(q) for q in s.pair_state),
+        successors=tuple(tuple(succ[p * K:(p + 1) * K]) for p in range(len(s.pair_code))),
+        margins=tuple(margins), h0_scale=str(system.h0_scale),
+        exact_weights=exact_images(system))
+
+
+_ORBIT_HYPOTHESIS = ("for every word w, h_w = h0_scale * v_p for a point p of the evidence "
+                     "whose automaton state is q0 . w (true for the empty word: point 0; kept "
+                     "by every letter: A(a) v_p = v_succ(p, a) in the state table[q, a])")
 
 
 def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignment, *,
@@ -461,7 +583,8 @@ def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
             *system.extra_checks,
         ]
         return Certificate(holds=True, method="exact", checked=tuple(checks), task=task,
-                           model=model, details=details)
+                           model=model, details=details,
+                           evidence=orbit_evidence(system, s, dfa, _ORBIT_HYPOTHESIS))
     well_defined = all(len(v) == 1 for v in per_code.values())
     details["map_orbit_to_state"] = "well defined" if well_defined else "not a function"
     checks = [
@@ -479,7 +602,8 @@ def exact_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignm
                         "labelled label(q)", n_pairs, True, margin_note))
     checks.extend(system.extra_checks)
     return Certificate(holds=True, method="orbit", checked=tuple(checks), task=task,
-                       model=model, details=details)
+                       model=model, details=details,
+                       evidence=orbit_evidence(system, s, dfa, _ORBIT_HYPOTHESIS))
 
 
 def _table(s: PairSearch, system: ExactSystem, dfa: DFA, rnn: Any) -> list[dict]:
@@ -488,9 +612,7 @@ def _table(s: PairSearch, system: ExactSystem, dfa: DFA, rnn: Any) -> list[dict]
         seen.setdefault(q, p)
     rows = []
     for q, p in seen.items():
-        word = [dfa.alphabet[a] for a in s.word_indices(p)]
-        text = ("".join(word) if all(isinstance(a, str) and len(a) == 1 for a in word)
-                else " ".join(map(str, word))) or "(empty)"
+        text = unpack_word([dfa.alphabet[a] for a in s.word_indices(p)])
         dec = s.code_decode.get(s.pair_code[p])
         margin = "" if dec is None or dec[1] is None else system.text(dec[1])
         rows.append({"state": dfa.states[q], "word": text,

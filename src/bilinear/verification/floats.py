@@ -30,7 +30,8 @@ import numpy as np
 
 from bilinear.errors import InvalidArgumentError
 
-__all__ = ["FloatImplementation", "FORMATS", "UNIT_ROUNDOFF", "round_bfloat16", "FloatSearch",
+__all__ = ["FloatImplementation", "FloatInstance", "FORMATS", "UNIT_ROUNDOFF", "round_bfloat16",
+           "FloatSearch",
            "float_search", "probe_failure", "drift_probe", "horizon_bound", "decoding_radius",
            "letter_kappa"]
 
@@ -174,6 +175,43 @@ class FloatImplementation:
         return np.where(ok, s.argmax(axis=1), -1)
 
 
+@dataclass(frozen=True, eq=False)
+class FloatInstance:
+    """What a float search runs on: the float64 weights (``W`` (H, H, D), ``h0``, ``R``), the
+    automaton table with its start index and the label index of each state, the model input
+    of each automaton symbol (``columns``) and the automaton label of each readout row
+    (``row_label``, ``-1``: none).
+
+    Examples
+    --------
+    >>> inst = FloatInstance(W=np.array([[[1.0, -1.0]]]), h0=np.ones(1),
+    ...                      R=np.array([[1.0], [-1.0]]), table=np.array([[0, 1], [1, 0]]),
+    ...                      start=0, labels=np.array([0, 1]), columns=np.array([0, 1]),
+    ...                      row_label=np.array([0, 1]))
+    >>> float_search(FloatImplementation("float16"), inst).status
+    'closed'
+    """
+
+    W: np.ndarray
+    h0: np.ndarray
+    R: np.ndarray
+    table: np.ndarray
+    start: int
+    labels: np.ndarray
+    columns: np.ndarray
+    row_label: np.ndarray
+
+    def stored(self, impl: FloatImplementation) -> tuple[np.ndarray, np.ndarray]:
+        """The letter matrices of the automaton's symbols (K, H, H) and the readout, as
+        ``impl`` stores them."""
+        A = impl.store(np.moveaxis(np.asarray(self.W, dtype=np.float64), 2, 0))[self.columns]
+        return A, impl.stored_readout(self.R)
+
+    def start_state(self, impl: FloatImplementation) -> np.ndarray:
+        """``h0`` as stored, shape (1, H)."""
+        return impl.round(np.asarray(self.h0, dtype=np.float64)[None, :])
+
+
 @dataclass
 class FloatSearch:
     """Result of :func:`float_search`; ``status`` is ``"closed"``, ``"failure"`` or ``"cap"``."""
@@ -186,22 +224,23 @@ class FloatSearch:
     failure_word: list | None = None
     failure_row: int = -1
     failure_state: int = -1
+    #: When closed: the float state (P, H) and automaton state of every pair, and the pair
+    #: reached from each pair by each automaton letter (P, K).
+    points: np.ndarray | None = None
+    point_states: np.ndarray | None = None
+    successors: np.ndarray | None = None
 
 
-def float_search(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np.ndarray,
-                 table: np.ndarray, start: int, labels: np.ndarray, columns: np.ndarray,
-                 row_label: np.ndarray, max_pairs: int = 200_000) -> FloatSearch:
-    """Breadth-first search of the (float state, automaton state) pairs of ``impl``.
-
-    Parameters are the float64 weights (``W`` (H, H, D), ``h0``, ``R``), the automaton table
-    with start index and label index per state, the model column of each automaton symbol and
-    the automaton label of each readout row.  Pairs are decoded when first reached, so a failure
-    comes with a shortest word.
+def float_search(impl: FloatImplementation, inst: FloatInstance,
+                 max_pairs: int = 200_000) -> FloatSearch:
+    """Breadth-first search of the (float state, automaton state) pairs of ``impl`` on the
+    instance ``inst``.  Pairs are decoded when first reached, so a failure comes with a
+    shortest word.
     """
-    A = impl.store(np.moveaxis(np.asarray(W, dtype=np.float64), 2, 0))[columns]   # (K, H, H)
-    Rs = impl.stored_readout(R)
+    A, Rs = inst.stored(impl)                                         # (K, H, H)
+    table, start, labels, row_label = inst.table, inst.start, inst.labels, inst.row_label
     K = A.shape[0]
-    h = impl.round(np.asarray(h0, dtype=np.float64)[None, :])
+    h = inst.start_state(impl)
     keys: dict[bytes, int] = {h.tobytes() + np.array([start], dtype="<i8").tobytes(): 0}
     parents: list[int] = [-1]
     letters_: list[int] = [-1]
@@ -210,6 +249,8 @@ def float_search(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np
     distinct = {h[0].tobytes()}
     depth, edges = 0, 0
     start_checked = False
+    succ: list[list[int]] = [[-1] * K]
+    chunks_h, chunks_q = [h], [np.array([start], dtype=np.int64)]
 
     def word_of(p: int) -> list[int]:
         out = []
@@ -233,13 +274,14 @@ def float_search(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np
         hb = np.ascontiguousarray(nh).view(np.uint8).reshape(M, -1)
         kb = np.ascontiguousarray(np.concatenate(
             [hb, nq.astype("<i8")[:, None].view(np.uint8)], axis=1))
-        key_list = kb.view(np.dtype((np.void, kb.shape[1]))).ravel().tolist()
+        key_list: list[bytes] = kb.view(np.dtype((np.void, kb.shape[1]))).ravel().tolist()  # type: ignore[assignment]
         h_list = np.ascontiguousarray(hb).view(np.dtype((np.void, hb.shape[1]))).ravel().tolist()
         ok_list, src_list, let_list = ok.tolist(), src.tolist(), let.tolist()
         new_idx = []
         for i, key in enumerate(key_list):
             pid = keys.get(key)
             if pid is not None:
+                succ[src_list[i]][let_list[i]] = pid
                 if pid == 0 and not start_checked:
                     start_checked = True
                     if not ok_list[i]:
@@ -251,6 +293,8 @@ def float_search(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np
             keys[key] = pid
             parents.append(src_list[i])
             letters_.append(let_list[i])
+            succ[src_list[i]][let_list[i]] = pid
+            succ.append([-1] * K)
             if not ok_list[i]:
                 return FloatSearch("failure", len(parents), len(distinct), depth, edges,
                                    word_of(pid), int(rows[i]), int(nq[i]))
@@ -260,14 +304,17 @@ def float_search(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np
                 return FloatSearch("cap", len(parents), len(distinct), depth, edges)
         idx = np.array(new_idx, dtype=np.int64)
         frontier_h, frontier_q = nh[idx], nq[idx]
+        chunks_h.append(frontier_h)
+        chunks_q.append(frontier_q)
         frontier_id = np.arange(len(parents) - idx.size, len(parents), dtype=np.int64)
-    return FloatSearch("closed", len(parents), len(distinct), depth, edges)
+    return FloatSearch("closed", len(parents), len(distinct), depth, edges,
+                       points=np.concatenate(chunks_h).astype(np.float64),
+                       point_states=np.concatenate(chunks_q),
+                       successors=np.array(succ, dtype=np.int64).reshape(-1, K))
 
 
-def probe_failure(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np.ndarray,
-                  table: np.ndarray, start: int, labels: np.ndarray, columns: np.ndarray,
-                  row_label: np.ndarray, length: int = 2_000, random_words: int = 8,
-                  seed: int = 0) -> tuple[list[int], int, int] | None:
+def probe_failure(impl: FloatImplementation, inst: FloatInstance, length: int = 2_000,
+                  random_words: int = 8, seed: int = 0) -> tuple[list[int], int, int] | None:
     """Look for a failing word beyond the reach of the exhaustive search.
 
     Runs, under ``impl``, the constant words ``a a a ...``, seeded random words, and two greedy
@@ -275,15 +322,15 @@ def probe_failure(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: n
     driving radial drift towards overflow (underflow), up to ``length`` steps.  Returns
     ``(word, decoded row, automaton state)`` for the earliest failing prefix, else ``None``.
     """
-    A = impl.store(np.moveaxis(np.asarray(W, dtype=np.float64), 2, 0))[columns]
-    Rs = impl.stored_readout(R)
+    A, Rs = inst.stored(impl)
+    table, labels, row_label = inst.table, inst.labels, inst.row_label
     K = A.shape[0]
     rng = np.random.default_rng(seed)
     words = np.concatenate([np.repeat(np.arange(K)[:, None], length, axis=1),
                             rng.integers(0, K, size=(random_words, length))])
     B = words.shape[0] + 2
-    h = np.repeat(impl.round(np.asarray(h0, dtype=np.float64)[None, :]), B, axis=0)
-    q = np.full(B, start, dtype=np.int64)
+    h = np.repeat(inst.start_state(impl), B, axis=0)
+    q = np.full(B, inst.start, dtype=np.int64)
     chosen = np.zeros((2, length), dtype=np.int64)
     all_letters = np.arange(K)
     for t in range(length):
@@ -310,9 +357,7 @@ _MAX_EXP = {"float16": 15, "bfloat16": 127, "float32": 127, "float64": 1023}
 _MIN_EXP = {"float16": -14, "bfloat16": -126, "float32": -126, "float64": -1022}
 
 
-def drift_probe(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np.ndarray,
-                table: np.ndarray, start: int, labels: np.ndarray, columns: np.ndarray,
-                row_label: np.ndarray, max_period_search: int = 2_000,
+def drift_probe(impl: FloatImplementation, inst: FloatInstance, max_period_search: int = 2_000,
                 ) -> tuple[list[int], int, int, str] | None:
     """Find radial-drift failures of constant words by scale-periodicity (theory.md 7.3).
 
@@ -323,11 +368,11 @@ def drift_probe(impl: FloatImplementation, W: np.ndarray, h0: np.ndarray, R: np.
     just before the range ends, then simulate to the failing step.  Returns ``(word, decoded
     row, automaton state, explanation)`` or ``None``.
     """
-    A = impl.store(np.moveaxis(np.asarray(W, dtype=np.float64), 2, 0))[columns]
-    Rs = impl.stored_readout(R)
-    h_start = impl.round(np.asarray(h0, dtype=np.float64)[None, :])
+    A, Rs = inst.stored(impl)
+    table, labels, row_label = inst.table, inst.labels, inst.row_label
+    h_start = inst.start_state(impl)
     for a in range(A.shape[0]):
-        h, q = h_start, start
+        h, q = h_start, inst.start
         seen: dict[bytes, tuple[int, int]] = {}
         letter = np.array([a])
         for t in range(1, max_period_search + 1):

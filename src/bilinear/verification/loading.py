@@ -21,14 +21,16 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 
 from bilinear.automata.dfa import DFA
+from bilinear.constructions import compile_automaton
 from bilinear.errors import BilinearError
 
-__all__ = ["floats_only", "match_compiled", "ulp_distance", "ULPS"]
+__all__ = ["floats_only", "match_compiled", "ulp_distance", "h0_rescale", "ULPS"]
 
 #: Agreement (in units in the last place, plus the same multiple of eps * max|entry| for entries
 #: near zero) under which float weights are taken for an exact construction.
@@ -37,8 +39,6 @@ ULPS = 8
 
 def floats_only(rnn: Any) -> Any:
     """A copy of ``rnn`` without its exact form (as if loaded from an NPZ file)."""
-    import dataclasses
-
     return dataclasses.replace(rnn, exact=None)
 
 
@@ -54,6 +54,33 @@ def ulp_distance(a: np.ndarray, b: np.ndarray) -> float:
     floor = max(float(np.abs(b).max()), 1e-300) * 2.0**-20
     scale = np.maximum(np.abs(b), floor) * eps
     return float((np.abs(a - b) / scale).max())
+
+
+def h0_rescale(h0: np.ndarray, ref: np.ndarray, ulps: float = ULPS) -> float | None:
+    """The positive ``c`` with ``h0 = c * ref`` to within ``ulps`` (``1.0`` when they agree),
+    else ``None``.  Decoding (an argmax) is invariant under positive rescaling, and the
+    recurrence is linear, so such an ``h0`` simulates exactly what ``ref`` does.
+
+    Examples
+    --------
+    >>> h0_rescale(np.array([2.0, 0.0]), np.array([1.0, 0.0]))
+    2.0
+    >>> h0_rescale(np.array([-1.0, 0.0]), np.array([1.0, 0.0])) is None
+    True
+    """
+    a = np.asarray(h0, dtype=np.float64)
+    b = np.asarray(ref, dtype=np.float64)
+    if a.shape != b.shape:
+        return None
+    if ulp_distance(a, b) <= ulps:
+        return 1.0
+    nb = float(b @ b)
+    if not nb > 0 or not np.all(np.isfinite(a)):
+        return None
+    c = float(a @ b) / nb
+    if not (c > 0 and np.isfinite(c)) or ulp_distance(a, c * b) > ulps:
+        return None
+    return c
 
 
 def _candidates(rnn: Any) -> list[dict]:
@@ -78,8 +105,6 @@ def match_compiled(rnn: Any, dfa: DFA, ulps: float = ULPS) -> tuple[Any, str] | 
     Compiles ``dfa`` at ``rnn.level`` (with the construction and options recorded in
     ``rnn.info`` when present) and compares ``W``, ``h0`` and the readout entrywise.
     """
-    from bilinear.constructions import compile_automaton
-
     for opts in _candidates(rnn):
         try:
             ref = compile_automaton(dfa, level=rnn.level, **opts)
@@ -92,11 +117,11 @@ def match_compiled(rnn: Any, dfa: DFA, ulps: float = ULPS) -> tuple[Any, str] | 
         if tuple(map(str, ref.labels)) != tuple(map(str, rnn.labels)):
             continue
         try:
-            dist = max(ulp_distance(rnn.W, ref.W), ulp_distance(rnn.h0, ref.h0),
-                       ulp_distance(rnn.readout, ref.readout))
+            dist = max(ulp_distance(rnn.W, ref.W), ulp_distance(rnn.readout, ref.readout))
+            scale = h0_rescale(rnn.h0, ref.h0, ulps)
         except BilinearError:
             continue
-        if dist <= ulps:
+        if dist <= ulps and scale is not None:
             name = ref.info.get("construction", "")
             args = ", ".join(f"{k}={v!r}" for k, v in opts.items())
             note = (f"the float weights agree to within {dist:.2g} ulps (limit {ulps:g}) with "
@@ -104,5 +129,9 @@ def match_compiled(rnn: Any, dfa: DFA, ulps: float = ULPS) -> tuple[Any, str] | 
                     f"level={rnn.level!r}{', ' + args if args else ''}) over "
                     f"{ref.exact.field}; this certificate is for that exact construction, of "
                     "which the file is the float64 rounding")
+            if scale != 1.0:
+                note += (f"; its h0 is {scale:g} times the construction's h0, a positive "
+                         "rescale that changes no decoded label (the recurrence is linear and "
+                         "the readout an argmax)")
             return ref, note
     return None

@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ import numpy as np
 from bilinear.automata.dfa import DFA
 from bilinear.verification.certificates import Certificate, Check
 from bilinear.verification.common import Alignment, path_indices
+from bilinear.verification.kernel import Evidence
 
 __all__ = ["MonomialForm", "monomial_form", "MonomialSearch", "monomial_search",
            "monomial_certificate"]
@@ -58,6 +60,7 @@ class MonomialForm:
         rows = np.full(2 * H, -1, dtype=np.int64)
         margin = np.zeros(2 * H)
         if self.readout is None:
+            assert self.readout_rows is not None
             r = self.readout_rows
             S = self.n_rows
             if S == 1:
@@ -252,6 +255,7 @@ def monomial_certificate(form: MonomialForm, rnn: Any, dfa: DFA, alignment: Alig
         "notes": list(notes) + list(alignment.notes),
     }
     if res.status == "failure":
+        assert res.failure_word is not None
         word = tuple(dfa.alphabet[a] for a in res.failure_word)
         rows, _ = form.decode_table()
         code = res.failure_code
@@ -276,5 +280,13 @@ def monomial_certificate(form: MonomialForm, rnn: Any, dfa: DFA, alignment: Alig
         Check("R enc(q) has a unique maximum in a row labelled label(q), for every reachable "
               "state q", res.reached, True, f"least margin {margin:g}"),
     ]
+    evidence = Evidence(
+        kind="monomial", number_format="ZZ",
+        arithmetic="exact: signed unit vectors times h0_scale, integer unit and sign arrays",
+        hypothesis="for every word w, h_w = h0_scale * (+-e_u) with code 2 u + (sign < 0) = "
+                   "code_of[q0 . w] (true for the empty word; kept by every letter: A(a) maps "
+                   "the code of q to the code of table[q, a])",
+        h0_scale=str(Fraction(abs(form.h0_scale))), code_of=res.code_of,
+        margins=(str(margin),))
     return Certificate(holds=True, method="exact", checked=tuple(checks), task=task,
-                       model=model, details=details)
+                       model=model, details=details, evidence=evidence)

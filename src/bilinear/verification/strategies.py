@@ -22,8 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import sympy as sp
 from hypothesis import strategies as st
+from sympy.combinatorics import Permutation, PermutationGroup
 
+from bilinear.automata import tasks
+from bilinear.automata.builders import from_group
 from bilinear.automata.dfa import DFA
 from bilinear.errors import InvalidArgumentError
 
@@ -203,7 +207,7 @@ SMALL_TASK_PARAMS: dict[str, Any] = {
         ("(a|b)*abb", "a*b+", "(ab)*", "[ab]?c", "a(b|)c*"))}),
 }
 
-_LARGER = {
+_LARGER: dict[str, dict[str, Any]] = {
     "modular_addition": {"m": st.integers(2, 30)},
     "modular_arithmetic": {"m": st.integers(2, 12)},
     "random_fsm": {"states": st.integers(1, 40), "symbols": st.integers(1, 6),
@@ -239,8 +243,6 @@ def catalogue_tasks(small: bool = True, names: Sequence[str] | None = None
     ...     assert task.name in ("cyclic", "parity") and task.dfa.n_states <= 6
     >>> check()
     """
-    from bilinear.automata import tasks
-
     chosen = tasks.names() if names is None else list(names)
     for name in chosen:
         tasks.info(name)  # UnknownTaskError for a bad name
@@ -269,8 +271,6 @@ def permutations(n: int | st.SearchStrategy[int]) -> st.SearchStrategy[Any]:
     ...     assert p.size == 4 and (p * ~p).is_Identity
     >>> check()
     """
-    from sympy.combinatorics import Permutation
-
     sizes = n if isinstance(n, st.SearchStrategy) else st.just(_check_int(n, "n", 1))
     return sizes.flatmap(lambda k: st.permutations(list(range(k)))).map(
         lambda arr: Permutation(list(arr)))
@@ -288,8 +288,6 @@ def groups(max_degree: int = 5, max_generators: int = 3) -> st.SearchStrategy[An
     ...     assert g.degree <= 4 and 24 % g.order() == 0
     >>> check()
     """
-    from sympy.combinatorics import PermutationGroup
-
     max_degree = _check_int(max_degree, "max_degree", 1)
     max_generators = _check_int(max_generators, "max_generators", 1)
     return st.integers(1, max_degree).flatmap(
@@ -311,8 +309,6 @@ def group_elements(group: Any) -> st.SearchStrategy[Any]:
     ...     assert SymmetricGroup(3).contains(g)
     >>> check()
     """
-    from sympy.combinatorics import PermutationGroup
-
     if isinstance(group, st.SearchStrategy):
         return group.flatmap(group_elements)
     if not isinstance(group, PermutationGroup):
@@ -342,8 +338,6 @@ def permutation_matrix(p: Any, sign: bool = False) -> Any:
     >>> permutation_matrix(q, sign=True)[0, 0]
     -1
     """
-    import sympy as sp
-
     n = p.size
     s = p.signature() if sign else 1
     m = sp.zeros(n, n)
@@ -369,8 +363,6 @@ class DrawnRepresentation:
 
     def automaton(self) -> DFA:
         """The group word problem (regular action, identity labels) on these generators."""
-        from bilinear.automata.builders import from_group
-
         return from_group(self.group, self.generators)
 
 
@@ -392,8 +384,6 @@ def representations(max_degree: int = 4, max_generators: int = 2,
     ...     assert r.matrices[a] * r.matrices[a] == permutation_matrix(p * p)
     >>> check()
     """
-    from sympy.combinatorics import PermutationGroup
-
     max_degree = _check_int(max_degree, "max_degree", 1)
     max_generators = _check_int(max_generators, "max_generators", 1)
     kinds = tuple(kinds)

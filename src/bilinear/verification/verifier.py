@@ -31,12 +31,16 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from bilinear.automata.dfa import DFA
 from bilinear.errors import InvalidArgumentError, WeightsTooLargeError
+from bilinear.verification import kernel
 from bilinear.verification.cells import cells_certificate
 from bilinear.verification.certificates import METHODS, Certificate, Check
 from bilinear.verification.common import (
@@ -58,6 +62,8 @@ from bilinear.verification.exact import (
 from bilinear.verification.floats import (
     FORMATS,
     FloatImplementation,
+    FloatInstance,
+    FloatSearch,
     decoding_radius,
     drift_probe,
     float_search,
@@ -65,13 +71,13 @@ from bilinear.verification.floats import (
     letter_kappa,
     probe_failure,
 )
-from bilinear.verification.loading import match_compiled, ulp_distance
+from bilinear.verification.loading import h0_rescale, match_compiled, ulp_distance
 from bilinear.verification.monomial import MonomialForm, monomial_certificate, monomial_form
+from bilinear.vocabulary import NOTIONS, ROTATION_CONSTRUCTIONS, Notion
 
-__all__ = ["verify", "float_certificate", "exact_source"]
+__all__ = ["verify", "float_certificate", "exact_source", "judged_by_kernel", "kernel_inputs",
+           "model_notion"]
 
-#: Constructions whose irrational entries are cosines and sines of rational angles.
-_ROTATIONS = ("cyclic_rotation", "abelian_snf", "phase_seen", "threshold_phase")
 #: Rotations whose entries sympy writes in radicals in a field of at most this degree are kept
 #: in sympy's number field (fast and readable there); larger ones use ``Q(zeta_N)``.
 _SMALL_CYCLOTOMIC = 8
@@ -91,6 +97,13 @@ def _check_model(rnn: Any) -> None:
             )
 
 
+def _trigonometric(ex: Any) -> bool:
+    """Whether some exact entry is written with ``cos`` or ``sin`` (sympy keeps rotations by
+    most rational angles in that form; they belong in a cyclotomic field)."""
+    mats = [*ex.letters, ex.h0, ex.readout]
+    return any(m is not None and m.has(sp.cos, sp.sin) for m in mats)
+
+
 def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None, list[str], Any]:
     """Where an exact proof can come from: ``(system or monomial form or None, notes, model)``.
 
@@ -105,11 +118,15 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
             if form is not None:
                 return form, ["sparse monomial exact form"], rnn
         else:
-            consistent = True
+            consistent, scale = True, 1.0
             if rnn.H * rnn.H * rnn.D <= 100_000:
                 W, h0, R = ex.float_arrays()
-                consistent = max(ulp_distance(rnn.W, W), ulp_distance(rnn.h0, h0),
-                                 ulp_distance(rnn.readout, R)) <= 4
+                rescale = h0_rescale(rnn.h0, h0, 4)
+                consistent = (rescale is not None and max(ulp_distance(rnn.W, W),
+                                                          ulp_distance(rnn.readout, R)) <= 4)
+                scale = rescale or 1.0
+            if scale != 1.0:
+                notes.append(_rescale_note(scale))
             if not consistent:
                 notes.append("the float weights differ from the exact form they carry; the "
                              "float weights are judged")
@@ -118,13 +135,13 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
                     form = monomial_form(rnn)
                     if form is not None:
                         return form, ["exact integer weights in monomial form"], rnn
-                system = None
+                system: ExactSystem | None = None
                 info = getattr(rnn, "info", None) or {}
+                trig = ex.field not in ("ZZ", "QQ") and _trigonometric(ex)
                 if ex.field not in ("ZZ", "QQ") and (
-                        "cos(" in ex.field or "sin(" in ex.field
-                        or info.get("construction") in _ROTATIONS):
+                        trig or info.get("construction") in ROTATION_CONSTRUCTIONS):
                     system = cyclotomic_system(ex)
-                    if (system is not None and "cos(" not in ex.field and "sin(" not in ex.field
+                    if (system is not None and not trig
                             and system.domain.degree <= _SMALL_CYCLOTOMIC):
                         system = None       # radicals in a small field: sympy is fast, readable
                     if system is not None:
@@ -132,6 +149,7 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
                 if system is None:
                     system = system_from_exact(ex)
                 if system is not None:
+                    system.h0_scale = Fraction(scale)
                     return system, notes, rnn
                 notes.append(f"sympy recognises no number field for the entries ({ex.field}); "
                              "the float weights are judged")
@@ -156,8 +174,18 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
         ref, note = match
         inner, inner_notes, _ = exact_source(ref, dfa)
         if inner is not None:
+            rescale = h0_rescale(rnn.h0, ref.h0)
+            if isinstance(inner, ExactSystem) and rescale is not None:
+                inner.h0_scale = Fraction(rescale)
+            elif rescale != 1.0:
+                return None, notes, rnn
             return inner, notes + [note] + inner_notes, ref
     return None, notes, rnn
+
+
+def _rescale_note(scale: float) -> str:
+    return (f"h0 is {scale:g} times the h0 of the exact weights: a positive rescale, so h_w is "
+            f"{scale:g} times the exact run and every argmax (decoded label) is the same")
 
 
 def verify(rnn: Any, dfa: Any, method: str = "auto", *, dtype: str = "float64",
@@ -217,12 +245,135 @@ def verify(rnn: Any, dfa: Any, method: str = "auto", *, dtype: str = "float64",
         raise InvalidArgumentError(f"max_states must be a positive int, got {max_states!r}")
     _check_model(rnn)
     dfa, task = resolve_automaton(dfa)
+    cert = _verify(rnn, dfa, task, method, dtype=dtype, normalize=normalize, readout=readout,
+                   max_states=max_states, probe=probe)
+    return judged_by_kernel(cert, rnn, dfa)
+
+
+def kernel_inputs(rnn: Any, dfa: DFA) -> tuple[kernel.Model, kernel.Automaton]:
+    """The model's arrays and the automaton's table as the kernel's plain records.
+
+    Raises
+    ------
+    WeightsTooLargeError
+        A dense model too large for its float arrays.
+    """
+    ex = getattr(rnn, "exact", None)
+    h0, alphabet, labels = np.asarray(rnn.h0), tuple(rnn.alphabet), tuple(rnn.labels)
+    if ex is not None and ex.is_sparse:
+        model = kernel.Model(h0=h0, alphabet=alphabet, labels=labels, notion=model_notion(rnn),
+                             targets=ex.targets, scales=ex.scales,
+                             readout_rows=ex.readout_rows, n_rows=ex.S)
+    else:
+        model = kernel.Model(h0=h0, alphabet=alphabet, labels=labels, notion=model_notion(rnn),
+                             W=np.asarray(rnn.W), readout=np.asarray(rnn.readout))
+    automaton = kernel.Automaton(table=dfa.table, start=int(dfa.start_index),
+                                 state_label=dfa.label_index, alphabet=tuple(dfa.alphabet),
+                                 labels=tuple(dfa.label_values))
+    return model, automaton
+
+
+def judged_by_kernel(cert: Certificate, rnn: Any, dfa: DFA) -> Certificate:
+    """A certificate that holds, re-checked by :mod:`~bilinear.verification.kernel` from the
+    weights alone: refused evidence makes it fail (with the kernel's reason); evidence the
+    kernel cannot check is said so in ``details["kernel"]`` and the notes."""
+    if not cert.holds:
+        return cert
+    if cert.evidence is None:
+        verdict = kernel.KernelVerdict("not rechecked",
+                                       f"the {cert.method} certificate carries no evidence")
+    else:
+        try:
+            model, automaton = kernel_inputs(rnn, dfa)
+        except WeightsTooLargeError as err:
+            verdict = kernel.KernelVerdict("not rechecked", f"the weights are too large: {err}")
+        else:
+            verdict = kernel.recheck(cert.evidence, model, automaton)
+    details = dict(cert.details)
+    details["kernel"] = verdict.to_dict()
+    if verdict.status == "refuses":
+        details["reason"] = f"the trusted kernel refuses the evidence: {verdict.reason}"
+        line = Check("the evidence re-checked by the trusted kernel from the weights alone",
+                     verdict.checked, False, verdict.reason)
+        return dataclasses.replace(cert, holds=False, details=details,
+                                   checked=(*cert.checked, line))
+    if verdict.status == "not rechecked":
+        details["notes"] = [*details.get("notes", []),
+                            f"not rechecked by the trusted kernel: {verdict.reason}"]
+    return dataclasses.replace(cert, details=details)
+
+
+def _verify(rnn: Any, dfa: DFA, task: str, method: str, *, dtype: str, normalize: bool,
+            readout: str, max_states: int, probe: bool) -> Certificate:
+    """:func:`verify` before the kernel's re-check: an fp model in its float arithmetic."""
     alignment = align(rnn, dfa)
     model = describe_model(rnn)
     if method == "float":
         impl = FloatImplementation(dtype, normalize=normalize, readout=readout)
         return float_certificate(rnn, dfa, alignment, impl, task=task, model=model,
                                  max_states=max_states, probe=probe)
+    if model_notion(rnn) == Notion.FP.value:
+        impl = FloatImplementation(dtype, normalize=normalize, readout=readout)
+        if method == "auto":
+            return float_certificate(rnn, dfa, alignment, impl, task=task, model=model,
+                                     max_states=max_states, probe=probe, notes=[_fp_note(impl)])
+        cert = _verify_exactly(rnn, dfa, method, alignment, task=task, model=model,
+                               readout=readout, max_states=max_states, probe=probe)
+        return _also_in_float(cert, rnn, dfa, alignment, impl, task=task, model=model,
+                              max_states=max_states, probe=probe)
+    return _verify_exactly(rnn, dfa, method, alignment, task=task, model=model,
+                           readout=readout, max_states=max_states, probe=probe)
+
+
+def model_notion(rnn: Any) -> str:
+    """The simulation notion the model was built for (``info["notion"]``, default ``fin``).
+
+    Examples
+    --------
+    >>> import types
+    >>> model_notion(types.SimpleNamespace(info={"notion": "fp"})), model_notion(object())
+    ('fp', 'fin')
+    """
+    info = getattr(rnn, "info", None) or {}
+    notion = info.get("notion") if hasattr(info, "get") else None
+    return str(notion) if notion in NOTIONS else Notion.FIN.value
+
+
+def _fp_note(impl: FloatImplementation) -> str:
+    return (f"the model's notion is fp (info['notion']): correct in floating point, so it is "
+            f"certified in the arithmetic that notion names, {impl.describe()}, by an "
+            "exhaustive search of its float states")
+
+
+def _also_in_float(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment,
+                   impl: FloatImplementation, *, task: str, model: str, max_states: int,
+                   probe: bool) -> Certificate:
+    """An exact proof of an fp model counts only when the float run holds as well."""
+    if not cert.holds:
+        return cert
+    fcert = float_certificate(rnn, dfa, alignment, impl, task=task, model=model,
+                              max_states=max_states, probe=probe)
+    details = dict(cert.details)
+    details["notes"] = list(details.get("notes", [])) + [_fp_note(impl)]
+    details["fp_check"] = fcert.summary()
+    line = Check(f"the notion fp: exhaustive search of the float states under "
+                 f"{impl.describe()}", fcert.cases, fcert.holds,
+                 "" if fcert.holds else "the float run fails or does not close")
+    if fcert.holds:
+        return dataclasses.replace(cert, checked=(*cert.checked, line), details=details,
+                                   evidence=fcert.evidence)
+    details["reason"] = (f"the {cert.method} proof holds in exact arithmetic, but the model's "
+                         f"notion is fp and under {impl.describe()} it "
+                         + ("fails" if fcert.counterexample is not None else "is not certified")
+                         + f": {fcert.summary()}")
+    return dataclasses.replace(cert, holds=False, checked=(*cert.checked, line),
+                               details=details, counterexample=fcert.counterexample,
+                               failure=fcert.failure, evidence=None)
+
+
+def _verify_exactly(rnn: Any, dfa: DFA, method: str, alignment: Alignment, *, task: str,
+                    model: str, readout: str, max_states: int, probe: bool) -> Certificate:
+    """``verify`` for the exact methods (and the float fallback of ``auto``)."""
     source, notes, target = exact_source(rnn, dfa)
     if target is not rnn:
         alignment = align(target, dfa)
@@ -241,10 +392,10 @@ def verify(rnn: Any, dfa: Any, method: str = "auto", *, dtype: str = "float64",
             "notes": notes})
     if isinstance(source, MonomialForm):
         if method in ("auto", "exact"):
-            cert = monomial_certificate(source, target, dfa, alignment, task=task, model=model,
+            mono = monomial_certificate(source, target, dfa, alignment, task=task, model=model,
                                         notes=tuple(notes))
-            if cert is not None:
-                return cert
+            if mono is not None:
+                return mono
         try:
             source = system_from_arrays(target.W, target.h0, target.readout,
                                         source="the integer weights")
@@ -270,8 +421,6 @@ def verify(rnn: Any, dfa: Any, method: str = "auto", *, dtype: str = "float64",
 
 def _with_horizon(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment) -> Certificate:
     """Add the float horizon of theory.md 7.2 to an exact certificate of irrational weights."""
-    import dataclasses
-
     try:
         horizon = horizon_report(rnn, dfa, alignment)
     except WeightsTooLargeError:
@@ -287,7 +436,8 @@ def _with_horizon(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment) -
 
 
 # ================================================================================ float
-def _codes_float64(rnn: Any, dfa: DFA, alignment: Alignment, limit: int = 5000):
+def _codes_float64(rnn: Any, dfa: DFA, alignment: Alignment,
+                   limit: int = 5000) -> dict[int, np.ndarray]:
     """Float64 codes of the states along a breadth-first tree (for the horizon bound)."""
     tree = bfs_tree(dfa)
     order = tree.order[:limit]
@@ -321,14 +471,36 @@ def horizon_report(rnn: Any, dfa: DFA, alignment: Alignment) -> dict[str, Any] |
             "kappa": kappa, "decoding_radius": r}
 
 
+def float_evidence(impl: FloatImplementation, s: FloatSearch) -> kernel.Evidence:
+    """The kernel's evidence of a closed float search: every pair, bit for bit."""
+    assert s.points is not None and s.point_states is not None and s.successors is not None
+    decoding = ("decoding: the exact argmax of R h over the stored state, separated by more "
+                "than float64 rounding of R h can move it (any summation order), else equal to "
+                "the float64 argmax in unit order" if impl.readout == "float64" else
+                f"decoding: R h in {impl.dtype}, accumulated like the recurrence")
+    return kernel.Evidence(
+        kind="float", number_format=impl.dtype,
+        arithmetic=(f"{impl.describe()}; IEEE round to nearest, ties to even, every product and "
+                    f"every sum rounded once to {impl.accumulate}, no fused multiply-add, then "
+                    f"the state rounded to {impl.dtype}; {decoding}"),
+        hypothesis="for every word w, the stored state after w is the float vector of a point "
+                   "whose automaton state is q0 . w (true for the empty word: point 0 is the "
+                   "stored h0; kept by every letter: the step of point p under letter a is, "
+                   "bit for bit, the point succ(p, a), in state table[q, a])",
+        vectors=s.points, point_vector=tuple(range(s.points.shape[0])),
+        point_state=tuple(s.point_states.tolist()), successors=s.successors,
+        implementation={"dtype": impl.dtype, "accumulate": impl.accumulate,
+                        "normalize": impl.normalize, "readout": impl.readout})
+
+
 def float_certificate(rnn: Any, dfa: DFA, alignment: Alignment, impl: FloatImplementation, *,
                       task: str, model: str, max_states: int = MAX_PAIRS, probe: bool = True,
                       notes: list[str] | None = None) -> Certificate:
     """The C-fp certificate of one float implementation (theory.md 6.0, 7.5)."""
     W, h0, R = rnn.W, rnn.h0, rnn.readout
-    args = (W, h0, R, dfa.table, dfa.start_index, dfa.label_index, alignment.columns,
-            alignment.row_label)
-    s = float_search(impl, *args, max_pairs=max_states)
+    inst = FloatInstance(W, h0, R, dfa.table, dfa.start_index, dfa.label_index,
+                         alignment.columns, alignment.row_label)
+    s = float_search(impl, inst, max_pairs=max_states)
     details: dict[str, Any] = {
         "implementation": impl.describe(), "dtype": impl.dtype, "normalize": impl.normalize,
         "pairs": s.pairs, "distinct_float_states": s.distinct_states, "depth": s.depth,
@@ -341,24 +513,25 @@ def float_certificate(rnn: Any, dfa: DFA, alignment: Alignment, impl: FloatImple
     search_line = ("breadth-first search of the pairs (float state, automaton state) reached "
                    f"under {impl.describe()}")
     if s.status == "closed":
+        evidence = float_evidence(impl, s)
         checks = [Check(search_line + f": closes with {s.pairs:,} pairs ({s.distinct_states:,} "
                         f"distinct float states, depth {s.depth}); every pair and letter was "
                         "followed", s.edges, True),
                   Check("every reached pair decodes to its state's label (unique argmax)",
                         s.pairs, True)]
         return Certificate(holds=True, method="float", checked=tuple(checks), task=task,
-                           model=model, details=details)
+                           model=model, details=details, evidence=evidence)
     word = row = state = None
     if s.status == "failure":
         word, row, state = s.failure_word, s.failure_row, s.failure_state
         details["counterexample_kind"] = "shortest (breadth-first search)"
     elif probe:
-        found = drift_probe(impl, *args)
+        found = drift_probe(impl, inst)
         if found is not None:
             word, row, state, why = found
             details["counterexample_kind"] = why
         else:
-            found2 = probe_failure(impl, *args)
+            found2 = probe_failure(impl, inst)
             if found2 is not None:
                 word, row, state = found2
                 details["counterexample_kind"] = ("found by a long adversarial or random word "
@@ -374,6 +547,7 @@ def float_certificate(rnn: Any, dfa: DFA, alignment: Alignment, impl: FloatImple
                     "stopped at a pair that decodes wrongly" if s.status == "failure"
                     else "did not close under the cap")]
     symbols = tuple(dfa.alphabet[a] for a in word)
+    assert row is not None and state is not None
     return Certificate(
         holds=False, method="float", checked=tuple(checks), counterexample=symbols, task=task,
         model=model, details=details,

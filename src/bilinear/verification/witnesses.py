@@ -45,6 +45,7 @@ from bilinear.automata.dfa import DFA
 from bilinear.errors import InvalidArgumentError
 from bilinear.theory.hierarchy import check_notion
 from bilinear.theory.hierarchy import level as hierarchy_level
+from bilinear.theory.witnesses import check_witness_basic
 
 __all__ = ["WitnessCheck", "check_witness"]
 
@@ -165,8 +166,6 @@ def check_witness(dfa: DFA, level: str, witness: Mapping[str, Any], *, notion: s
     >>> check_witness(tasks.get("parity").dfa, "real_diagonal", w).proves
     False
     """
-    from bilinear.theory.witnesses import check_witness_basic
-
     if hasattr(dfa, "dfa") and isinstance(dfa.dfa, DFA):
         dfa = dfa.dfa
     if not isinstance(dfa, DFA):
