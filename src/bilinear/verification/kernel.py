@@ -53,10 +53,10 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -433,6 +433,8 @@ def _exact_weights(ev: Evidence, model: Model) -> tuple[list[dict[int, list[tupl
 
 
 Columns = dict[int, list[tuple[int, Fraction]]]
+#: An element of the exact arithmetic of an orbit check (a Fraction, or a number-field Poly).
+_E = TypeVar("_E")
 
 
 def _apply(cols: Columns, v: dict[int, Fraction]) -> dict[int, Fraction]:
@@ -462,6 +464,33 @@ def _check_points(ev: Evidence, n_states: int, K: int) -> int:
     return n
 
 
+def _check_successors(ev: Evidence, table: np.ndarray, vecs: Sequence[dict[int, _E]],
+                      apply: Callable[[int, dict[int, _E]], dict[int, _E]],
+                      scale: Callable[[Fraction, _E], _E]) -> int:
+    """The induction step of an exact orbit, in any exact arithmetic; returns the cases.
+
+    For every point ``p`` and letter ``a``: the successor is a point, its automaton state is
+    ``table[state(p), a]``, and ``A(a) v_p`` equals the stated positive scale times its
+    vector.  ``apply(a, v)`` is ``A(a) v`` without zero entries, ``scale(c, x)`` is ``c x``.
+    """
+    n, checked = len(ev.point_state), 0
+    for p in range(n):
+        q = ev.point_state[p]
+        v = vecs[ev.point_vector[p]]
+        for a in range(table.shape[1]):
+            p2 = ev.successors[p][a]
+            _need(0 <= p2 < n, f"point {p}: successor {p2} under letter {a} is not a point")
+            _need(ev.point_state[p2] == table[q, a],
+                  f"point {p}: letter {a} leads to state {table[q, a]}, the evidence says "
+                  f"{ev.point_state[p2]}")
+            s = Fraction(1) if ev.scales is None else _fraction(ev.scales[p][a], "scale")
+            _need(s > 0, f"point {p}: scale under letter {a} is not positive")
+            want = {i: scale(s, x) for i, x in vecs[ev.point_vector[p2]].items()}
+            _need(apply(a, v) == want, f"point {p}: A({a}) v_{p} is not {s} times point {p2}")
+            checked += 1
+    return checked
+
+
 def _check_orbit(ev: Evidence, model: Model, au: Automaton, table: np.ndarray,
                  columns: np.ndarray, row_label: np.ndarray) -> KernelVerdict:
     _need(ev.number_format in _EXACT_FORMATS,
@@ -478,22 +507,9 @@ def _check_orbit(ev: Evidence, model: Model, au: Automaton, table: np.ndarray,
     _need(h0v == {i: c0 * x for i, x in vecs[ev.point_vector[0]].items()},
           "h0 is not h0_scale times point 0")
     _need(ev.point_state[0] == au.start, "point 0 is not in the start state")
-    checked = 2
-    for p in range(n):
-        q = ev.point_state[p]
-        v = vecs[ev.point_vector[p]]
-        for a in range(K):
-            p2 = ev.successors[p][a]
-            _need(0 <= p2 < n, f"point {p}: successor {p2} under letter {a} is not a point")
-            _need(ev.point_state[p2] == table[q, a],
-                  f"point {p}: letter {a} leads to state {table[q, a]}, the evidence says "
-                  f"{ev.point_state[p2]}")
-            s = Fraction(1) if ev.scales is None else _fraction(ev.scales[p][a], "scale")
-            _need(s > 0, f"point {p}: scale under letter {a} is not positive")
-            img = _apply(letters[int(columns[a])], v)
-            want = {i: s * x for i, x in vecs[ev.point_vector[p2]].items()}
-            _need(img == want, f"point {p}: A({a}) v_{p} is not {s} times point {p2}")
-            checked += 1
+    checked = 2 + _check_successors(
+        ev, table, vecs, lambda a, v: _apply(letters[int(columns[a])], v),
+        lambda c, x: c * x)
     least: Fraction | None = None
     for p in sorted({p2 for succ in ev.successors for p2 in succ}):
         q = ev.point_state[p]
@@ -1064,26 +1080,14 @@ def _check_algebraic_orbit(ev: Evidence, model: Model, au: Automaton, table: np.
     v0 = vecs[ev.point_vector[0]]
     _need(all(h0x[i] == v0.get(i, zero) for i in range(H)), "h0 is not h0_scale times point 0")
     _need(ev.point_state[0] == au.start, "point 0 is not in the start state")
-    checked = 2
-    for p in range(n):
-        q = ev.point_state[p]
-        v = vecs[ev.point_vector[p]]
-        for a in range(K):
-            p2 = ev.successors[p][a]
-            _need(0 <= p2 < n, f"point {p}: successor {p2} under letter {a} is not a point")
-            _need(ev.point_state[p2] == table[q, a],
-                  f"point {p}: letter {a} leads to state {table[q, a]}, the evidence says "
-                  f"{ev.point_state[p2]}")
-            s = Fraction(1) if ev.scales is None else _fraction(ev.scales[p][a], "scale")
-            _need(s > 0, f"point {p}: scale under letter {a} is not positive")
-            img: dict[int, Poly] = {}
-            for j, x in v.items():
-                for i, e in letters[int(columns[a])].get(j, ()):
-                    img[i] = F.add(img.get(i, zero), F.mul(e, x))
-            img = {i: x for i, x in img.items() if any(x)}
-            want = {i: F.scale(s, x) for i, x in vecs[ev.point_vector[p2]].items()}
-            _need(img == want, f"point {p}: A({a}) v_{p} is not {s} times point {p2}")
-            checked += 1
+    def apply(a: int, v: dict[int, Poly]) -> dict[int, Poly]:
+        img: dict[int, Poly] = {}
+        for j, x in v.items():
+            for i, e in letters[int(columns[a])].get(j, ()):
+                img[i] = F.add(img.get(i, zero), F.mul(e, x))
+        return {i: x for i, x in img.items() if any(x)}
+
+    checked = 2 + _check_successors(ev, table, vecs, apply, F.scale)
     S = len(Rx)
     Rl, Rh = F.boxes([x for row in Rx for x in row])
     Rl, Rh = Rl.reshape(S, H), Rh.reshape(S, H)
