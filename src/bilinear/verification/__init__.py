@@ -3,8 +3,8 @@
 * :func:`verify` proves that a bilinear RNN simulates an automaton for *every* input length, or
   refutes it with the shortest counterexample word found, and returns a :class:`Certificate`
   (``.holds``, ``.method``, ``.checked``, ``.counterexample``, ``.to_markdown()``).  Methods
-  (theory.md 6.0): ``exact`` (C-exact, exact arithmetic over ZZ, QQ, a cyclotomic field
-  ``Q(zeta_N)`` for rotations, or a sympy number field),
+  (docs/explanation/certificates.md): ``exact`` (C-exact, exact arithmetic over ZZ, QQ, a
+  cyclotomic field ``Q(zeta_N)`` for rotations, or a sympy number field),
   ``orbit`` (C-orbit), ``cells`` (C-cell, interval arithmetic) and ``float`` (C-fp, one fixed
   floating-point implementation, bfloat16 emulated in numpy).
 * :func:`check_witness` re-runs an impossibility witness of :func:`bilinear.theory.classify`

@@ -1,4 +1,6 @@
-"""C-cell certificates (theory.md 6.0): one closed box per state, checked with exact intervals.
+"""C-cell certificates: one closed box per state, checked with exact intervals.
+
+The method is described in docs/explanation/certificates.md (section C-cell).
 
 For contractive constructions (thresholds with ``lambda = 1/2``) the orbit of ``h`` is
 infinite, but the states still fall into cells: ``{1}, {1/2}, ..., [0, 2^-k]``.  The cells are
@@ -133,7 +135,8 @@ def _text(box: Box) -> str:
 def cells_certificate(system: ExactSystem, rnn: Any, dfa: DFA, alignment: Alignment, *,
                       task: str, model: str, max_pairs: int = 256, max_rounds: int = 200,
                       join_rounds: int = 3) -> Certificate:
-    """Find cells and check them (theory.md 6.0 C-cell); rational weights only."""
+    """Find cells and check them (docs/explanation/certificates.md, C-cell); rational weights
+    only."""
     if system.field not in ("ZZ", "QQ"):
         return Certificate(holds=False, method="cells", task=task, model=model,
                            details={"reason": f"interval cells need rational weights, not "

@@ -2,9 +2,10 @@
 
 A monomial model maps unit vectors to signed unit vectors: ``A(a) e_j = s[a, j] e_{t[a, j]}``
 with ``s`` in ``{-1, 0, 1}``.  Starting from ``h0 = c e_u`` every state of the run is ``+-c``
-times a unit vector (or zero), so a code is a pair (unit, sign) and the whole C-exact check of
-theory.md 6.0 is integer array work: one numpy pass per breadth-first level, no per-state
-Python loop.  This is what certifies the one-hot construction of a 100,000-state automaton.
+times a unit vector (or zero), so a code is a pair (unit, sign) and the whole C-exact check
+(docs/explanation/certificates.md) is integer array work: one numpy pass per breadth-first
+level, no per-state Python loop.  This is what certifies the one-hot construction of a
+100,000-state automaton.
 
 Examples
 --------

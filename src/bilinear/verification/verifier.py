@@ -167,7 +167,8 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
         notes.append("every float entry is a small integer or dyadic rational, so the stored "
                      "weights are verified exactly as they are"
                      + (" (and, being integers, in any float format with enough significand "
-                        "bits, theory.md 7.1)" if system.field == "ZZ" else ""))
+                        "bits, docs/explanation/numerical-stability.md)"
+                        if system.field == "ZZ" else ""))
         return system, notes, rnn
     match = match_compiled(rnn, dfa)
     if match is not None:
@@ -420,7 +421,8 @@ def _verify_exactly(rnn: Any, dfa: DFA, method: str, alignment: Alignment, *, ta
 
 
 def _with_horizon(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment) -> Certificate:
-    """Add the float horizon of theory.md 7.2 to an exact certificate of irrational weights."""
+    """Add the float horizon (docs/explanation/numerical-stability.md) to an exact
+    certificate of irrational weights."""
     try:
         horizon = horizon_report(rnn, dfa, alignment)
     except WeightsTooLargeError:
@@ -431,7 +433,8 @@ def _with_horizon(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment) -
     details.update(horizon)
     details["notes"] = list(details.get("notes", [])) + [
         "the weights are irrational: floats round them, so a float implementation is only "
-        "guaranteed for about T_safe steps (theory.md 7.2) unless certified by method='float'"]
+        "guaranteed for about T_safe steps (docs/explanation/numerical-stability.md) unless "
+        "certified by method='float'"]
     return dataclasses.replace(cert, details=details)
 
 
@@ -453,7 +456,8 @@ def _codes_float64(rnn: Any, dfa: DFA, alignment: Alignment,
 
 def horizon_report(rnn: Any, dfa: DFA, alignment: Alignment) -> dict[str, Any] | None:
     """``{"horizon_bound": {format: T_safe}, "kappa": ..., "decoding_radius": ...}`` of
-    theory.md 7.2 (7.4 item 6), or None when kappa is not known."""
+    docs/explanation/numerical-stability.md (irrational constructions drift linearly), or
+    None when kappa is not known."""
     W = np.asarray(rnn.W, dtype=np.float64)
     mats = [W[:, :, k] for k in sorted(set(alignment.columns.tolist()))]
     kappa = letter_kappa(mats)
@@ -496,7 +500,7 @@ def float_evidence(impl: FloatImplementation, s: FloatSearch) -> kernel.Evidence
 def float_certificate(rnn: Any, dfa: DFA, alignment: Alignment, impl: FloatImplementation, *,
                       task: str, model: str, max_states: int = MAX_PAIRS, probe: bool = True,
                       notes: list[str] | None = None) -> Certificate:
-    """The C-fp certificate of one float implementation (theory.md 6.0, 7.5)."""
+    """The C-fp certificate of one float implementation (docs/explanation/certificates.md, C-fp)."""
     W, h0, R = rnn.W, rnn.h0, rnn.readout
     inst = FloatInstance(W, h0, R, dfa.table, dfa.start_index, dfa.label_index,
                          alignment.columns, alignment.row_label)

@@ -129,7 +129,8 @@ def _excludes(kind: str, level: str, notion: str, witness: Mapping[str, Any],
                 return False, "give block_size to judge a group witness at level 'block'"
             if b <= limit:
                 return True, (f"a group of kind {kind!r} is not a quotient of a finite group of "
-                              f"{b} x {b} real matrices (theory.md 3.4)")
+                              f"{b} x {b} real matrices "
+                              "(docs/explanation/hierarchy.md, level block)")
             return False, f"{kind!r} groups exist in dimension {b}"
         return False, f"a group witness does not exclude {level!r}"
     return False, f"unknown witness kind {kind!r}"
@@ -144,7 +145,7 @@ def check_witness(dfa: DFA, level: str, witness: Mapping[str, Any], *, notion: s
     dfa : DFA
         The automaton (a catalogue ``Task`` is accepted too).
     level : str
-        A level of design.md section 3.
+        A level of the hierarchy (:data:`bilinear.vocabulary.LEVELS`).
     witness : mapping
         A witness dict of :mod:`bilinear.theory.witnesses` (``kind``, ``words``, ...).
     notion : {"fin", "rob", "fp"}
