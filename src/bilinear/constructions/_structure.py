@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from bilinear.vocabulary import REAL_DIAGONAL_LEVELS
+
 __all__ = ["_max_block", "_structure_problem"]
 
 
@@ -30,7 +32,7 @@ def _structure_problem(W: np.ndarray, level: str, info: Mapping) -> str:
     off = W.copy()
     idx = np.arange(H)
     off[idx, idx, :] = 0
-    if level in ("positive_diagonal", "real_diagonal"):
+    if level in REAL_DIAGONAL_LEVELS:
         if np.any(off != 0):
             i, j, k = np.argwhere(off != 0)[0]
             return f"off-diagonal entry W[{i}, {j}, {k}] = {W[i, j, k]}"

@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from bilinear.constructions.info import ConstructionInfo
 from bilinear.constructions.rnn import BilinearRNN, ExactWeights, _field_of
 from bilinear.errors import AlphabetMismatchError, InvalidArgumentError
+from bilinear.vocabulary import CHAIN
 
 __all__ = ["direct_sum", "embed", "combined_level"]
 
-_CHAIN = ("positive_diagonal", "real_diagonal", "complex_diagonal", "block", "full")
 _BLOCK = {"positive_diagonal": 1, "real_diagonal": 1, "complex_diagonal": 2}
 
 
@@ -37,8 +38,8 @@ def combined_level(r1: BilinearRNN, r2: BilinearRNN) -> tuple[str, dict]:
         if r1.level == "cp":
             info["rank"] = int(r1.info.get("rank", 0)) + int(r2.info.get("rank", 0))
         return r1.level, info
-    if r1.level in _CHAIN and r2.level in _CHAIN:
-        level = max(r1.level, r2.level, key=_CHAIN.index)
+    if r1.level in CHAIN and r2.level in CHAIN:
+        level = max(r1.level, r2.level, key=CHAIN.index)
         if level == "block":
             b = max(r.block_size if r.level == "block" else _BLOCK.get(r.level, r.H)
                     for r in (r1, r2))
@@ -78,19 +79,21 @@ def direct_sum(r1: BilinearRNN, r2: BilinearRNN) -> BilinearRNN:
         letters = tuple(sp.ImmutableMatrix(sp.diag(a, b))
                         for a, b in zip(e1.letters, e2.letters, strict=True))
         h0 = sp.ImmutableMatrix(sp.Matrix.vstack(e1.h0, e2.h0))
-        R = sp.ImmutableMatrix([list(e1.readout.row(i)) + list(e2.readout.row(j))
+        R1, R2 = e1.readout_matrix(), e2.readout_matrix()
+        R = sp.ImmutableMatrix([list(R1.row(i)) + list(R2.row(j))
                                 for i in range(e1.S) for j in range(e2.S)])
         entries = [x for m in (*letters, h0, R) for x in m]
         exact = ExactWeights(letters, h0, R, field=_field_of(entries))
         return BilinearRNN.from_exact(exact, alphabet=r1.alphabet, labels=labels, level=level,
-                                      source=source, info=info)
+                                      source=source, info=ConstructionInfo.from_dict(info))
     H1, H2 = r1.H, r2.H
     W = np.zeros((H1 + H2, H1 + H2, r1.D))
     W[:H1, :H1], W[H1:, H1:] = r1.W, r2.W
     R = np.array([np.concatenate([r1.readout[i], r2.readout[j]])
                   for i in range(r1.S) for j in range(r2.S)])
     return BilinearRNN(W=W, h0=np.concatenate([r1.h0, r2.h0]), readout=R, alphabet=r1.alphabet,
-                       labels=labels, level=level, source=source, info=info)
+                       labels=labels, level=level, source=source,
+                       info=ConstructionInfo.from_dict(info))
 
 
 def embed(

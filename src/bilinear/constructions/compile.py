@@ -1,64 +1,43 @@
 """``compile_automaton``: an automaton in, exact bilinear weights of a chosen level out.
 
-The orchestrator reads like the algorithm (style.md item 2):
+The orchestrator reads like the algorithm, one stage per line:
 
-1. :func:`_check_request` -- the level, notion and options;
+1. :class:`~bilinear.constructions._planner.CompileRequest` -- the level, notion and options,
+   validated;
 2. :func:`_canonical` -- the minimal reachable automaton (identity-labelled automata only lose
    their unreachable states);
-3. :func:`_plan` -- theory's verdict for the level (``UnsupportedConstructionError`` with its
-   reason and witness on "no") and the construction that reaches its ``dim_upper``;
-4. the construction (a :class:`~bilinear.constructions._spec.Spec` of exact matrices);
+3. :func:`~bilinear.constructions._planner.plan` -- theory's verdict for the level
+   (``UnsupportedConstructionError`` with its reason and witness on "no") and the construction
+   of the registry that reaches its ``dim_upper``;
+4. :func:`_build` -- the construction's exact :class:`~bilinear.constructions._spec.Spec`, or,
+   when a representation-based construction is refused at a level every automaton reaches,
+   the one-hot model (recorded in ``info["fallback"]``);
 5. :func:`~bilinear.constructions._spec.assemble` -- readout, exact and float weights.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from bilinear._validation import check_positive_int
 from bilinear.automata.dfa import DFA
 from bilinear.automata.operations import minimize, reachable
-from bilinear.constructions import _planner, diagonal, groups, irreps, onehot
+from bilinear.constructions import irreps, onehot
+from bilinear.constructions._planner import CompileRequest, Plan, plan
 from bilinear.constructions._spec import Spec, assemble
+from bilinear.constructions.registry import REGISTRY, BuildRequest, ConstructionRecord
 from bilinear.constructions.rnn import BilinearRNN
 from bilinear.errors import InvalidArgumentError, UnsupportedConstructionError
-from bilinear.theory.hierarchy import check_notion
-from bilinear.theory.hierarchy import level as hierarchy_level
+from bilinear.vocabulary import Construction, Level
 
 __all__ = ["compile_automaton", "check_compilable", "CONSTRUCTIONS", "Plan"]
 
+#: Construction name -> :class:`~bilinear.constructions.registry.ConstructionRecord` (callable
+#: as ``CONSTRUCTIONS[name](dfa, level=..., notion=...)``); the registry itself.
+CONSTRUCTIONS: Mapping[str, ConstructionRecord] = REGISTRY
 
-@dataclass(frozen=True)
-class Plan:
-    """The construction chosen for a level, with theory's expected dimension (or ``None``)."""
-
-    construction: str
-    dim_upper: int | None = None
-    reason: str = ""
-    options: dict = field(default_factory=dict)
-
-
-Builder = Callable[..., Spec]
-_PHASES = {"positive_diagonal": "none", "real_diagonal": "real"}
-
-#: Construction name -> builder ``(dfa, **options) -> Spec``.  Names follow the theory
-#: module's ``LevelVerdict.construction``.
-CONSTRUCTIONS: dict[str, Builder] = {
-    "one_hot": lambda dfa, **_: onehot.one_hot(dfa),
-    "sink_zero": lambda dfa, **_: onehot.sink_zero(dfa),
-    "reset_line": lambda dfa, **_: onehot.reset_line(dfa),
-    "reset_bits": lambda dfa, **_: onehot.reset_bits(dfa),
-    "abelian_snf": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
-    "parity_sign": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
-    "cyclic_rotation": lambda dfa, **_: diagonal.abelian_snf_spec(dfa),
-    **{name: lambda dfa, _name=name, **o: diagonal.commutative_cells(
-        dfa, o.get("notion", "fin"), _PHASES.get(o.get("level"), "complex"), _name)
-       for name in ("seen_indicator", "threshold_half", "parity_seen", "threshold_parity",
-                    "phase_seen", "threshold_phase", "commutative_cells")},
-    **groups.GROUP_CONSTRUCTIONS,
-}
+#: Levels where a refused representation-based construction falls back to one-hot.
+_FALLBACK_LEVELS = (Level.FULL, Level.MONOMIAL, Level.CP)
 
 
 def compile_automaton(
@@ -118,77 +97,12 @@ def compile_automaton(
     ...
     bilinear.errors.UnsupportedConstructionError: ...
     """
-    _check_request(dfa, level, notion, block_size, rank, construction)
-    src = dfa.name if source is None else source
-    minimal = _canonical(dfa)
-    big = minimal.n_states > _planner.CLASSIFY_CAP
-    if construction is None and level in _ONE_HOT_LEVELS and (sparse or big):
-        return _sparse_one_hot(minimal, level, src, block_size, rank)
-    plan = _plan(minimal, level, notion, block_size, rank, construction)
-    if plan.construction == "one_hot" and onehot.use_sparse(minimal, sparse):
-        return _sparse_one_hot(minimal, level, src, block_size, rank)
-    if level == "cp" and rank is not None and construction is None:
-        smaller = _cp_smaller(minimal, notion, rank)
-        if smaller is not None:
-            extra_cp = {"notion": notion, **_cp_info(minimal, smaller, rank)}
-            return assemble(smaller, minimal, level, src, extra_cp)
-    options = {"block_size": block_size, **plan.options}
-    extra: dict[str, Any] = {"notion": notion}
-    if plan.dim_upper is not None:
-        extra["dim_upper"] = plan.dim_upper
-    try:
-        spec = CONSTRUCTIONS[plan.construction](minimal, notion=notion, level=level, **options)
-    except UnsupportedConstructionError:
-        if plan.construction != "irrep_sum":
-            raise
-        b = options["block_size"] if level == "block" else None
-        return irreps.float_irrep_model(minimal, level, src, b, extra)
-    if level == "block":
-        extra["block_size"] = options["block_size"] or spec.options.get("block_size") or spec.dim
-    if level == "cp":
-        extra.update(_cp_info(minimal, spec, rank))
-    return assemble(spec, minimal, level, src, extra)
-
-
-_ONE_HOT_LEVELS = ("full", "monomial", "cp", "block")
-
-
-def _sparse_one_hot(dfa: DFA, level: str, source: str, block_size: int | None,
-                    rank: int | None) -> BilinearRNN:
-    """The one-hot model in sparse form at ``level`` (block: one block of size ``|Q|``)."""
-    n = dfa.n_states
-    info: dict[str, Any] = {}
-    if level == "block":
-        if block_size is not None and block_size < n:
-            raise UnsupportedConstructionError(
-                f"automaton too large to classify ({n} states): only the one-hot construction "
-                f"is attempted, which needs block_size >= {n}")
-        info["block_size"] = n
-    if level == "cp":
-        edges = len({(q, int(t)) for a in range(dfa.n_symbols)
-                     for q, t in enumerate(dfa.table[:, a])})
-        if rank is not None and edges > rank:
-            raise UnsupportedConstructionError(
-                f"the one-hot CP factorization has rank {edges} > rank = {rank}")
-        info["rank"] = edges
-    return onehot.one_hot_sparse(dfa, level, source, info)
-
-
-def _check_request(
-    dfa: DFA, level: str, notion: str, block_size: int | None, rank: int | None,
-    construction: str | None,
-) -> None:
     if not isinstance(dfa, DFA):
         raise InvalidArgumentError(f"expected a DFA, got {type(dfa).__name__}")
-    hierarchy_level(level)
-    check_notion(notion)
-    for name, value in (("block_size", block_size), ("rank", rank)):
-        if value is not None:
-            check_positive_int(value, name)
-    if construction is not None and construction not in CONSTRUCTIONS:
-        raise InvalidArgumentError(
-            f"unknown construction {construction!r}; known: {sorted(CONSTRUCTIONS)}"
-        )
+    req = CompileRequest(level, notion, construction, block_size, rank, sparse,
+                         dfa.name if source is None else source)
+    minimal = _canonical(dfa)
+    return _build(plan(minimal, req), minimal, req)
 
 
 def _canonical(dfa: DFA) -> DFA:
@@ -196,24 +110,72 @@ def _canonical(dfa: DFA) -> DFA:
     return reachable(dfa) if dfa.has_identity_labels else minimize(dfa)
 
 
-def _plan(
-    dfa: DFA, level: str, notion: str, block_size: int | None, rank: int | None,
-    construction: str | None,
-) -> Plan:
-    from bilinear.constructions import _planner
+def _build(chosen: Plan, dfa: DFA, req: CompileRequest) -> BilinearRNN:
+    """The model of the plan: sparse one-hot, the construction's spec, or a fallback."""
+    if chosen.sparse:
+        return onehot.one_hot_sparse(dfa, req.level, req.source, _sparse_info(dfa, req))
+    build = BuildRequest(req.level, req.notion, chosen.block_size, chosen.dim_upper)
+    try:
+        spec = REGISTRY[chosen.construction].build(dfa, build)
+    except UnsupportedConstructionError as err:
+        return _fallback(chosen, dfa, req, err)
+    return assemble(spec, dfa, req.level, req.source, _info(chosen, spec, dfa, req))
 
-    return _planner.plan(dfa, level, notion, block_size, rank, construction)
+
+def _fallback(chosen: Plan, dfa: DFA, req: CompileRequest,
+              err: UnsupportedConstructionError) -> BilinearRNN:
+    """A refused construction: the float irrep model, then one-hot where every automaton
+    has one; a forced construction or a level without a fallback re-raises."""
+    if chosen.forced:
+        raise err
+    extra = _base_info(chosen, req)
+    if chosen.construction == Construction.IRREP_SUM:
+        b = chosen.block_size if req.level == Level.BLOCK else None
+        try:
+            return irreps.float_irrep_model(dfa, req.level, req.source, b, extra)
+        except UnsupportedConstructionError:
+            pass
+    one_hot_fits = req.level in _FALLBACK_LEVELS or (
+        req.level == Level.BLOCK and (chosen.block_size or 0) >= dfa.n_states)
+    if not one_hot_fits:
+        raise err
+    fallback = Plan(Construction.ONE_HOT, block_size=chosen.block_size,
+                    sparse=onehot.use_sparse(dfa, req.sparse))
+    model = _build(fallback, dfa, req)
+    note = {"from": chosen.construction, "reason": str(err)}
+    return model.with_info(fallback=note, **extra)
 
 
-def _cp_smaller(dfa: DFA, notion: str, rank: int) -> Spec | None:
-    """A construction whose slice CP bound fits ``rank`` when the one-hot edge bound does not
-    (theory.md 3.6: ``R <= H min(H, D)`` for any ``H``-dimensional simulation)."""
-    if onehot.one_hot_cp_factors(dfa)["rank"] <= rank:
-        return None
-    plan = _plan(dfa, "full", notion, None, None, None)
-    spec = CONSTRUCTIONS[plan.construction](dfa, notion=notion, level="full", block_size=None,
-                                            **plan.options)
-    return spec if _slices_cp(spec)["rank"] <= rank else None
+def _base_info(chosen: Plan, req: CompileRequest) -> dict[str, Any]:
+    info: dict[str, Any] = {"notion": req.notion}
+    if chosen.dim_upper is not None:
+        info["dim_upper"] = chosen.dim_upper
+    return info
+
+
+def _info(chosen: Plan, spec: Spec, dfa: DFA, req: CompileRequest) -> dict[str, Any]:
+    """What the model records beside the spec's own options."""
+    info = _base_info(chosen, req)
+    if req.level == Level.BLOCK:
+        info["block_size"] = (chosen.block_size or spec.options.get("block_size") or spec.dim)
+    if req.level == Level.CP:
+        info.update(_cp_info(dfa, spec, req.rank))
+    return info
+
+
+def _sparse_info(dfa: DFA, req: CompileRequest) -> dict[str, Any]:
+    """``block_size`` / ``rank`` of the sparse one-hot model at ``block`` / ``cp``."""
+    info: dict[str, Any] = {}
+    if req.level == Level.BLOCK:
+        info["block_size"] = dfa.n_states
+    if req.level == Level.CP:
+        edges = len({(q, int(t)) for a in range(dfa.n_symbols)
+                     for q, t in enumerate(dfa.table[:, a])})
+        if req.rank is not None and edges > req.rank:
+            raise UnsupportedConstructionError(
+                f"the one-hot CP factorization has rank {edges} > rank = {req.rank}")
+        info["rank"] = edges
+    return info
 
 
 def _cp_info(dfa: DFA, spec: Spec, rank: int | None) -> dict:
@@ -257,9 +219,11 @@ def check_compilable(dfa: DFA, level: str = "full", *, notion: str = "fin",
     >>> check_compilable(tasks.get("parity").dfa, "positive_diagonal")  # doctest: +ELLIPSIS
     ["level 'positive_diagonal' cannot simulate this automaton (fin): ..."]
     """
-    _check_request(dfa, level, notion, block_size, None, None)
+    if not isinstance(dfa, DFA):
+        raise InvalidArgumentError(f"expected a DFA, got {type(dfa).__name__}")
+    req = CompileRequest(level, notion, block_size=block_size)
     try:
-        _plan(_canonical(dfa), level, notion, block_size, None, None)
+        plan(_canonical(dfa), req)
     except UnsupportedConstructionError as err:
         return [str(err)]
     return []

@@ -25,7 +25,7 @@ from bilinear.automata.dfa import DFA
 from bilinear.constructions._spec import Spec, exact_vector
 from bilinear.errors import UnsupportedConstructionError
 from bilinear.theory.groups import abelian_snf
-from bilinear.theory.letters import letter_infos
+from bilinear.theory.letters import letter_infos, letter_maps
 
 __all__ = ["abelian_snf_spec", "commutative_cells", "rotation", "phase_block", "CELL_CAP"]
 
@@ -108,8 +108,6 @@ def _count_values(k: int, lam: sp.Rational) -> list:
 
 def _representatives(dfa: DFA) -> list[int]:
     """For each letter, the first letter with the same map (letters with one map share units)."""
-    from bilinear.theory.letters import letter_maps
-
     first: dict[bytes, int] = {}
     return [first.setdefault(m.tobytes(), a) for a, m in enumerate(letter_maps(dfa))]
 

@@ -200,6 +200,12 @@ class ExactWeights:
         """True for the sparse monomial storage form."""
         return self.targets is not None
 
+    def sparse_arrays(self) -> tuple[IntArray, IntArray]:
+        """``(targets, readout_rows)`` of the sparse monomial form (refused for dense weights)."""
+        if self.targets is None or self.readout_rows is None:
+            raise InvalidArgumentError("these exact weights are dense, not in the sparse form")
+        return self.targets, self.readout_rows
+
     @property
     def H(self) -> int:
         """Number of units."""
@@ -208,7 +214,7 @@ class ExactWeights:
     @property
     def D(self) -> int:
         """Number of symbols."""
-        return self.targets.shape[0] if self.is_sparse else len(self.letters)
+        return self.sparse_arrays()[0].shape[0] if self.is_sparse else len(self.letters)
 
     @property
     def S(self) -> int:
@@ -231,7 +237,7 @@ class ExactWeights:
             return self.letters[k]
         self._check_cap(cap)
         scales = np.ones(self.H, dtype=np.int64) if self.scales is None else self.scales[k]
-        pairs = zip(self.targets[k], scales, strict=True)
+        pairs = zip(self.sparse_arrays()[0][k], scales, strict=True)
         entries = {(int(t), j): int(s) for j, (t, s) in enumerate(pairs) if s != 0}
         return sp.ImmutableSparseMatrix(self.H, self.H, entries)
 
@@ -240,7 +246,7 @@ class ExactWeights:
         if not self.is_sparse:
             return self.readout
         self._check_cap(cap)
-        entries = {(int(r), j): 1 for j, r in enumerate(self.readout_rows)}
+        entries = {(int(r), j): 1 for j, r in enumerate(self.sparse_arrays()[1])}
         return sp.ImmutableSparseMatrix(self.S, self.H, entries)
 
     def _check_cap(self, cap: int) -> None:
@@ -275,8 +281,9 @@ class ExactWeights:
             )
         W = np.zeros((H, H, D))
         cols = np.arange(H)
+        targets = self.sparse_arrays()[0]
         for k in range(D):
-            W[self.targets[k], cols, k] = 1.0 if self.scales is None else self.scales[k]
+            W[targets[k], cols, k] = 1.0 if self.scales is None else self.scales[k]
         return W
 
     def _dense_readout(self, cap: int) -> FloatArray:

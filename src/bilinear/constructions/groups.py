@@ -22,13 +22,14 @@ Families (all exact): ``dihedral`` (``R(2 pi / n)`` and ``diag(1, -1)``; integer
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import deque
-from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.combinatorics import Permutation, PermutationGroup
 
 from bilinear.automata.dfa import DFA
 from bilinear.constructions._spec import Spec, matrix_from_action
@@ -36,8 +37,9 @@ from bilinear.errors import UnsupportedConstructionError
 from bilinear.theory.groups import abelian_snf, psi_blocks, transition_group
 from bilinear.theory.letters import letter_maps
 
-__all__ = ["MatrixGroup", "find_images", "group_spec", "GROUP_CONSTRUCTIONS", "FAMILIES",
-           "best_group_construction", "block_of", "integer_rotation"]
+__all__ = ["MatrixGroup", "find_images", "group_spec", "best_group_construction",
+           "integer_rotation", "dihedral_integer_spec", "permutation_spec", "sn_standard_spec",
+           "abelian_integer_spec", "irrep_spec"]
 
 #: Largest matrix group enumerated.
 GROUP_CAP = 1000
@@ -430,8 +432,7 @@ def companion(d: int) -> sp.ImmutableMatrix:
             continue
         coeffs = sp.Poly(sp.cyclotomic_poly(p ** k, x), x).all_coeffs()[::-1]  # c_0 .. c_deg
         deg = len(coeffs) - 1
-        blocks.append(matrix_from_action(deg, lambda j, c=coeffs, deg=deg: (
-            {j + 1: 1} if j < deg - 1 else {i: -c[i] for i in range(deg) if c[i] != 0})))
+        blocks.append(matrix_from_action(deg, partial(_companion_column, coeffs)))
     X = sp.ImmutableMatrix(sp.diag(*blocks))
     if d % 4 == 2:
         X = -X
@@ -556,9 +557,6 @@ def _state_points(dfa: DFA, perms: list[list[int]]) -> list[int]:
 
 
 # ============================================================================ choices
-FAMILIES: dict[str, Callable[[int, int], list[MatrixGroup]]] = {}
-
-
 def _targets(dfa: DFA, dim: int | None = None, max_block: int | None = None) -> list:
     """Candidate exact groups for the transition group (same order), smallest dimension first."""
     G, _ = transition_group(dfa)
@@ -608,7 +606,8 @@ def best_group_construction(dfa: DFA, level: str, block_size: int | None = None)
     return None
 
 
-def _dihedral_integer(dfa: DFA) -> Spec:
+def dihedral_integer_spec(dfa: DFA) -> Spec:
+    """Integer 2 x 2 forms of the dihedral groups ``D_2, D_3, D_4, D_6``."""
     N = int(transition_group(dfa)[0].order())
     if N // 2 not in (2, 3, 4, 6) or N % 2:
         raise UnsupportedConstructionError(
@@ -616,12 +615,7 @@ def _dihedral_integer(dfa: DFA) -> Spec:
     return group_spec("dihedral_integer", dfa, dihedral(N // 2))
 
 
-def block_of(name: str, dfa: DFA) -> int:
-    """Block size used by a construction (its dimension unless it is a block sum)."""
-    return {"q8_cover": 2, "parity_sign": 1}.get(name, dfa.n_states if name == "one_hot" else 0)
-
-
-def _perm_spec(dfa: DFA) -> Spec:
+def permutation_spec(dfa: DFA) -> Spec:
     """Permutation matrices of a faithful action on blocks of the states, generic ``h0``.
 
     Recurrence: ``A(a) e_B = e_{B . a}`` on the blocks ``B`` of a block system on which the
@@ -636,16 +630,26 @@ def _perm_spec(dfa: DFA) -> Spec:
     (3, 'permutation', [1.0, 2.0, 3.0])
     """
     perms, degree = block_permutations(dfa)
-    letters = tuple(matrix_from_action(degree, lambda j, p=p: {p[j]: 1}) for p in perms)
+    letters = tuple(matrix_from_action(degree, partial(_point_image, p)) for p in perms)
     h0 = sp.ImmutableMatrix(list(range(1, degree + 1)))
     return Spec("permutation", letters, h0, options={"degree": degree})
 
 
-def _faithful_labels(G) -> tuple[list[int], int]:
+def _point_image(perm: list[int], j: int) -> dict[int, int]:
+    return {perm[j]: 1}
+
+
+def _companion_column(coeffs: list, j: int) -> dict[int, Any]:
+    """Column ``j`` of the companion matrix of ``sum_i c_i x^i`` (monic)."""
+    deg = len(coeffs) - 1
+    if j < deg - 1:
+        return {j + 1: 1}
+    return {i: -coeffs[i] for i in range(deg) if coeffs[i] != 0}
+
+
+def _faithful_labels(G: PermutationGroup) -> tuple[list[int], int]:
     """Block labels of the points for the smallest faithful block action found (recursively,
     as :func:`bilinear.theory.groups.faithful_block_degree` does)."""
-    from sympy.combinatorics import Permutation, PermutationGroup
-
     best, degree = list(range(G.degree)), G.degree
     if not G.is_transitive():
         return best, degree
@@ -667,24 +671,3 @@ def _faithful_labels(G) -> tuple[list[int], int]:
             if d < degree:
                 best, degree = [sub[ids[blocks[x]]] for x in range(G.degree)], d
     return best, degree
-
-
-GROUP_CONSTRUCTIONS: dict[str, Callable[..., Spec]] = {
-    "irrep_sum": lambda dfa, **o: irrep_spec(dfa, o.get("dim"), None,
-                                             o.get("block_size") if o.get("level") == "block"
-                                             else None),
-    "irrep_sum_enc": lambda dfa, **o: irrep_spec(dfa, o.get("dim"), True, None,
-                                                 "irrep_sum_enc"),
-    "quaternion_left": lambda dfa, **_: group_spec("quaternion_left", dfa, quaternion_left()),
-    "q8_cover": lambda dfa, **_: group_spec("q8_cover", dfa, q8_cover(), "cover", False),
-    "a5_icosahedral": lambda dfa, **_: group_spec("a5_icosahedral", dfa, a5_icosahedral(),
-                                                  state_determined=False),
-    "sn_standard": lambda dfa, **_: sn_standard_spec(dfa),
-    "cyclic_integer": lambda dfa, **_: abelian_integer_spec(dfa, "cyclic_integer"),
-    "abelian_integer": lambda dfa, **_: abelian_integer_spec(dfa),
-    "dihedral_integer": lambda dfa, **o: _dihedral_integer(dfa),
-    "permutation": lambda dfa, **_: _perm_spec(dfa),
-}
-
-_ = itertools
-

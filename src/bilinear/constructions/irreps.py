@@ -8,19 +8,26 @@ nearest-codeword readout.  The model has ``exact = None`` and ``info["exact"] = 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+from sympy.combinatorics import PermutationGroup
 
 from bilinear.automata.dfa import DFA
 from bilinear.constructions.groups import _key
+from bilinear.constructions.info import ConstructionInfo
+from bilinear.constructions.rnn import BilinearRNN
 from bilinear.errors import UnsupportedConstructionError
+from bilinear.theory.groups import perm
 from bilinear.theory.letters import letter_maps
+from bilinear.theory.representations import character_table, faithful_sum, real_irrep_matrices
 
 __all__ = ["float_irrep_model"]
 
 
 def float_irrep_model(dfa: DFA, level: str, source: str = "", max_block: int | None = None,
-                      info: dict | None = None):
+                      info: Mapping[str, Any] | None = None) -> BilinearRNN:
     """Fallback of ``irrep_sum`` for groups outside the exact families: theory's faithful sum
     of real irreducibles (orthogonal float matrices from the regular module, theory.md 5.6)
     acting on a generic float ``h0``; ``exact`` is ``None`` (a float-only construction).
@@ -28,16 +35,6 @@ def float_irrep_model(dfa: DFA, level: str, source: str = "", max_block: int | N
     Recurrence ``h_t = rho(x_t) h_{t-1}`` with ``rho = (+)_i rho_i`` orthogonal; readout: one
     row per orbit point (all of one norm), checked for a well-defined state map and a margin.
     """
-    from sympy.combinatorics import PermutationGroup
-
-    from bilinear.constructions.rnn import BilinearRNN
-    from bilinear.theory.groups import perm
-    from bilinear.theory.representations import (
-        character_table,
-        faithful_sum,
-        real_irrep_matrices,
-    )
-
     maps = letter_maps(dfa)
     moving = [a for a, m in enumerate(maps) if not np.array_equal(m, np.arange(dfa.n_states))]
     G = PermutationGroup([perm(maps[a]) for a in moving])
@@ -66,10 +63,10 @@ def float_irrep_model(dfa: DFA, level: str, source: str = "", max_block: int | N
     if len(R) > 1 and margin.min() < 1e-6:
         raise UnsupportedConstructionError("irrep_sum fallback: codewords too close")
     return BilinearRNN(W=W, h0=h0, readout=R, alphabet=dfa.alphabet, labels=labels, level=level,
-                       source=source, info={"construction": "irrep_sum", "exact": False,
-                                            "state_determined": len(R) == dfa.n_states,
-                                            "irreps": [r.real_dim for r in fs.irreps],
-                                            **(info or {})})
+                       source=source, info=ConstructionInfo.from_dict({
+                           "construction": "irrep_sum", "exact": False,
+                           "state_determined": len(R) == dfa.n_states,
+                           "irreps": [r.real_dim for r in fs.irreps], **(info or {})}))
 
 
 def _float_orbit(W: np.ndarray, h0: np.ndarray, dfa: DFA) -> tuple[list, list]:

@@ -15,6 +15,9 @@ terminal code ``0``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 import numpy as np
 import sympy as sp
 
@@ -36,6 +39,16 @@ def label_readout(dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple]:
     return R, tuple(dfa.label_values)
 
 
+def _edge(column: np.ndarray, q: int) -> dict[int, int]:
+    """Column ``q`` of a one-hot letter: ``e_q -> e_{q.a}``."""
+    return {int(column[q]): 1}
+
+
+def _unit(q: int, _j: int) -> dict[int, int]:
+    """The basis vector ``e_q`` (a one-column action)."""
+    return {q: 1}
+
+
 def one_hot(dfa: DFA) -> Spec:
     """One-hot simulation: ``h_t = P_{x_t} h_{t-1}`` with ``P_a e_q = e_{q.a}`` (dimension |Q|).
 
@@ -48,12 +61,10 @@ def one_hot(dfa: DFA) -> Spec:
     ([[0.0, 1.0], [1.0, 0.0]], [0, 1, 0, 0])
     """
     n = dfa.n_states
-    letters = tuple(
-        matrix_from_action(n, lambda q, a=a: {int(dfa.table[q, a]): 1})
-        for a in range(dfa.n_symbols)
-    )
-    h0 = matrix_from_action(n, lambda _: {dfa.start_index: 1}, cols=1)
-    encoding = {q: matrix_from_action(n, lambda _, q=q: {q: 1}, cols=1) for q in range(n)}
+    letters = tuple(matrix_from_action(n, partial(_edge, dfa.table[:, a]))
+                    for a in range(dfa.n_symbols))
+    h0 = matrix_from_action(n, partial(_unit, dfa.start_index), cols=1)
+    encoding = {q: matrix_from_action(n, partial(_unit, q), cols=1) for q in range(n)}
     return Spec("one_hot", letters, h0, encoding=encoding, readout=label_readout(dfa),
                 field="ZZ")
 
@@ -91,7 +102,7 @@ def sink_zero(dfa: DFA) -> Spec:
         r = int(dfa.table[units[j], a])
         return {} if r == z else {pos[r]: 1}
 
-    letters = tuple(matrix_from_action(c + 1, lambda j, a=a: image(j, a))
+    letters = tuple(matrix_from_action(c + 1, partial(image, a=a))
                     for a in range(dfa.n_symbols))
 
     def code(q: int) -> sp.ImmutableMatrix:
@@ -228,6 +239,4 @@ def reset_bits(dfa: DFA) -> Spec:
     letters = tuple(sp.ImmutableMatrix(sp.diag(*[sp.Matrix([[1 - b, 1 - b], [b, b]]) for b in (
         (t >> i) & 1 for i in range(bits))])) if t is not None else m
         for t, m in zip(_reset_letters(dfa), spec.letters, strict=True))
-    from dataclasses import replace
-
     return replace(spec, letters=letters, field="ZZ", options={"block_size": 2})

@@ -20,7 +20,7 @@ import sympy as sp
 
 from bilinear.automata.dfa import DFA
 from bilinear.constructions._spec import Spec, assemble
-from bilinear.constructions.groups import MatrixGroup, _generic_vector
+from bilinear.constructions.groups import MatrixGroup, _generic_vector, _invariant_form
 from bilinear.constructions.rnn import BilinearRNN
 from bilinear.errors import InvalidArgumentError, InvalidRepresentationError
 
@@ -78,8 +78,8 @@ def check_homomorphism(dfa: DFA, mats: Mapping[Any, sp.MatrixBase]) -> None:
     n = dfa.n_states
     ident = np.arange(n)
     dim = floats[0].shape[0]
-    start = (ident, np.eye(dim), [])
-    seen = {ident.tobytes(): (np.eye(dim), [])}
+    start: tuple[np.ndarray, np.ndarray, list[Any]] = (ident, np.eye(dim), [])
+    seen: dict[bytes, tuple[np.ndarray, list[Any]]] = {ident.tobytes(): (np.eye(dim), [])}
     queue = deque([start])
     while queue:
         t, M, word = queue.popleft()
@@ -149,8 +149,6 @@ def compile_representation(
     start = sp.ImmutableMatrix(h0) if h0 is not None else _generic_vector(T)
     if start.shape != (T.dim, 1):
         raise InvalidArgumentError(f"h0 must have {T.dim} entries, got shape {start.shape}")
-    from bilinear.constructions.groups import _invariant_form
-
     spec = Spec("representation", letters, start, gram=_invariant_form(T),
                 options={"group_order": T.order})
     return assemble(spec, dfa, level, source)

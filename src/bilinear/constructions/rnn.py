@@ -32,8 +32,7 @@ Examples
 
 from __future__ import annotations
 
-import types
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +49,7 @@ from bilinear.constructions.exact import (
     ExactWeights,
     _field_of,
 )
+from bilinear.constructions.info import ConstructionInfo
 from bilinear.errors import (
     InvalidArgumentError,
     UnknownSymbolError,
@@ -92,7 +92,7 @@ class _Materialised:
             setattr(obj._views, self.name, value)
         return value
 
-    def __set__(self, obj: Any, value: Any) -> None:
+    def __set__(self, obj: Any, value: FloatArray | None) -> None:
         setattr(obj._views, self.name, value)
 
 
@@ -119,8 +119,9 @@ class BilinearRNN:
         Task spec or file name.
     exact : ExactWeights, optional
         The exact form (``None`` for float-only weights, e.g. loaded from NPZ).
-    info : mapping
-        Construction name (``"construction"``), options (``"block_size"``, ``"rank"``),
+    info : ConstructionInfo or mapping
+        A :class:`~bilinear.constructions.info.ConstructionInfo` (a mapping is converted):
+        construction name (``"construction"``), options (``"block_size"``, ``"rank"``),
         ``"state_determined"``, optional ``"encoding"`` and notes.
 
     Raises
@@ -142,22 +143,25 @@ class BilinearRNN:
     """
 
     _views: _Views = field(init=False, repr=False, compare=False, default_factory=_Views)
-    W: FloatArray = _Materialised()  # type: ignore[assignment]
-    h0: FloatArray
-    readout: FloatArray = _Materialised()  # type: ignore[assignment]
-    alphabet: tuple[Hashable, ...]
-    labels: tuple[Any, ...]
-    level: str
+    # W and readout are descriptors without a class-level default (see _Materialised), so the
+    # fields after them are still required; mypy's dataclass plugin cannot see that.
+    W: _Materialised = _Materialised()
+    h0: FloatArray  # type: ignore[misc]
+    readout: _Materialised = _Materialised()
+    alphabet: tuple[Hashable, ...]  # type: ignore[misc]
+    labels: tuple[Any, ...]  # type: ignore[misc]
+    level: str  # type: ignore[misc]
     source: str = ""
     exact: ExactWeights | None = None
-    info: Mapping[str, Any] = field(default_factory=dict)
+    info: ConstructionInfo = field(default_factory=ConstructionInfo)
+    _shape: tuple[int, int, int] = field(init=False, repr=False, compare=False, default=(0, 0, 0))
 
     # ------------------------------------------------------------------ validation
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "alphabet", tuple(self.alphabet))
         set_(self, "labels", tuple(self.labels))
-        set_(self, "info", types.MappingProxyType(dict(self.info)))
+        set_(self, "info", ConstructionInfo.from_dict(self.info))
         hierarchy_level(self.level)  # raises UnknownLevelError naming the level
         if not isinstance(self.source, str):
             raise InvalidArgumentError(f"source must be a string, got {self.source!r}")
@@ -189,7 +193,7 @@ class BilinearRNN:
         if h0.shape != (H,):
             raise InvalidArgumentError(
                 f"h0 has length {h0.shape[0]}, expected H = {H}"
-                + ("" if sparse else f" (W has shape {views.W.shape})"))
+                + ("" if views.W is None else f" (W has shape {views.W.shape})"))
         object.__setattr__(self, "h0", h0)
         if views.readout is not None:
             R = real_array(views.readout, "readout", 2)
@@ -266,7 +270,24 @@ class BilinearRNN:
         else:
             W, h0, R = exact.float_arrays()
         return cls(W=W, h0=h0, readout=R, alphabet=tuple(alphabet), labels=tuple(labels),
-                   level=level, source=source, exact=exact, info=dict(info or {}))
+                   level=level, source=source, exact=exact,
+                   info=ConstructionInfo.from_dict(info))
+
+    def with_info(self, **changes: Any) -> BilinearRNN:
+        """The same weights with some ``info`` keys set (typed or extra).
+
+        Examples
+        --------
+        >>> ew = ExactWeights.from_matrices([[[-1]]], [1], [[1], [-1]])
+        >>> rnn = BilinearRNN.from_exact(ew, alphabet=["1"], labels=[0, 1],
+        ...                              level="real_diagonal")
+        >>> rnn.with_info(construction="parity_sign").info.construction
+        'parity_sign'
+        """
+        return BilinearRNN(W=self._views.W, h0=self.h0, readout=self._views.readout,
+                           alphabet=self.alphabet, labels=self.labels, level=self.level,
+                           source=self.source, exact=self.exact,
+                           info=self.info.updated(**changes))
 
     # ------------------------------------------------------------------ shape
     @property
@@ -365,7 +386,12 @@ class BilinearRNN:
             self.H * self.H * self.D > DENSE_CAP
         )
 
-    def _dense_step(self, dtype: np.dtype):
+    def _sparse_exact(self) -> ExactWeights:
+        if self.exact is None:
+            raise InvalidArgumentError("this model has no exact weights")
+        return self.exact
+
+    def _dense_step(self, dtype: np.dtype) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
         A = np.ascontiguousarray(np.moveaxis(self.W, 2, 0).astype(dtype))  # (D, H, H)
 
         def step(h: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -374,11 +400,12 @@ class BilinearRNN:
         return step
 
     def _sparse_step(self, h: np.ndarray, a: np.ndarray) -> np.ndarray:
-        ex = self.exact
+        ex = self._sparse_exact()
+        targets = ex.sparse_arrays()[0]
         out = np.zeros_like(h)
         for b in range(h.shape[0]):
             vals = h[b] if ex.scales is None else h[b] * ex.scales[a[b]].astype(h.dtype)
-            np.add.at(out[b], ex.targets[a[b]], vals)
+            np.add.at(out[b], targets[a[b]], vals)
         return out
 
     def scores(self, states: np.ndarray) -> np.ndarray:
@@ -386,10 +413,11 @@ class BilinearRNN:
         if self.is_sparse and self._views.readout is None and (
             self.S * self.H > DENSE_CAP
         ):
+            rows = self._sparse_exact().sparse_arrays()[1]
             flat = states.reshape(-1, self.H)
             out = np.zeros((flat.shape[0], self.S), dtype=states.dtype)
             for i, h in enumerate(flat):
-                out[i] = np.bincount(self.exact.readout_rows, weights=h, minlength=self.S)
+                out[i] = np.bincount(rows, weights=h, minlength=self.S)
             return out.reshape(*states.shape[:-1], self.S)
         return states @ self.readout.T.astype(states.dtype)
 

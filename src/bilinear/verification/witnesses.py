@@ -46,10 +46,10 @@ from bilinear.errors import InvalidArgumentError
 from bilinear.theory.hierarchy import check_notion
 from bilinear.theory.hierarchy import level as hierarchy_level
 from bilinear.theory.witnesses import check_witness_basic
+from bilinear.vocabulary import DIAGONAL_LEVELS
 
 __all__ = ["WitnessCheck", "check_witness"]
 
-_DIAGONAL = ("positive_diagonal", "real_diagonal", "complex_diagonal")
 _GROUP_BLOCK_LIMIT = {"nonabelian_group": 1, "nonsolvable": 2, "g2_nonabelian": 2,
                       "not_cyclic_or_dihedral": 2, "v3_exponent": 3, "not_a5_type": 3}
 
@@ -89,7 +89,7 @@ def _excludes(kind: str, level: str, notion: str, witness: Mapping[str, Any],
               block_size: int | None) -> tuple[bool, str]:
     if level in ("full", "monomial", "cp"):
         return False, f"level {level!r} simulates every automaton; no witness excludes it"
-    diag = level in _DIAGONAL
+    diag = level in DIAGONAL_LEVELS
     b = block_size if level == "block" else None
     if kind == "commutation":
         if diag:
