@@ -34,11 +34,9 @@ KNOWN_CIRCLES: list[tuple[str, str]] = []
 KNOWN_LOCAL_IMPORTS = {
     "bilinear.analysis._backend": 5,
     "bilinear.analysis.runs": 4,
-    "bilinear.automata.builders": 3,
     "bilinear.theory.monoid": 2,
     "bilinear.analysis.plots": 2,
     "bilinear.analysis.report_plots": 2,
-    "bilinear.automata._codec": 1,
     "bilinear.cli.demo": 1,
     "bilinear.analysis.report": 1,
     "bilinear.analysis.suite": 1,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bilinear.automata import DFA, minimize, reachable, tasks
+from bilinear.automata import DFA, _tasks_groups, _tasks_languages, minimize, reachable, tasks
 from bilinear.automata.tasks import EXPECTED_KEYS, LEVEL_CHAIN, Task, parse_spec
 from bilinear.errors import (
     AutomatonFormatError,
@@ -53,6 +53,19 @@ def compose(f: tuple[int, ...], g: tuple[int, ...]) -> tuple[int, ...]:
 
 def test_required_names_present() -> None:
     assert tasks.names() == REQUIRED
+
+
+def test_every_family_entry_is_registered_once() -> None:
+    entries = [getattr(module, name) for module in (_tasks_groups, _tasks_languages)
+               for name in module.__all__]
+    assert all(isinstance(e, tasks.TaskInfo) for e in entries)
+    assert sorted(e.name for e in entries) == sorted(REQUIRED)
+    assert all(tasks.info(e.name) is e for e in entries)
+    # the family is right: group word problems there, no group among the others
+    assert all(tasks.get(getattr(_tasks_groups, name).name).expected["group"] is True
+               for name in _tasks_groups.__all__)
+    assert not any(tasks.get(getattr(_tasks_languages, name).name).expected["group"]
+                   for name in _tasks_languages.__all__)
 
 
 @pytest.mark.parametrize("name", REQUIRED)

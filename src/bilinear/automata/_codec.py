@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+import networkx as nx
 import numpy as np
 
 from bilinear.errors import AutomatonFormatError, DuplicateNameError
-
-if TYPE_CHECKING:
-    import networkx
 
 __all__ = ["Automaton", "dfa_to_dict", "dfa_to_json", "dfa_fields", "parse_json",
            "to_networkx", "to_dot"]
@@ -185,7 +183,7 @@ def parse_json(text: str | bytes) -> Any:
         ) from None
 
 
-def to_networkx(dfa: Automaton) -> networkx.MultiDiGraph:
+def to_networkx(dfa: Automaton) -> nx.MultiDiGraph:
     """A ``networkx.MultiDiGraph``: nodes are states (``label``, ``start`` attributes), one edge
     per transition with a ``symbol`` attribute.
 
@@ -196,8 +194,6 @@ def to_networkx(dfa: Automaton) -> networkx.MultiDiGraph:
     >>> g.number_of_nodes(), g.number_of_edges()
     (2, 4)
     """
-    import networkx as nx
-
     g = nx.MultiDiGraph(name=dfa.name)
     for i, q in enumerate(dfa.states):
         g.add_node(q, label=dfa.label_values[dfa.label_index[i]], start=(i == dfa.start_index))

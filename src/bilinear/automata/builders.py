@@ -31,6 +31,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from sympy.combinatorics import Permutation, PermutationGroup
 
 from bilinear.automata.dfa import DFA
 from bilinear.errors import (
@@ -59,12 +60,12 @@ _ACTIONS = ("regular", "points")
 
 # ---------------------------------------------------------------------------------- tables
 def from_table(
-    table: Mapping[Hashable, Any] | Sequence[Sequence[Any]] | np.ndarray,
+    table: Mapping[Any, Any] | Sequence[Sequence[Any]] | np.ndarray,
     alphabet: Sequence[Hashable],
     *,
     states: Sequence[Hashable] | None = None,
     start: Hashable | None = None,
-    labels: Mapping[Hashable, Any] | Sequence[Any] | None = None,
+    labels: Mapping[Any, Any] | Sequence[Any] | None = None,
     name: str = "",
 ) -> DFA:
     """An automaton from its transition table (states x symbols).
@@ -373,7 +374,7 @@ def _check_generators(generators: Any) -> dict[Hashable, tuple[int, ...]]:
 
 
 def from_permutations(
-    generators: Mapping[Hashable, Any],
+    generators: Mapping[Any, Any],
     action: str = "regular",
     *,
     start: int | None = None,
@@ -482,15 +483,13 @@ def from_permutations(
     names: list[Hashable] = [permutation_name(e) for e in elements]
     labels = None
     if label is not None:
-        from sympy.combinatorics import Permutation
-
         labels = [label(Permutation(list(e))) for e in elements]
     return _assemble(names, alphabet, rows, labels, name)
 
 
 def from_group(
     group: Any,
-    generators: Mapping[Hashable, Any] | Sequence[Any] | None = None,
+    generators: Mapping[Any, Any] | Sequence[Any] | None = None,
     action: str = "regular",
     **options: Any,
 ) -> DFA:
@@ -528,8 +527,6 @@ def from_group(
     >>> from_group(CyclicGroup(6), {"+1": CyclicGroup(6).generators[0]}).run(["+1"] * 2)
     '(0 2 4)(1 3 5)'
     """
-    from sympy.combinatorics import Permutation, PermutationGroup
-
     if not isinstance(group, PermutationGroup):
         raise InvalidGroupError(
             f"group must be a sympy PermutationGroup, got {type(group).__name__}"

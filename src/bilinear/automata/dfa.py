@@ -28,9 +28,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,12 +54,14 @@ from bilinear.errors import (
 __all__ = ["DFA", "Word"]
 
 
-class _TransitionView(Mapping):
+class _TransitionView(Mapping[tuple[Hashable, Hashable], Hashable]):
     """Read-only ``{(state, symbol): next_state}`` view over the dense table (no copy)."""
 
     __slots__ = ("_states", "_alphabet", "_spos", "_apos", "_table")
 
-    def __init__(self, states, alphabet, spos, apos, table) -> None:
+    def __init__(self, states: tuple[Hashable, ...], alphabet: tuple[Hashable, ...],
+                 spos: Mapping[Hashable, int], apos: Mapping[Hashable, int],
+                 table: np.ndarray) -> None:
         self._states, self._alphabet = states, alphabet
         self._spos, self._apos, self._table = spos, apos, table
 
@@ -70,7 +72,7 @@ class _TransitionView(Mapping):
         except (KeyError, TypeError, ValueError):
             raise KeyError(key) from None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[Hashable, Hashable]]:
         return ((q, a) for q in self._states for a in self._alphabet)
 
     def __len__(self) -> int:
@@ -177,8 +179,16 @@ class DFA:
     label_values: tuple[Any, ...] = field(init=False, repr=False)
     label_index: np.ndarray = field(init=False, repr=False)
     start_index: int = field(init=False, repr=False)
-    _state_pos: dict = field(init=False, repr=False)
-    _symbol_pos: dict = field(init=False, repr=False)
+    _state_pos: dict[Hashable, int] = field(init=False, repr=False)
+    _symbol_pos: dict[Hashable, int] = field(init=False, repr=False)
+
+    if TYPE_CHECKING:
+        # What the generated ``__init__`` accepts: any iterables of names (``__post_init__``
+        # stores them as tuples, the type of the fields above).  Seen only by type checkers.
+        def __init__(self, states: Iterable[Hashable], alphabet: Iterable[Hashable],
+                     transitions: Mapping[Any, Any], start: Hashable,
+                     labels: Mapping[Any, Any] | None = None, name: str = "") -> None:
+            ...
 
     # ------------------------------------------------------------------ validation
     def __post_init__(self) -> None:

@@ -202,7 +202,7 @@ def _hopcroft(table: np.ndarray, initial: np.ndarray) -> np.ndarray:
                 # whether or not b waits in the queue, queueing the smaller half suffices
                 work.append(new)
     # renumber by first member
-    first = {}
+    first: dict[int, int] = {}
     out = np.empty(n, dtype=np.int64)
     for q in range(n):
         b = int(block[q])

@@ -28,7 +28,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,7 +106,7 @@ class _Parser:
         return node
 
     def atom(self) -> Node:
-        c = self.peek()
+        c = self.p[self.i]  # the caller (concatenation) has checked that a character is left
         pos = self.i
         if c == "(":
             self.i += 1
@@ -208,7 +208,7 @@ def parse(pattern: str) -> Node:
     return _Parser(pattern).parse()
 
 
-def _walk(node: Node):
+def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
         n = stack.pop()
@@ -283,7 +283,7 @@ def _resolve_alphabet(tree: Node, pattern: str, alphabet: Sequence[Hashable] | N
                       ) -> tuple[str, ...]:
     leaves = [n for n in _walk(tree) if n.kind == "chars"]
     if alphabet is None:
-        chars = set()
+        chars: set[str] = set()
         for n in leaves:
             chars |= n.chars or set()
         if not chars:
@@ -293,22 +293,23 @@ def _resolve_alphabet(tree: Node, pattern: str, alphabet: Sequence[Hashable] | N
         return tuple(sorted(chars))
     if isinstance(alphabet, str):
         alphabet = list(alphabet)
-    alphabet = tuple(alphabet)
+    symbols: list[str] = []
     for a in alphabet:
         if not isinstance(a, str) or len(a) != 1:
             raise InvalidArgumentError(
                 f"regex symbols are single characters; the alphabet has {a!r}"
             )
-    if len(set(alphabet)) != len(alphabet):
-        raise InvalidArgumentError(f"the alphabet {list(alphabet)!r} repeats a symbol")
-    if not alphabet:
+        symbols.append(a)
+    if len(set(symbols)) != len(symbols):
+        raise InvalidArgumentError(f"the alphabet {symbols!r} repeats a symbol")
+    if not symbols:
         raise InvalidArgumentError("the alphabet is empty")
-    allowed = set(alphabet)
+    allowed = set(symbols)
     for n in sorted(leaves, key=lambda n: n.pos):
         for c in sorted(n.explicit - allowed):
-            raise UnknownSymbolError(c, alphabet,
+            raise UnknownSymbolError(c, tuple(symbols),
                                      context=f"at position {n.pos} of the pattern {pattern!r}")
-    return alphabet
+    return tuple(symbols)
 
 
 def _canonical(dfa: DFA, name: str) -> DFA:
