@@ -113,14 +113,19 @@ def complete(
 # --------------------------------------------------------------------------- reachability
 def reachable_indices(dfa: DFA) -> np.ndarray:
     """Indices of the states reachable from the start, in increasing order."""
+    # Breadth-first search in O(edges): each level keeps its unseen successors and drops
+    # duplicates with a scatter of positions (np.unique would sort every frontier).
     seen = np.zeros(dfa.n_states, dtype=bool)
     seen[dfa.start_index] = True
+    position = np.zeros(dfa.n_states, dtype=np.int64)
     frontier = np.array([dfa.start_index])
     while frontier.size:
-        nxt = np.unique(dfa.table[frontier].ravel())
-        nxt = nxt[~seen[nxt]]
-        seen[nxt] = True
-        frontier = nxt
+        succ = dfa.table[frontier].ravel()
+        succ = succ[~seen[succ]]
+        order = np.arange(succ.size)
+        position[succ] = order
+        frontier = succ[position[succ] == order]
+        seen[frontier] = True
     return np.flatnonzero(seen)
 
 
