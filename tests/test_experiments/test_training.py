@@ -5,9 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from bilinear.automata import tasks
-from bilinear.experiments import AutomatonData, RunConfig, evaluate, normalized_accuracy, run
+from bilinear.errors import InvalidArgumentError
+from bilinear.experiments import (
+    AutomatonData,
+    RunConfig,
+    evaluate,
+    majority_accuracy,
+    majority_normalized_accuracy,
+    normalized_accuracy,
+    run,
+)
 from bilinear.models import make
 
 # A reliable small recipe (seconds on one CPU thread): 8 units, lr 0.01, early stop once the
@@ -70,3 +82,50 @@ def test_callback_sees_every_step_and_can_abort() -> None:
     with pytest.raises(KeyboardInterrupt):
         run(cfg, callback=callback)
     assert seen == [1, 2, 3]
+
+
+# ---------------------------------------------------------------- base rates and validation
+@given(arrays(np.int64, st.tuples(st.integers(1, 6), st.integers(1, 6)),
+              elements=st.integers(0, 3)))
+def test_majority_is_the_best_constant_per_position(labels: np.ndarray) -> None:
+    m = majority_accuracy(labels)
+    for guess in range(4):  # every constant predictor (one label everywhere) is no better
+        assert (labels == guess).mean() <= m + 1e-12
+    columns = [np.bincount(c).max() / len(c) for c in labels.T]
+    assert m == pytest.approx(float(np.mean(columns)))
+
+
+def test_skewed_labels_give_a_constant_predictor_zero() -> None:
+    # threshold-like labels: almost always 1; the old 1/labels normalization calls the
+    # constant predictor 0.98, the majority normalization calls it 0
+    labels = np.ones((100, 50), dtype=np.int64)
+    labels[:, :1] = 0
+    m = majority_accuracy(labels)
+    assert m == 1.0
+    assert majority_normalized_accuracy(m, m, labels.size) == 1.0
+    assert majority_normalized_accuracy(0.99, m, labels.size) < 0
+    assert majority_normalized_accuracy(0.75, 0.5, 100) == 0.5
+
+
+def test_validation_lengths_are_disjoint_from_test_lengths() -> None:
+    with pytest.raises(InvalidArgumentError, match="disjoint"):
+        RunConfig(task="parity", model="full", test_lengths="50,200", val_lengths="30,50")
+    with pytest.raises(InvalidArgumentError, match="validation length 1 is below"):
+        RunConfig(task="parity", model="full", train_lengths="2-10", val_lengths="1")
+
+
+def test_validation_lengths_leave_old_run_keys_alone() -> None:
+    plain = RunConfig(task="parity", model="full")
+    assert "val_lengths" not in plain.to_dict()
+    with_val = plain.replace(val_lengths="20,40")
+    assert with_val.key() != plain.key()
+    assert RunConfig.from_dict(with_val.to_dict()) == with_val
+    assert RunConfig.from_dict(plain.to_dict()).key() == plain.key()
+
+
+def test_a_run_reports_validation_metrics_on_their_own_words() -> None:
+    cfg = RunConfig(task="parity", model="real_diagonal", hidden=2, steps=2,
+                    train_lengths="2-4", test_lengths="8", val_lengths="6", test_words=8)
+    result = run(cfg)
+    assert set(result.validation) == {"6"} and set(result.metrics) == {"8"}
+    assert 0.0 <= result.validation["6"]["majority_accuracy"] <= 1.0

@@ -126,6 +126,10 @@ class RunConfig:
         Every batch draws one length uniformly from this closed range.
     test_lengths : tuple of int
         Evaluation lengths; none may lie below the train range.
+    val_lengths : tuple of int
+        Validation lengths for model selection (seeds, learning rates), disjoint from the test
+        lengths and not below the train range; evaluated on their own words.  Empty (the
+        default) leaves the run key as it was before the field existed.
     test_words : int
         Random words per test length.
     clip : float or None
@@ -163,6 +167,7 @@ class RunConfig:
     seed: int = 0
     train_lengths: Any = (2, 10)
     test_lengths: Any = (10, 50, 100, 500)
+    val_lengths: Any = ()
     test_words: int = 256
     clip: float | None = 1.0
     weight_decay: float = 0.0
@@ -184,6 +189,7 @@ class RunConfig:
         set_(self, "seed", check_nonnegative_int(self.seed, "seed"))
         set_(self, "train_lengths", parse_length_range(self.train_lengths))
         set_(self, "test_lengths", parse_lengths(self.test_lengths))
+        set_(self, "val_lengths", () if not self.val_lengths else parse_lengths(self.val_lengths))
         set_(self, "test_words", check_positive_int(self.test_words, "test_words"))
         if self.clip is not None:
             set_(self, "clip", check_float(self.clip, "clip", min_value=0.0, exclude_min=True))
@@ -200,12 +206,17 @@ class RunConfig:
                 raise InvalidArgumentError(f"chance must lie in (0, 1), got {self.chance!r}")
             set_(self, "chance", chance)
         low = self.train_lengths[0]
-        for n in self.test_lengths:
-            if n < low:
-                raise InvalidArgumentError(
-                    f"test length {n} is below the train range "
-                    f"{self.train_lengths[0]}-{self.train_lengths[1]}"
-                )
+        for what, lengths in (("test", self.test_lengths), ("validation", self.val_lengths)):
+            for n in lengths:
+                if n < low:
+                    raise InvalidArgumentError(
+                        f"{what} length {n} is below the train range "
+                        f"{self.train_lengths[0]}-{self.train_lengths[1]}"
+                    )
+        shared = sorted(set(self.val_lengths) & set(self.test_lengths))
+        if shared:
+            raise InvalidArgumentError(
+                f"validation lengths must be disjoint from the test lengths; both have {shared}")
 
     def _check_model(self) -> None:
         _class_for(self.model)
@@ -226,6 +237,10 @@ class RunConfig:
         d["options"] = dict(self.options)
         d["train_lengths"] = list(self.train_lengths)
         d["test_lengths"] = list(self.test_lengths)
+        if self.val_lengths:
+            d["val_lengths"] = list(self.val_lengths)
+        else:  # keeps the run keys of configurations from before the field existed
+            del d["val_lengths"]
         return d
 
     @classmethod

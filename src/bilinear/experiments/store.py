@@ -78,7 +78,8 @@ _COLUMNS = ("key", "status", "task", "model", "hidden", "seed", "lr", "config", 
             "info", "error", "started_at", "finished_at")
 
 CSV_FIELDS = ("key", "task", "model", "hidden", "options", "seed", "lr", "steps", "length",
-              "accuracy", "normalized_accuracy", "final_accuracy")
+              "accuracy", "normalized_accuracy", "majority_accuracy",
+              "majority_normalized_accuracy", "final_accuracy")
 
 
 class ResultsStore:
@@ -263,6 +264,8 @@ class ResultsStore:
                         "seed": r["seed"], "lr": r["lr"], "steps": info.get("steps"),
                         "length": int(length), "accuracy": m.get("accuracy"),
                         "normalized_accuracy": m.get("normalized_accuracy"),
+                        "majority_accuracy": m.get("majority_accuracy"),
+                        "majority_normalized_accuracy": m.get("majority_normalized_accuracy"),
                         "final_accuracy": m.get("final_accuracy"),
                     })
                     n += 1

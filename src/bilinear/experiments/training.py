@@ -6,8 +6,9 @@ Examples
 >>> cfg = RunConfig(task="parity", model="real_diagonal", hidden=4, steps=5,
 ...                 train_lengths="2-4", test_lengths="8", test_words=8)
 >>> result = run(cfg)
->>> sorted(result.metrics["8"])
-['accuracy', 'final_accuracy', 'normalized_accuracy', 'words']
+>>> sorted(result.metrics["8"])  # doctest: +NORMALIZE_WHITESPACE
+['accuracy', 'final_accuracy', 'majority_accuracy', 'majority_normalized_accuracy',
+ 'normalized_accuracy', 'words']
 """
 
 from __future__ import annotations
@@ -36,8 +37,14 @@ __all__ = [
     "evaluate",
     "run",
     "normalized_accuracy",
+    "majority_accuracy",
+    "majority_normalized_accuracy",
     "resolve_task",
 ]
+
+
+#: Offset of the validation words' seed: they never coincide with the test words.
+_VALIDATION_SEED = 20_000
 
 
 def normalized_accuracy(accuracy: float, chance: float) -> float:
@@ -52,6 +59,44 @@ def normalized_accuracy(accuracy: float, chance: float) -> float:
     if chance >= 1:
         raise InvalidArgumentError(f"chance must lie in [0, 1), got {chance}")
     return (accuracy - chance) / (1.0 - chance)
+
+
+def majority_accuracy(labels: np.ndarray) -> float:
+    """Accuracy of the best constant predictor per position on these words: at each position
+    the most frequent label among the words, ``labels`` of shape ``(words, length)``.
+
+    No model that ignores its input does better on the same words, so this (not ``1 /
+    labels``) is the base rate a trained model must beat when labels are skewed.
+
+    Examples
+    --------
+    >>> majority_accuracy(np.array([[0, 1], [0, 0], [1, 0]]))  # positions: 2/3 and 2/3
+    0.6666666666666666
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 2 or labels.size == 0:
+        raise InvalidArgumentError(f"labels must have shape (words, length), got {labels.shape}")
+    best = sum(int(np.bincount(col).max()) for col in labels.T)
+    return best / labels.size
+
+
+def majority_normalized_accuracy(accuracy: float, majority: float, n: int) -> float:
+    """``(acc - m) / (1 - m)`` against the per-position majority accuracy ``m`` of the same
+    ``n`` predictions: 1 is perfect, 0 is no better than a constant, negative is worse.
+
+    When ``m = 1`` (every word has the same labels) a perfect model scores 1 and every error
+    counts ``-1`` per prediction in ``n`` (the denominator is floored at ``1 / n``).
+
+    Examples
+    --------
+    >>> majority_normalized_accuracy(0.99, 0.98, 1000)
+    0.5
+    >>> majority_normalized_accuracy(1.0, 1.0, 1000)
+    1.0
+    """
+    if accuracy >= 1.0:
+        return 1.0
+    return (accuracy - majority) / max(1.0 - majority, 1.0 / n)
 
 
 def resolve_task(spec: str) -> Any:
@@ -78,6 +123,11 @@ class RunResult:
     config: RunConfig
     metrics: Mapping[str, Mapping[str, float]]
     info: Mapping[str, Any]
+
+    @property
+    def validation(self) -> Mapping[str, Mapping[str, float]]:
+        """Metrics at the validation lengths (``{}`` when the config has none)."""
+        return self.info.get("validation", {})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (as stored in the results store)."""
@@ -183,14 +233,18 @@ def evaluate(
     """Accuracy per test length on fresh random words.
 
     ``accuracy`` averages over every position of every word (a label after each prefix);
-    ``final_accuracy`` looks only at the last position; ``normalized_accuracy`` is
-    ``(accuracy - c) / (1 - c)`` with ``c = chance`` (default ``1 / labels``).  Tied logits
-    count as wrong.  Long words are evaluated in time chunks of ``chunk`` steps.
+    ``final_accuracy`` looks only at the last position; ``majority_accuracy`` is the best
+    constant predictor per position on the same words (:func:`majority_accuracy`) and
+    ``majority_normalized_accuracy`` the accuracy normalized by it (the figure to read when
+    labels are skewed); ``normalized_accuracy`` is the older ``(accuracy - c) / (1 - c)`` with
+    ``c = chance`` (default ``1 / labels``).  Tied logits count as wrong.  Long words are
+    evaluated in time chunks of ``chunk`` steps.
 
     Returns
     -------
     dict
-        ``{str(length): {"accuracy", "normalized_accuracy", "final_accuracy", "words"}}``.
+        ``{str(length): {"accuracy", "normalized_accuracy", "majority_accuracy",
+        "majority_normalized_accuracy", "final_accuracy", "words"}}``.
     """
     data = AutomatonData(dfa)
     c = 1.0 / data.labels if chance is None else float(chance)
@@ -208,9 +262,13 @@ def evaluate(
             correct += int(ok.sum())
             final += int(ok[:, -1].sum())
         acc = correct / (words * int(length))
+        majority = majority_accuracy(y)
         out[str(int(length))] = {
             "accuracy": acc,
             "normalized_accuracy": normalized_accuracy(acc, c),
+            "majority_accuracy": majority,
+            "majority_normalized_accuracy": majority_normalized_accuracy(
+                acc, majority, words * int(length)),
             "final_accuracy": final / words,
             "words": words,
         }
@@ -227,6 +285,9 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
     start = time.perf_counter()
     metrics = evaluate(outcome.model, task.dfa, config.test_lengths, words=config.test_words,
                        seed=config.seed, chance=config.chance)
+    validation = evaluate(outcome.model, task.dfa, config.val_lengths,
+                          words=config.test_words, seed=config.seed + _VALIDATION_SEED,
+                          chance=config.chance) if config.val_lengths else {}
     info = {
         "steps": outcome.steps,
         "stopped_early": outcome.stopped_early,
@@ -239,4 +300,6 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
         "threads": torch_threads,
         "history": outcome.history[-20:],
     }
+    if validation:
+        info["validation"] = validation
     return RunResult(config=config, metrics=metrics, info=info)
