@@ -34,7 +34,6 @@ KNOWN_CIRCLES: list[tuple[str, str]] = []
 KNOWN_LOCAL_IMPORTS = {
     "bilinear.analysis._backend": 5,
     "bilinear.analysis.runs": 4,
-    "bilinear.theory.monoid": 2,
     "bilinear.analysis.plots": 2,
     "bilinear.analysis.report_plots": 2,
     "bilinear.cli.demo": 1,

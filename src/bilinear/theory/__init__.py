@@ -74,7 +74,7 @@ from bilinear.theory.representations import (
     real_irrep_matrices,
     real_irreps,
 )
-from bilinear.theory.witnesses import WITNESS_KINDS, check_witness_basic
+from bilinear.theory.witnesses import WITNESS_KINDS, Witness, check_witness_basic
 
 __all__ = [
     "CHAIN",
@@ -95,6 +95,7 @@ __all__ = [
     "SNFBasis",
     "TransitionMonoid",
     "R2Packing",
+    "Witness",
     "abelian_cost",
     "abelian_r2_packing",
     "abelian_invariant_factors",

@@ -8,17 +8,19 @@ sound lower-bound facts of theory.md 4.1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sympy.combinatorics import PermutationGroup
+from sympy.combinatorics import Permutation, PermutationGroup
 
 from bilinear.automata import DFA
 from bilinear.errors import BilinearError, MonoidTooLargeError
 from bilinear.theory import groups as gr
 from bilinear.theory import representations as rep
+from bilinear.theory._witness import Witness
 from bilinear.theory.letters import (
     commutation_witness,
     index_period,
@@ -28,7 +30,7 @@ from bilinear.theory.letters import (
     power,
     word_map,
 )
-from bilinear.theory.monoid import TransitionMonoid, witness_search
+from bilinear.theory.monoid import TransitionMonoid, WitnessSearch, witness_search
 from bilinear.theory.witnesses import _group_property
 
 
@@ -59,6 +61,8 @@ class SubgroupFact:
             return gr.is_cyclic_or_dihedral(G)
         if name == "a5_type":
             return gr.is_a5(G) or gr.is_a5_times_z2(G)
+        if name == "v3_perfect_residual":
+            return gr.residual_not_a5_power(G)
         if name == "v3_exponent":
             try:
                 return _group_property("v3_exponent", G)
@@ -66,14 +70,9 @@ class SubgroupFact:
                 return False
         raise KeyError(name)
 
-    def witness(self, kind: str) -> dict:
-        return {
-            "kind": kind,
-            "words": [list(self.image_word)] + [list(w) for w in self.generator_words],
-            "image_word": list(self.image_word),
-            "generator_words": [list(w) for w in self.generator_words],
-            "group_order": int(self.group.order()),
-        }
+    def witness(self, kind: str) -> Witness:
+        return Witness.group(kind, self.image_word, self.generator_words,
+                             int(self.group.order()))
 
 
 class Facts:
@@ -130,10 +129,11 @@ class Facts:
 
     @cached_property
     def table(self) -> rep.CharacterTable | None:
-        if self.group is None or self.group_order > self.group_cap or self.group.is_abelian:
+        G = self.group
+        if G is None or int(G.order()) > self.group_cap or G.is_abelian:
             return None
         try:
-            return rep.character_table(self.group, self.group_cap)
+            return rep.character_table(G, self.group_cap)
         except BilinearError:
             return None
 
@@ -142,8 +142,9 @@ class Facts:
         G = self.group
         if G is None:
             return None
-        if G.is_abelian:
-            return gr.abelian_cost(self.abelian_factors)
+        f = self.abelian_factors
+        if f is not None:
+            return gr.abelian_cost(f)
         fs = rep.faithful_sum(self.table) if self.table is not None else None
         return fs.dimension if fs else None
 
@@ -152,8 +153,9 @@ class Facts:
         G = self.group
         if G is None:
             return None
-        if G.is_abelian:
-            return gr.abelian_rank(self.abelian_factors)
+        f = self.abelian_factors
+        if f is not None:
+            return gr.abelian_rank(f)
         fs = rep.faithful_sum(self.table, complex_field=True) if self.table is not None else None
         return fs.dimension if fs else None
 
@@ -162,8 +164,8 @@ class Facts:
         G = self.group
         if G is None:
             return None
-        if G.is_abelian:
-            f = self.abelian_factors
+        f = self.abelian_factors
+        if f is not None:
             return gr.abelian_cost(f) if b >= 2 or all(d == 2 for d in f) else None
         if self.table is None:
             return None
@@ -175,9 +177,10 @@ class Facts:
         G = self.group
         if G is None:
             return None
-        if self.group_order == self.n:  # regular action
+        order = int(G.order())
+        if order == self.n:  # regular action
             return self.f_R
-        if self.group_order * self.n > 4_000_000 or self.group_order > self.group_cap:
+        if order * self.n > 4_000_000 or order > self.group_cap:
             return None
         try:
             return rep.d_enc(G, self.group_cap)[0]
@@ -185,12 +188,13 @@ class Facts:
             return None
 
     @cached_property
-    def perm_action(self) -> list | None:
+    def perm_action(self) -> list[Permutation] | None:
         return gr.faithful_block_action(self.group) if self.group is not None else None
 
     @cached_property
     def perm_degree(self) -> int | None:
-        return self.perm_action[0].size if self.group is not None else None
+        action = self.perm_action
+        return int(action[0].size) if action is not None else None
 
     @cached_property
     def exact_small(self) -> list[tuple[int, str, int]]:
@@ -198,16 +202,17 @@ class Facts:
         G = self.group
         if G is None or self.n < 2:
             return []
-        out = []
-        if G.is_abelian:
-            f = self.abelian_factors
+        out: list[tuple[int, str, int]] = []
+        f = self.abelian_factors
+        action = self.perm_action
+        if f is not None:
             blocks = [b for d in f for b in gr.psi_blocks(d)]
             name = "cyclic_integer" if len(f) == 1 else "abelian_integer"
             out.append((sum(blocks), name, max(blocks)))
         elif gr.is_cyclic_or_dihedral(G) and self.group_order in (6, 8, 12):
             out.append((2, "dihedral_integer", 2))
-        elif gr.is_symmetric_or_alternating_action(self.perm_action):
-            m = self.perm_degree
+        elif action is not None and gr.is_symmetric_or_alternating_action(action):
+            m = int(action[0].size)
             out.append((m - 1, "sn_standard", m - 1))
         return out
 
@@ -220,7 +225,7 @@ class Facts:
             return None
 
     @cached_property
-    def search(self):
+    def search(self) -> WitnessSearch:
         return witness_search(self.A, budget=self.search_budget)
 
     @cached_property
@@ -245,12 +250,35 @@ class Facts:
             out.append(SubgroupFact(g.group, g.idempotent_word, list(g.generator_words), False))
         return out
 
+    @cached_property
+    def units(self) -> SubgroupFact | None:
+        """The group of units, generated by the permutation letters (no monoid enumeration).
+
+        ``None`` when it is trivial.  For a group DFA it is the transition group.
+        """
+        if self.group_dfa:
+            return self.subgroups[0]
+        A = self.A
+        units = [a for a, i in zip(A.alphabet, self.infos, strict=True) if i.permutation]
+        if not units:
+            return None
+        G = gr.units_group(A)
+        return SubgroupFact(G, [], [[a] for a in units], False) if G.order() > 1 else None
+
+    def nonabelian_subgroup(self) -> SubgroupFact | None:
+        """A non-abelian group dividing ``M``: the units first (from the letters alone), then
+        the subgroups found (maximal subgroups when the monoid fits under the cap)."""
+        u = self.units
+        if u is not None and not u.prop("abelian"):
+            return u
+        return self.find_subgroup(lambda s: not s.prop("abelian"))
+
     @property
     def subgroups_complete(self) -> bool:
         """True when every subgroup of M lies in one of :attr:`subgroups` (up to iso)."""
         return self.group_dfa or self.monoid is not None
 
-    def find_subgroup(self, predicate) -> SubgroupFact | None:
+    def find_subgroup(self, predicate: Callable[[SubgroupFact], bool]) -> SubgroupFact | None:
         for s in self.subgroups:
             if predicate(s):
                 return s
@@ -258,7 +286,7 @@ class Facts:
 
     # ------------------------------------------------------------------ elements
     def period_witness(self, allowed: tuple[int, ...], letters_only: bool = False
-                       ) -> dict | None:
+                       ) -> Witness | None:
         """A word whose period is not in ``allowed`` (letters first, then monoid/search)."""
         for a, info in enumerate(self.infos):
             if info.period not in allowed:
@@ -285,7 +313,7 @@ class Facts:
     def _map(self, word: list) -> np.ndarray:
         return word_map(self.A, word)
 
-    def _pw(self, word: list, p: int, allowed: tuple[int, ...]) -> dict:
+    def _pw(self, word: list, p: int, allowed: tuple[int, ...]) -> Witness:
         t = self._map(word)
         cycles = []
         seen: set[int] = set()
@@ -300,10 +328,9 @@ class Facts:
                 r = int(t[r])
             if len(cyc) > 1:
                 cycles.append(cyc)
-        return {"kind": "period", "words": [list(word)], "period": int(p),
-                "allowed_periods": list(allowed), "cycles": cycles}
+        return Witness.period_word(word, int(p), allowed, cycles)
 
-    def index_witness(self, bound: int) -> dict | None:
+    def index_witness(self, bound: int) -> Witness | None:
         """A word whose index exceeds ``bound`` (letters, then monoid/search)."""
         for a, info in enumerate(self.infos):
             if info.index > bound:
@@ -319,8 +346,8 @@ class Facts:
             return self._iw(s.index_word, s.index, bound)
         return None
 
-    def _iw(self, word: list, k: int, bound: int) -> dict:
-        return {"kind": "index", "words": [list(word)], "index": int(k), "max_index": int(bound)}
+    def _iw(self, word: list, k: int, bound: int) -> Witness:
+        return Witness.index_word(word, int(k), int(bound))
 
     @cached_property
     def max_index_known(self) -> int:

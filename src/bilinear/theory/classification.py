@@ -84,14 +84,18 @@ The construction names (``LevelVerdict.construction``) are the contract with
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from sympy.combinatorics import PermutationGroup
 
 from bilinear._validation import check_choice, check_positive_int
 from bilinear.automata import DFA
 from bilinear.errors import InvalidArgumentError
 from bilinear.theory import groups as gr
 from bilinear.theory._facts import Facts
+from bilinear.theory._witness import Witness
 from bilinear.theory.hierarchy import check_notion, level_names
 from bilinear.theory.letters import minimal_automaton
 from bilinear.theory.representations import f_R
@@ -125,10 +129,20 @@ class LevelVerdict:
         The statement (with its theory.md section and status) behind the verdict and bound.
     construction : str or None
         The construction reaching ``dim_upper`` (see the module docstring).
-    witness : dict or None
-        For ``"no"``: a checkable witness (:mod:`bilinear.theory.witnesses`).
+    witness : Witness or None
+        For ``"no"``: a checkable :class:`~bilinear.theory.witnesses.Witness` (a dict given
+        here is read with ``Witness.from_dict``).
     extra : dict
         Level-specific data (``block_size``, ``rank_upper``, ``dim_enc_upper``, ...).
+
+    Examples
+    --------
+    >>> v = LevelVerdict("no", reason="r", witness={"kind": "period", "words": [["1"]],
+    ...                                             "period": 2, "allowed_periods": [1]})
+    >>> type(v.witness).__name__, v.to_dict()["witness"]["period"]
+    ('Witness', 2)
+    >>> LevelVerdict.from_dict(v.to_dict()) == v
+    True
     """
 
     verdict: str
@@ -137,11 +151,13 @@ class LevelVerdict:
     reason: str = ""
     theorem: str = ""
     construction: str | None = None
-    witness: dict | None = None
+    witness: Witness | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_choice(self.verdict, VERDICTS, "verdict")
+        if self.witness is not None and not isinstance(self.witness, Witness):
+            object.__setattr__(self, "witness", Witness.from_dict(self.witness))
         if self.verdict == "no" and not self.witness:
             raise InvalidArgumentError("a 'no' verdict needs a witness")
         if self.verdict != "yes" and self.dim_upper is not None:
@@ -158,9 +174,21 @@ class LevelVerdict:
             "reason": self.reason, "theorem": self.theorem, "construction": self.construction,
         }
         if self.witness is not None:
-            d["witness"] = self.witness
+            d["witness"] = self.witness.to_dict()
         d.update(self.extra)
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> LevelVerdict:
+        """The inverse of :meth:`to_dict` (the keys beyond the fields go back into ``extra``)."""
+        if not isinstance(d, Mapping) or "verdict" not in d:
+            raise InvalidArgumentError(f"a level verdict must be a dict with a verdict, got {d!r}")
+        core = ("verdict", "dim_upper", "dim_lower", "reason", "theorem", "construction")
+        witness = d.get("witness")
+        return cls(d["verdict"], d.get("dim_upper"), d.get("dim_lower"), d.get("reason", ""),
+                   d.get("theorem", ""), d.get("construction"),
+                   witness=None if witness is None else Witness.from_dict(witness),
+                   extra={k: v for k, v in d.items() if k not in core + ("witness",)})
 
 
 @dataclass(frozen=True)
@@ -199,9 +227,37 @@ class Classification:
         out.update(self.extra)
         return out
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Classification:
+        """The inverse of :meth:`to_dict` (e.g. the JSON of a worker process).
+
+        Keys beyond the fields go back into ``extra``; levels become :class:`LevelVerdict`.
+
+        Examples
+        --------
+        >>> import json
+        >>> from bilinear.automata import tasks
+        >>> c = classify(tasks.get("flip_flop").dfa)
+        >>> back = Classification.from_dict(json.loads(json.dumps(c.to_dict())))
+        >>> back == c, type(back.levels["positive_diagonal"].witness).__name__
+        (True, 'Witness')
+        """
+        if not isinstance(d, Mapping):
+            raise InvalidArgumentError(f"a classification must be a dict, got {type(d).__name__}")
+        core = ("task", "states", "alphabet", "notion", "algebra", "levels", "minimal_level",
+                "block_size")
+        missing = [k for k in core if k not in d]
+        if missing:
+            raise InvalidArgumentError(f"keys missing from the classification: {missing}")
+        return cls(task=d["task"], states=d["states"], alphabet=tuple(d["alphabet"]),
+                   notion=d["notion"], algebra=dict(d["algebra"]),
+                   levels={n: LevelVerdict.from_dict(v) for n, v in d["levels"].items()},
+                   minimal_level=d["minimal_level"], block_size=d["block_size"],
+                   extra={k: v for k, v in d.items() if k not in core})
+
 
 # ---------------------------------------------------------------------- helpers
-def _no(witness: dict, reason: str, theorem: str) -> LevelVerdict:
+def _no(witness: Witness | None, reason: str, theorem: str) -> LevelVerdict:
     return LevelVerdict("no", None, None, reason, theorem, None, witness)
 
 
@@ -236,8 +292,8 @@ def _general_lower(F: Facts, notion: str) -> tuple[int, str]:
 
 def _diag_dims(F: Facts, kind: str, notion: str) -> tuple[int, str, int]:
     """(dim_upper, construction, dim_lower) for a diagonal level that says yes."""
-    if F.group_dfa and F.n > 1:
-        f = F.abelian_factors
+    f = F.abelian_factors if F.group_dfa and F.n > 1 else None
+    if f is not None:
         if kind == "real_diagonal":
             return len(f), ("parity_sign" if f == (2,) else "abelian_snf"), len(f)
         cost = gr.abelian_cost(f)
@@ -318,22 +374,57 @@ def _diagonal_fp(F: Facts, kind: str, src: str) -> LevelVerdict:
                        "theory.md 3.2 (FP unnormalized, FOLKLORE); Grazzi+25 Thm 2")
         ok = F.commutative
     else:
-        if F.group_dfa and not F.group.is_abelian:
-            s = F.subgroups[0]
-            return _no(s.witness("nonabelian_group"), "tracks a non-abelian group",
-                       "Shakerinava+26 (THEOREM): no non-abelian group at finite precision")
+        s = F.nonabelian_subgroup()
+        if s is not None:
+            what = ("tracks a non-abelian group" if F.group_dfa else
+                    "the permutation letters generate a non-abelian group" if s is F.units else
+                    "a non-abelian group divides the transition monoid")
+            return _no(s.witness("nonabelian_group"), what,
+                       "Shakerinava+26 (THEOREM): no non-abelian group at finite precision" +
+                       ("" if F.group_dfa else " (a group dividing M divides the model's "
+                        "monoid)"))
         ok = F.commutative and all(i.period in (1, 2, 4) for i in F.infos)
     if not ok:
         return LevelVerdict("unknown", reason="no exact construction and no proved obstruction "
                             "in floating point", theorem=f"theory.md {src}, 8 (U6)")
     up, cons, _ = _diag_dims(F, kind, "rob")
+    if cons.startswith("threshold_"):
+        k, bits = _half_cells_precision(F, up)
+        if 2 * k + bits > _FLOAT64_MANTISSA_BITS:
+            return LevelVerdict(
+                "unknown", reason=f"the lambda = 1/2 cells of a letter of index {k} need score "
+                f"differences of 4^-{k} resolved against readout scores up to {up}, finer than "
+                f"float64's spacing 2^-{_FLOAT64_MANTISSA_BITS - bits} there (needs "
+                f"2 k + {bits} <= {_FLOAT64_MANTISSA_BITS}); no other diagonal construction "
+                "is exact in floating point", theorem=f"theory.md {src}, 7.1, 8 (U6)")
     if F.group_dfa and F.n > 1 and cons in ("cyclic_rotation", "abelian_snf"):
-        if any(d not in (2, 4) for d in F.abelian_factors):
+        if any(d not in (2, 4) for d in F.abelian_factors or ()):
             return LevelVerdict("unknown", reason="rotations by angles other than multiples of "
                                 "pi/2 are not exact in floating point",
                                 theorem="theory.md 3.3, 7.1")
     return LevelVerdict("yes", up, 1, "commutative with exactly representable eigenvalues "
                         "(0, 1/2, +-1, +-i)", f"theory.md {src}, 7.1 (FOLKLORE)", cons)
+
+
+#: Fraction bits of float64: the spacing of the floats in ``[2^e, 2^(e+1))`` is ``2^(e-52)``.
+_FLOAT64_MANTISSA_BITS = 52
+
+
+def _half_cells_precision(F: Facts, dim: int) -> tuple[int, int]:
+    """``(k, e)`` for the ``lambda = 1/2`` cells (``commutative_cells`` at ``rob``/``fp``).
+
+    ``k`` is the largest index of a letter with a count unit.  Its cells have representatives
+    ``2^-m`` (``m < k``) and ``2^-(k+1)``, with readout rows ``(2^(1-m), 1 - 4^-m)`` (and the
+    other units' entries); telling the deepest cells apart takes score differences of order
+    ``4^-k``.  The states stay exact in floating point (powers of 2, ``0``, ``+-1``), so the
+    only rounding is in the readout, whose scores lie below ``U + 1 <= 2^(e+1)`` for ``U = dim
+    - 1`` unit coordinates, ``e = ceil(log2 U)``: float64 resolves them when ``2 k + e <= 52``
+    (for ``threshold:k``, ``e = 0``: ``k <= 26``; from ``k = 27`` the scores of the last cell
+    and the terminal cell round to the same float).
+    """
+    k = max((F.infos[a].index for a in F.distinct_letters), default=0)
+    units = max(dim - 1, 1)
+    return k, (units - 1).bit_length()
 
 
 def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tuple[int, str]]:
@@ -369,6 +460,13 @@ def _small_constructions(F: Facts, b: int | None, exact_only: bool) -> list[tupl
     return out
 
 
+def _as_candidate(v: LevelVerdict) -> list[tuple[int, str]]:
+    """``[(dim_upper, construction)]`` of a ``"yes"`` with both set, else ``[]``."""
+    if v.verdict == "yes" and v.dim_upper is not None and v.construction is not None:
+        return [(v.dim_upper, v.construction)]
+    return []
+
+
 def _best(cands: list[tuple[int, str]]) -> tuple[int, str]:
     """Smallest dimension; on ties the simplest (exact, explicit) construction."""
     return min(cands, key=lambda c: (c[0], CONSTRUCTION_PRIORITY.index(c[1])))
@@ -400,10 +498,17 @@ def _block(F: Facts, notion: str, b: int) -> LevelVerdict:
                                 "radical and exponent not dividing 30",
                                 theorem="theory.md 3.4 (b = 3, S5 argument, FOLKLORE)",
                                 witness=s.witness("v3_exponent"), extra=extra)
+        s = F.find_subgroup(lambda s: s.prop("v3_perfect_residual"))
+        if s is not None:
+            return LevelVerdict("no", reason="a subgroup whose perfect residual is not a power "
+                                "of A5", theorem="theory.md 3.4 (b = 3, FOLKLORE): finite "
+                                "subgroups of GL_b(R), b <= 3, lie in O(b) (solvable, A5, "
+                                "A5 x Z2), so groups dividing their products have a power of A5 "
+                                "as perfect residual",
+                                witness=s.witness("v3_perfect_residual"), extra=extra)
     cands = _small_constructions(F, b, exact_only=(notion == "fp"))
     diag = _diagonal(F, "complex_diagonal", notion)
-    if diag.verdict == "yes":
-        cands.append((diag.dim_upper, diag.construction))
+    cands.extend(_as_candidate(diag))
     if not cands:
         gap = " (theory.md 8, U1)" if notion == "fin" else " (theory.md 8, U1/U3)"
         return LevelVerdict("unknown", reason=f"no construction with blocks <= {b} and no "
@@ -419,8 +524,7 @@ def _block(F: Facts, notion: str, b: int) -> LevelVerdict:
 def _full(F: Facts, notion: str) -> LevelVerdict:
     cands = _small_constructions(F, None, exact_only=(notion == "fp"))
     diag = _diagonal(F, "complex_diagonal", notion)
-    if diag.verdict == "yes":
-        cands.append((diag.dim_upper, diag.construction))
+    cands.extend(_as_candidate(diag))
     dim, cons = _best(cands)
     low, why = _general_lower(F, notion)
     extra: dict[str, Any] = {}
@@ -435,7 +539,7 @@ def _full(F: Facts, notion: str) -> LevelVerdict:
                         cons, extra=extra)
 
 
-def _f_R_group(G) -> int | None:
+def _f_R_group(G: PermutationGroup) -> int | None:
     try:
         return f_R(G) if G.order() <= gr.GROUP_CAP else None
     except Exception:
@@ -448,8 +552,7 @@ def _monomial(F: Facts, notion: str) -> LevelVerdict:
         cands.append((F.perm_degree, "permutation"))
     for kind in REAL_DIAGONAL_LEVELS:
         v = _diagonal(F, kind, notion)
-        if v.verdict == "yes":
-            cands.append((v.dim_upper, v.construction))
+        cands.extend(_as_candidate(v))
     dim, cons = _best(cands)
     low, why = _general_lower(F, notion)
     if notion != "fp" and F.find_subgroup(lambda s: not s.prop("solvable")):
@@ -487,7 +590,7 @@ def _algebra(F: Facts) -> dict[str, Any]:
         "group_order": F.group_order,
         "abelian": abelian,
         "solvable": solvable,
-        "abelian_invariants": list(F.abelian_factors) if abelian else None,
+        "abelian_invariants": list(F.abelian_factors or ()) if abelian else None,
         "idempotents": M.number_of_idempotents if M is not None else None,
         "max_index": (0 if F.group_dfa else M.max_index) if M is not None else None,
         "max_index_lower": F.max_index_known,

@@ -51,6 +51,8 @@ __all__ = [
     "is_cyclic_or_dihedral",
     "is_a5",
     "is_a5_times_z2",
+    "perfect_residual",
+    "residual_not_a5_power",
     "faithful_block_degree",
     "faithful_block_action",
     "is_symmetric_or_alternating_action",
@@ -464,7 +466,7 @@ def is_cyclic_or_dihedral(G: PermutationGroup) -> bool:
     return all(o == 2 for e, o in zip(elems, orders, strict=True) if e not in rotations)
 
 
-def _order(a: list[int]) -> int:
+def _order(a: Sequence[int]) -> int:
     seen = [False] * len(a)
     out = 1
     for i in range(len(a)):
@@ -488,6 +490,47 @@ def is_a5_times_z2(G: PermutationGroup) -> bool:
     if G.order() != 120 or G.is_solvable or G.center().order() != 2:
         return False
     return sum(1 for g in G.generate() if _order(g.array_form) == 2) > 1
+
+
+def perfect_residual(G: PermutationGroup) -> PermutationGroup:
+    """``G^(infinity)``, the last term of the derived series (trivial iff ``G`` is solvable).
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import SymmetricGroup
+    >>> perfect_residual(SymmetricGroup(5)).order(), perfect_residual(SymmetricGroup(4)).order()
+    (60, 1)
+    """
+    return G.derived_series()[-1]
+
+
+def residual_not_a5_power(G: PermutationGroup, cap: int = GROUP_CAP) -> bool:
+    """True when the perfect residual of ``G`` is provably not ``A_5^k`` for any ``k >= 1``.
+
+    ``G`` non-solvable and ``T = G^(infinity)`` of order not a power of 60, or of exponent not
+    dividing 30 (the exponent of ``A_5^k``; computed only when ``|T| <= cap``).  ``False`` when
+    ``G`` is solvable or nothing is proved.  A group dividing a product of finite subgroups of
+    ``GL_b(R)``, ``b <= 3`` (conjugate into ``O(b)``: solvable, ``A_5`` or ``A_5 x Z_2``) has
+    a power of ``A_5`` as perfect residual: perfect subgroups of ``A_5^m`` are subdirect
+    products of copies of the simple ``A_5``, hence powers of it, and so are their quotients.
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import AlternatingGroup, SymmetricGroup
+    >>> residual_not_a5_power(SymmetricGroup(5)), residual_not_a5_power(AlternatingGroup(6))
+    (False, True)
+    """
+    T = perfect_residual(G)
+    order = int(T.order())
+    if order == 1:
+        return False
+    k = order
+    while k % 60 == 0:
+        k //= 60
+    if k != 1:
+        return True
+    exp = group_exponent(T, cap)
+    return exp is not None and 30 % exp != 0
 
 
 def faithful_block_action(G: PermutationGroup, cap: int = 5_000) -> list[Permutation]:

@@ -136,7 +136,7 @@ LEVELS: dict[str, Level] = {
         "positive_diagonal",
         "nonnegative real diagonal (the Mamba-like end)",
         "H D",
-        lambda H, D, x=None: H * D,
+        lambda H, D, x: H * D,
         True,
         (
             _t("fin", "M commutative and idempotent (every letter map idempotent)", "iff",
@@ -153,7 +153,7 @@ LEVELS: dict[str, Level] = {
         "real_diagonal",
         "real diagonal, any sign",
         "H D",
-        lambda H, D, x=None: H * D,
+        lambda H, D, x: H * D,
         True,
         (
             _t("fin", "M commutative and every letter map satisfies t^3 = t", "iff",
@@ -170,7 +170,7 @@ LEVELS: dict[str, Level] = {
         "complex_diagonal",
         "complex diagonal; realised as 2 x 2 scaled rotations (R2 blocks)",
         "2 H D",
-        lambda H, D, x=None: 2 * H * D,
+        lambda H, D, x: 2 * H * D,
         True,
         (
             _t("fin", "M commutative and every letter index <= 1 (commutative Clifford)",
@@ -186,7 +186,7 @@ LEVELS: dict[str, Level] = {
         "block",
         "block-diagonal with b x b blocks (b is a parameter)",
         "b H D",
-        lambda H, D, b=None: (b if b is not None else 2) * H * D,
+        lambda H, D, b: (b if b is not None else 2) * H * D,
         True,
         (
             _t("fin", "every element of M has index <= b", "necessary", "FOLKLORE",
@@ -210,7 +210,7 @@ LEVELS: dict[str, Level] = {
         "full",
         "any H x H matrix",
         "H^2 D",
-        lambda H, D, x=None: H * H * D,
+        lambda H, D, x: H * H * D,
         True,
         (
             _t("fin", "every DFA (one-hot, H = |Q|)", "iff", "THEOREM",
@@ -224,7 +224,7 @@ LEVELS: dict[str, Level] = {
         "monomial",
         "column one-hot matrix times diagonal (a function of units, scaled)",
         "2 H D",
-        lambda H, D, x=None: 2 * H * D,
+        lambda H, D, x: 2 * H * D,
         False,
         (
             _t("fin", "every DFA, H <= |Q|", "iff", "THEOREM", "theory.md 3.7; Terzic+25b Prop. 2"),
@@ -236,7 +236,7 @@ LEVELS: dict[str, Level] = {
         "cp",
         "rank-R CP factorization: A(x) = U diag(V^T x) Z^T",
         "R (2 H + D)",
-        lambda H, D, R=None: (R if R is not None else H) * (2 * H + D),
+        lambda H, D, R: (R if R is not None else H) * (2 * H + D),
         False,
         (
             _t("fin", "every DFA, R <= #{(q, q.a)} <= |Q| min(|Q|, K)", "iff", "FOLKLORE",

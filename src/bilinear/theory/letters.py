@@ -27,6 +27,7 @@ import numpy as np
 
 from bilinear.automata import DFA, minimize
 from bilinear.errors import InvalidArgumentError
+from bilinear.theory._witness import Witness
 
 __all__ = [
     "LetterInfo",
@@ -90,7 +91,7 @@ def word_map(dfa_or_maps: DFA | np.ndarray, word: Sequence[Any]) -> np.ndarray:
     """
     if isinstance(dfa_or_maps, DFA):
         maps = letter_maps(dfa_or_maps)
-        idx = dfa_or_maps.encode(list(word))
+        idx = [int(i) for i in dfa_or_maps.encode(list(word))]
     else:
         maps = np.asarray(dfa_or_maps)
         idx = [int(i) for i in word]
@@ -298,8 +299,10 @@ def separation(dfa: DFA, t: np.ndarray, u: np.ndarray) -> tuple[list[int], list[
     return None
 
 
-def commutation_witness(dfa: DFA) -> dict | None:
-    """A ``"commutation"`` witness (design.md 6) for a minimal ``dfa``, or ``None``.
+def commutation_witness(dfa: DFA) -> Witness | None:
+    """A ``"commutation"`` :class:`~bilinear.theory.witnesses.Witness` for a minimal ``dfa``.
+
+    ``None`` when the letters commute.
 
     Two words ``u = p a b`` and ``v = p b a`` with the same letter counts and a suffix ``s``
     such that the labels after ``u + s`` and ``v + s`` differ.
@@ -321,12 +324,8 @@ def commutation_witness(dfa: DFA) -> dict | None:
         return None
     prefix, suffix = sep
     dec = dfa.decode
-    return {
-        "kind": "commutation",
-        "words": [dec(prefix + [a, b]), dec(prefix + [b, a])],
-        "suffix": dec(suffix),
-        "letters": dec([a, b]),
-    }
+    return Witness.commutation(dec(prefix + [a, b]), dec(prefix + [b, a]), dec(suffix),
+                               letters=dec([a, b]))
 
 
 def unit_letters(dfa: DFA) -> list[int]:

@@ -28,7 +28,10 @@ from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
+import libsemigroups_pybind11 as ls
+import networkx as nx
 import numpy as np
 from sympy.combinatorics import Permutation, PermutationGroup
 
@@ -52,9 +55,8 @@ __all__ = [
 DEFAULT_CAP = 2_000_000
 
 
-def _libsemigroups():
-    import libsemigroups_pybind11 as ls
-
+def _libsemigroups() -> Any:
+    """libsemigroups with its progress reports switched off."""
     ls.ReportGuard(False)
     return ls
 
@@ -161,7 +163,7 @@ class TransitionMonoid:
         self.cap = cap
         self.maps = letter_maps(dfa)
         self.n = dfa.n_states
-        self._fp = None
+        self._fp: Any = None
         n = self.n
         if n < 2:
             self._trivial = True
@@ -284,7 +286,7 @@ class TransitionMonoid:
     def _cayley_edges(self, side: str) -> list[tuple[int, int]]:
         E = self.elements
         _, _, _, keys, order = self._closure
-        edges = []
+        edges: list[tuple[int, int]] = []
         for t in self.maps:
             if side == "right":  # x -> x a : "x then a"
                 Y = t[E]
@@ -301,8 +303,6 @@ class TransitionMonoid:
         ``R`` / ``L`` are the strongly connected components of the right / left Cayley graphs,
         ``H = R ∩ L`` and (finite monoid) ``D = R ∨ L``.
         """
-        import networkx as nx
-
         labels = {}
         for side, key in (("right", "R"), ("left", "L")):
             g = nx.DiGraph()
@@ -312,15 +312,15 @@ class TransitionMonoid:
             for c, comp in enumerate(nx.strongly_connected_components(g)):
                 lab[list(comp)] = c
             labels[key] = lab
-        pairs = {}
-        labels["H"] = np.array([pairs.setdefault((r, l), len(pairs))
+        pairs: dict[tuple[int, int], int] = {}
+        labels["H"] = np.array([pairs.setdefault((int(r), int(l)), len(pairs))
                                 for r, l in zip(labels["R"], labels["L"], strict=True)])
         u = nx.utils.UnionFind(range(self.size))
         for lab in (labels["R"], labels["L"]):
             first: dict[int, int] = {}
             for i, c in enumerate(lab.tolist()):
                 u.union(first.setdefault(c, i), i)
-        roots = {}
+        roots: dict[int, int] = {}
         labels["D"] = np.array([roots.setdefault(u[i], len(roots)) for i in range(self.size)])
         return labels
 
@@ -444,14 +444,14 @@ def brute_force_monoid(maps: np.ndarray, cap: int = 200_000) -> set[tuple[int, .
     >>> len(brute_force_monoid(np.array([[1, 2, 0], [0, 0, 2]])))
     24
     """
-    maps = [tuple(int(x) for x in t) for t in np.asarray(maps)]
-    n = len(maps[0]) if maps else 0
+    rows = [tuple(int(x) for x in t) for t in np.asarray(maps)]
+    n = len(rows[0]) if rows else 0
     ident = tuple(range(n))
     seen = {ident}
     queue = deque([ident])
     while queue:
         x = queue.popleft()
-        for t in maps:
+        for t in rows:
             y = tuple(t[q] for q in x)
             if y not in seen:
                 if len(seen) >= cap:
@@ -508,13 +508,13 @@ def witness_search(dfa: DFA, budget: int = 20_000, random_words: int = 2_000,
     B, parent, letter = B[:budget], parent[:budget], letter[:budget]
 
     def bfs_word(i: int) -> list[int]:
-        out = []
+        out: list[int] = []
         while i > 0:
             out.append(int(letter[i]))
             i = int(parent[i])
         return out[::-1]
 
-    found: list[tuple[np.ndarray, object]] = [(B[i], i) for i in range(len(B))]
+    tagged: list[tuple[np.ndarray, int | list[int]]] = [(B[i], i) for i in range(len(B))]
     if not complete:
         rng = np.random.default_rng(seed)
         lengths = rng.integers(1, max_random_length + 1, size=random_words)
@@ -529,12 +529,12 @@ def witness_search(dfa: DFA, budget: int = 20_000, random_words: int = 2_000,
         pos = np.searchsorted(keys_b, ky[first])
         pos[pos == len(keys_b)] = 0
         for r in np.sort(first[keys_b[pos] != ky[first]]).tolist():
-            found.append((Y[r], W[r, : lengths[r]].tolist()))
+            tagged.append((Y[r], [int(a) for a in W[r, : lengths[r]].tolist()]))
 
-    def word_of(tag: object) -> list[int]:
+    def word_of(tag: int | list[int]) -> list[int]:
         return bfs_word(tag) if isinstance(tag, int) else list(tag)
 
-    found = [(x, word_of(tag)) for x, tag in found]
+    found = [(x, word_of(tag)) for x, tag in tagged]
     E = np.array([f[0] for f in found])
     k, p = element_index_period(E)
     ip, ik = int(np.argmax(p)), int(np.argmax(k))

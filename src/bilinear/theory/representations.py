@@ -150,7 +150,7 @@ def _compute_table(G: PermutationGroup, cap: int) -> CharacterTable:
     gens = [np.array(g.array_form, dtype=np.int64) for g in G.generators]
     # conjugacy classes: closure under x -> s^-1 x s
     class_of = -np.ones(m, dtype=np.int64)
-    sizes = []
+    sizes: list[int] = []
     for i in range(m):
         if class_of[i] >= 0:
             continue
@@ -290,6 +290,7 @@ def faithful_sum(ct: CharacterTable, max_dim: int | None = None,
     Returns ``None`` when no such sum is faithful.
     """
     trivial = frozenset({0})
+    items: list[tuple[int, frozenset[int], RealIrrep | tuple[int]]]
     if complex_field:
         items = [(ct.degrees[i], ct.kernels[i], (i,)) for i in range(len(ct.degrees))]
     else:

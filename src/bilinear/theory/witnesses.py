@@ -1,17 +1,20 @@
 """Impossibility witnesses: what every ``"no"`` of :func:`bilinear.theory.classify` carries.
 
-A witness is a JSON-ready dict with a ``kind`` and ``words`` (a list of words, each a list of
-symbols).  Every claim is about the transition monoid ``M`` of the *minimal* automaton of the
-labels, so :func:`check_witness_basic` minimizes first and then re-derives the claim from the
-words alone.  The kinds:
+A witness is a :class:`Witness`: a frozen record with a ``kind`` and ``words`` (a list of words,
+each a list of symbols) that reads as a read-only dict with the keys below; ``to_dict()`` is its
+JSON form and ``Witness.from_dict`` reads it back.  Every claim is about the transition
+monoid ``M`` of the *minimal* automaton of the labels, so :func:`check_witness_basic` minimizes
+first and then re-derives the claim from the words alone.  The kinds:
 
 ``"commutation"``
     ``words = [u, v]`` with equal letter counts and ``suffix``: the labels after ``u + suffix``
-    and ``v + suffix`` differ, so ``M`` is not commutative (no diagonal level).
+    and ``v + suffix`` differ, so ``M`` is not commutative (no diagonal level).  Optional:
+    ``letters``, the two letters that do not commute.
 ``"period"``
     ``words = [w]``, ``period = p`` and ``allowed_periods``: ``tau_w`` has period exactly ``p``
     and ``p`` is not allowed by the level (positive diagonal allows ``[1]``, real diagonal
-    ``[1, 2]``; complex diagonal in floating point ``[1, 2, 4]``).
+    ``[1, 2]``; complex diagonal in floating point ``[1, 2, 4]``).  Optional: ``cycles``, the
+    cycles of ``tau_w`` (lists of state names).
 ``"index"``
     ``words = [w]``, ``index = k`` and ``max_index = b``: ``tau_w`` has index ``k > b``, but
     every element of a monoid of ``b x b`` matrices (and of ``V_b``) has index ``<= b``
@@ -20,22 +23,27 @@ words alone.  The kinds:
 group kinds
     ``image_word = x`` and ``generator_words = [u_1, ...]`` (``words = [x, u_1, ...]``): each
     ``u_i`` maps ``X = im(tau_x)`` onto itself; the permutations they induce on ``X`` generate a
-    group ``G`` that divides ``M``.  The kind names the property of ``G``:
+    group ``G`` that divides ``M`` (optional: ``group_order = |G|``).  The kind names the
+    property of ``G``:
     ``"nonabelian_group"`` (not abelian), ``"nonsolvable"`` (not solvable),
     ``"g2_nonabelian"`` (``<g^2 : g in G>`` not abelian: excluded from real block(2)),
     ``"not_cyclic_or_dihedral"`` (not a quotient of a finite subgroup of ``GL_2(R)``),
     ``"v3_exponent"`` (non-solvable, every minimal normal subgroup non-abelian, and the
     exponent does not divide 30: excluded from real block(3), theory.md 3.4),
     ``"not_a5_type"`` (non-solvable and neither ``A_5`` nor ``A_5 x Z_2``: not a quotient of a
-    finite subgroup of ``GL_3(R)``).
+    finite subgroup of ``GL_3(R)``),
+    ``"v3_perfect_residual"`` (the perfect residual ``G^(infinity)`` is non-trivial and not a
+    power of ``A_5``: its order is not a power of 60 or its exponent does not divide 30;
+    excluded from real block(3) under Sim_fin, see
+    :func:`~bilinear.theory.groups.residual_not_a5_power`; e.g. ``SL(2, 5)``).
 
 Examples
 --------
 >>> from bilinear.automata import tasks
 >>> d = tasks.get("flip_flop").dfa
->>> w = {"kind": "commutation", "words": [["1", "2"], ["2", "1"]], "suffix": []}
->>> check_witness_basic(d, w)
-True
+>>> w = Witness.commutation(["1", "2"], ["2", "1"], suffix=[])
+>>> check_witness_basic(d, w), check_witness_basic(d, w.to_dict())
+(True, True)
 >>> check_witness_basic(tasks.get("parity").dfa,
 ...                     {"kind": "period", "words": [["1"]], "period": 2, "allowed_periods": [1]})
 True
@@ -51,27 +59,19 @@ from sympy.combinatorics import Permutation, PermutationGroup
 
 from bilinear.automata import DFA
 from bilinear.errors import BilinearError, InvalidArgumentError
+from bilinear.theory._witness import GROUP_KINDS, WITNESS_KINDS, Witness
 from bilinear.theory.groups import (
     g2_subgroup,
     group_exponent,
     is_a5,
     is_a5_times_z2,
     is_cyclic_or_dihedral,
+    residual_not_a5_power,
 )
 from bilinear.theory.letters import index_period, minimal_automaton, word_map
 from bilinear.theory.representations import character_table, minimal_normal_subgroups
 
-__all__ = ["WITNESS_KINDS", "GROUP_KINDS", "check_witness_basic", "witness_group"]
-
-GROUP_KINDS = (
-    "nonabelian_group",
-    "nonsolvable",
-    "g2_nonabelian",
-    "not_cyclic_or_dihedral",
-    "v3_exponent",
-    "not_a5_type",
-)
-WITNESS_KINDS = ("commutation", "period", "index") + GROUP_KINDS
+__all__ = ["WITNESS_KINDS", "GROUP_KINDS", "Witness", "check_witness_basic", "witness_group"]
 
 
 def witness_group(dfa: DFA, image_word: list, generator_words: list[list]) -> PermutationGroup:
@@ -102,6 +102,8 @@ def _group_property(kind: str, G: PermutationGroup) -> bool:
         return not is_cyclic_or_dihedral(G)
     if kind == "not_a5_type":
         return (not G.is_solvable) and not is_a5(G) and not is_a5_times_z2(G)
+    if kind == "v3_perfect_residual":
+        return residual_not_a5_power(G)
     if kind == "v3_exponent":
         if G.is_solvable:
             return False
@@ -116,10 +118,11 @@ def _group_property(kind: str, G: PermutationGroup) -> bool:
     return False
 
 
-def check_witness_basic(dfa: DFA, witness: Mapping[str, Any]) -> bool:
+def check_witness_basic(dfa: DFA, witness: Witness | Mapping[str, Any]) -> bool:
     """Re-derive a witness from its words on ``dfa`` (minimized first); True iff it holds.
 
-    Malformed witnesses (unknown kind, unknown symbols, missing keys) give ``False``.
+    ``witness`` is a :class:`Witness` or its dict form.  Malformed witnesses (unknown kind,
+    unknown symbols, missing keys) give ``False``.
 
     Examples
     --------
@@ -131,7 +134,8 @@ def check_witness_basic(dfa: DFA, witness: Mapping[str, Any]) -> bool:
     True
     """
     if not isinstance(dfa, DFA) or not isinstance(witness, Mapping):
-        raise InvalidArgumentError("check_witness_basic(dfa, witness) needs a DFA and a dict")
+        raise InvalidArgumentError("check_witness_basic(dfa, witness) needs a DFA and a witness "
+                                   "(a Witness or a dict)")
     kind = witness.get("kind")
     try:
         if kind == "commutation":

@@ -18,8 +18,10 @@ nonabelian_group          the diagonal levels
 nonsolvable               the diagonal levels and block(2)
 g2_nonabelian,            the diagonal levels and block(2) (finite subgroups of GL_2(R) are cyclic
 not_cyclic_or_dihedral    or dihedral)
-v3_exponent,              the diagonal levels and block(b) with b <= 3
-not_a5_type
+v3_exponent,              the diagonal levels and block(b) with b <= 3 (finite groups of 3 x 3
+v3_perfect_residual       blocks have a power of A_5 as perfect residual)
+not_a5_type               the diagonal levels and block(2) (a single 3 x 3 block cannot hold the
+                          group, but A_5 x A_5 fits in two 3 x 3 blocks)
 ========================  ==========================================================================
 
 Nothing excludes ``full``, ``monomial`` or ``cp``: they simulate every automaton.
@@ -51,7 +53,8 @@ from bilinear.vocabulary import DIAGONAL_LEVELS
 __all__ = ["WitnessCheck", "check_witness"]
 
 _GROUP_BLOCK_LIMIT = {"nonabelian_group": 1, "nonsolvable": 2, "g2_nonabelian": 2,
-                      "not_cyclic_or_dihedral": 2, "v3_exponent": 3, "not_a5_type": 3}
+                      "not_cyclic_or_dihedral": 2, "v3_exponent": 3, "v3_perfect_residual": 3,
+                      "not_a5_type": 2}
 
 
 @dataclass(frozen=True)
