@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from bilinear._validation import check_bool, check_choice, check_nonnegative_int
 from bilinear.errors import InvalidArgumentError
 from bilinear.verification.kernel import Evidence
 
@@ -87,6 +88,31 @@ class Check:
         """JSON-ready form."""
         return {"statement": self.statement, "cases": self.cases, "holds": self.holds,
                 "note": self.note}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Check:
+        """The inverse of :meth:`to_dict`.
+
+        Examples
+        --------
+        >>> c = Check("h0 = enc(q0)", 1, True)
+        >>> Check.from_dict(c.to_dict()) == c
+        True
+        """
+        d = _mapping(d, "a check")
+        statement = d.get("statement")
+        if not isinstance(statement, str):
+            raise InvalidArgumentError(f"a check's statement must be a string, got "
+                                       f"{statement!r}")
+        return cls(statement=statement, cases=check_nonnegative_int(d.get("cases"), "cases"),
+                   holds=check_bool(d.get("holds"), "holds"), note=str(d.get("note", "")))
+
+
+def _mapping(d: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(d, Mapping):
+        raise InvalidArgumentError(f"{what} must be a JSON object (a dict), got "
+                                   f"{type(d).__name__}")
+    return d
 
 
 def _jsonable(x: Any) -> Any:
@@ -230,6 +256,54 @@ class Certificate:
         })
         out["evidence"] = None if self.evidence is None else self.evidence.to_dict()
         return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Certificate:
+        """The inverse of :meth:`to_dict` (e.g. a certificate saved with ``--save-cert``),
+        evidence included; ``verdict`` and ``cases`` are derived and must agree.
+
+        ``Certificate.from_dict(c.to_dict()).to_dict() == c.to_dict()`` for every certificate
+        (``details`` come back in their JSON form: lists for tuples, plain numbers).
+
+        Raises
+        ------
+        InvalidArgumentError
+            Not a certificate's dictionary (a missing or malformed key, named).
+
+        Examples
+        --------
+        >>> c = Certificate(holds=False, method="float", task="Z_5", model="rotation",
+        ...                 counterexample=("1", "1"), details={"reason": "cap"})
+        >>> back = Certificate.from_dict(c.to_dict())
+        >>> back.counterexample, back.to_dict() == c.to_dict()
+        (('1', '1'), True)
+        """
+        d = _mapping(d, "a certificate")
+        missing = [k for k in ("holds", "method") if k not in d]
+        if missing:
+            raise InvalidArgumentError(f"keys missing from the certificate: {missing}")
+        checked = d.get("checked") or []
+        if not isinstance(checked, list):
+            raise InvalidArgumentError(f"a certificate's checked must be a list, got "
+                                       f"{type(checked).__name__}")
+        word = d.get("counterexample")
+        if word is not None and not isinstance(word, (list, tuple)):
+            raise InvalidArgumentError(f"counterexample must be a list or null, got {word!r}")
+        failure = d.get("failure")
+        ev = d.get("evidence")
+        cert = cls(holds=check_bool(d["holds"], "holds"),
+                   method=check_choice(d["method"], METHODS, "method"),
+                   checked=tuple(Check.from_dict(c) for c in checked),
+                   counterexample=None if word is None else tuple(word),
+                   task=str(d.get("task", "")), model=str(d.get("model", "")),
+                   details=dict(_mapping(d.get("details", {}), "details")),
+                   failure=None if failure is None else dict(_mapping(failure, "failure")),
+                   evidence=None if ev is None else Evidence.from_dict(ev))
+        for key, value in (("verdict", cert.verdict), ("cases", cert.cases)):
+            if key in d and d[key] != value:
+                raise InvalidArgumentError(f"the certificate's {key} {d[key]!r} does not match "
+                                           f"its checks ({value!r})")
+        return cert
 
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as a JSON string."""

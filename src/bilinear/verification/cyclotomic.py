@@ -13,6 +13,9 @@ for ``cos(2 pi j / N)``, ``sin(2 pi j / N)`` (or a rational), so the translation
 sign of a nonzero real element ``sum_j c_j cos(2 pi j / N) / d`` is decided by a float
 evaluation with a proven rounding bound, else by :mod:`mpmath` interval arithmetic
 (``mpmath.iv``) at increasing precision; it terminates because the element is nonzero.
+A closed search is written as kernel evidence in ``"cyclotomic"`` form
+(:meth:`CyclotomicSystem.orbit_evidence`, elements as :func:`element_text`), which the trusted
+kernel re-checks with its own integer arithmetic modulo ``Phi_N``.
 
 Examples
 --------
@@ -36,10 +39,12 @@ import numpy as np
 import sympy as sp
 from sympy import Symbol, cyclotomic_poly
 
+from bilinear.automata.dfa import DFA
 from bilinear.verification.certificates import Check
-from bilinear.verification.exact import ExactSystem
+from bilinear.verification.exact import ExactSystem, PairSearch
+from bilinear.verification.kernel import Evidence
 
-__all__ = ["CyclotomicField", "Cyc", "cyclotomic_system"]
+__all__ = ["CyclotomicField", "Cyc", "CyclotomicSystem", "cyclotomic_system", "element_text"]
 
 #: Largest conductor ``N`` tried.
 MAX_CONDUCTOR = 2000
@@ -270,8 +275,49 @@ class CyclotomicField:
         return " + ".join(terms).replace("+ -", "- ")
 
 
+def element_text(x: Cyc) -> str:
+    """``x`` in the kernel's form ``"j:c;...;j:c/d"`` (``sum c zeta^j / d``; zero: ``""``).
+
+    Examples
+    --------
+    >>> F = CyclotomicField(12)
+    >>> element_text(F.cos(1, 12)), element_text(F.rational(3))
+    ('1:2;3:-1/2', '0:3')
+    """
+    terms = ";".join(f"{j}:{c}" for j, c in enumerate(x.c) if c)
+    return terms if x.d == 1 else f"{terms}/{x.d}"
+
+
 class CyclotomicSystem(ExactSystem):
     """An :class:`ExactSystem` over ``Q(zeta_N)`` (real elements; exact signs via enclosures)."""
+
+    def orbit_evidence(self, s: PairSearch, dfa: DFA, hypothesis: str) -> Evidence:
+        """The kernel's evidence of a closed search: the pairs, their successors, and the exact
+        weights, every element an integer vector modulo ``Phi_N`` (``number_format``
+        ``"cyclotomic"``)."""
+        F = self.domain
+        K = dfa.n_symbols
+        succ = s.successor
+        images = {
+            "letters": [[(i, j, element_text(v)) for j, col in enumerate(cols) for i, v in col]
+                        for cols in self.columns],
+            "h0": [(i, element_text(x)) for i, x in enumerate(self.h0) if x],
+            "readout": [(i, j, element_text(v)) for i, row in enumerate(self.readout)
+                        for j, v in row],
+        }
+        return Evidence(
+            kind="orbit", number_format="cyclotomic",
+            arithmetic=f"exact arithmetic in {self.field}: integer coefficient vectors in "
+                       f"z = zeta_{F.N} = exp(2 pi i/{F.N}) modulo the cyclotomic polynomial "
+                       f"Phi_{F.N}, signs of real elements by exact rational enclosures of "
+                       f"sum_j c_j cos(2 pi j/{F.N})",
+            hypothesis=hypothesis,
+            vectors=tuple(tuple((i, element_text(x)) for i, x in enumerate(v) if x)
+                          for v in s.codes),
+            point_vector=tuple(s.pair_code), point_state=tuple(int(q) for q in s.pair_state),
+            successors=tuple(tuple(succ[p * K:(p + 1) * K]) for p in range(len(s.pair_code))),
+            h0_scale=str(self.h0_scale), exact_weights=images,
+            field_data={"conductor": F.N, "generator": f"zeta_{F.N} = exp(2 pi i/{F.N})"})
 
     def approx(self, x: Any) -> float:
         return self.domain.approx(x)
