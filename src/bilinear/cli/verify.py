@@ -17,6 +17,7 @@ from bilinear.cli._common import CommandError, load_task_argument, print_json, w
 from bilinear.constructions import BilinearRNN
 from bilinear.errors import InvalidArgumentError
 from bilinear.verification import kernel
+from bilinear.verification.certificates import Certificate
 from bilinear.verification.common import resolve_automaton
 from bilinear.verification.verifier import kernel_inputs, verify
 
@@ -75,12 +76,13 @@ def _read_evidence(path: str) -> kernel.Evidence:
     if not isinstance(doc, dict) or "evidence" not in doc:
         raise CommandError(f"{path}: not a certificate (no 'evidence' key); write one with "
                            "`bilinear verify ... --save-cert` or `--json`")
-    if doc["evidence"] is None:
-        raise CommandError(f"{path}: the certificate carries no evidence (it did not hold)")
     try:
-        return kernel.Evidence.from_dict(doc["evidence"])
+        certificate = Certificate.from_dict(doc)
     except InvalidArgumentError as err:
         raise CommandError(f"{path}: {err}") from None
+    if certificate.evidence is None:
+        raise CommandError(f"{path}: the certificate carries no evidence (it did not hold)")
+    return certificate.evidence
 
 
 def recheck_file(cert_path: str, model_path: str, task_spec: str) -> kernel.KernelVerdict:

@@ -1,7 +1,9 @@
 """Which construction to use for a level: theory's verdict first, then the library's own rules.
 
 :func:`plan` turns a :class:`CompileRequest` and the canonical automaton into a :class:`Plan`.
-It asks :func:`bilinear.theory.classify` once for the verdicts: a ``"no"`` raises
+It asks theory once for the verdict it needs (:func:`bilinear.theory.classify_level`, or
+:func:`bilinear.theory.smallest_block` for ``block`` without a block size, both from one lazy
+computation of the automaton's facts, so a plan pays only for the facts it reads): a ``"no"`` raises
 :class:`~bilinear.errors.UnsupportedConstructionError` carrying theory's reason and witness;
 a ``"yes"`` names the construction of :data:`~bilinear.constructions.registry.REGISTRY` that
 reaches ``dim_upper``.  Automata with more than :data:`CLASSIFY_CAP` states are not
@@ -20,9 +22,9 @@ from bilinear.automata.dfa import DFA
 from bilinear.constructions import groups, onehot
 from bilinear.constructions.registry import REGISTRY
 from bilinear.errors import InvalidArgumentError, UnsupportedConstructionError
-from bilinear.theory import LevelVerdict, classify
+from bilinear.theory import LevelVerdict, classify_level, smallest_block
 from bilinear.theory.hierarchy import check_notion
-from bilinear.theory.letters import commutation_witness, letter_infos
+from bilinear.theory.letters import diagonal_letter_problem, letter_infos
 from bilinear.vocabulary import LEVELS, ONE_HOT_LEVELS, Construction, Level
 
 __all__ = ["CompileRequest", "Plan", "plan", "CLASSIFY_CAP", "MAX_SEARCHED_BLOCK"]
@@ -107,7 +109,7 @@ def _plan_level(dfa: DFA, req: CompileRequest) -> Plan:
     level = req.level
     if level == Level.CP and req.rank is not None and _one_hot_rank(dfa) > req.rank:
         level = Level.FULL  # a smaller construction's slice bound R <= H min(H, D) may fit
-    verdict = classify(dfa, notion=req.notion).levels[level]
+    verdict = classify_level(dfa, level, req.notion)
     return _from_verdict(dfa, req.level, req.notion, verdict, None)
 
 
@@ -146,12 +148,12 @@ def _from_verdict(dfa: DFA, level: str, notion: str, verdict: LevelVerdict,
 def _plan_block(dfa: DFA, req: CompileRequest) -> Plan:
     """Block size ``req.block_size``, or the smallest ``b >= 1`` for which theory says yes."""
     if req.block_size is not None:
-        verdict = classify(dfa, notion=req.notion, block_size=req.block_size).levels["block"]
+        verdict = classify_level(dfa, Level.BLOCK, req.notion, block_size=req.block_size)
         return _from_verdict(dfa, Level.BLOCK, req.notion, verdict, req.block_size)
-    for b in range(1, min(dfa.n_states, MAX_SEARCHED_BLOCK) + 1):
-        verdict = classify(dfa, notion=req.notion, block_size=b).levels["block"]
-        if verdict.verdict == "yes":
-            return _from_verdict(dfa, Level.BLOCK, req.notion, verdict, b)
+    found = smallest_block(dfa, req.notion,
+                           max_block=max(1, min(dfa.n_states, MAX_SEARCHED_BLOCK)))
+    if found is not None:
+        return _from_verdict(dfa, Level.BLOCK, req.notion, found[1], found[0])
     return Plan(Construction.ONE_HOT, dfa.n_states, block_size=max(dfa.n_states, 1))
 
 
@@ -168,28 +170,11 @@ def _rules(dfa: DFA, level: str, block_size: int | None) -> str:
 
 
 def _diagonal_rule(dfa: DFA, level: str, notion: str) -> str:
-    witness = commutation_witness(dfa)
-    if witness is not None:
-        raise UnsupportedConstructionError(
-            f"level {level!r}: the transition monoid is not commutative (diagonal matrices "
-            "commute)", witness=witness)
-    infos = letter_infos(dfa)
-    allowed = {"positive_diagonal": (1,), "real_diagonal": (1, 2)}.get(level)
-    for info in infos:
-        if allowed is not None and info.period not in allowed:
-            raise UnsupportedConstructionError(
-                f"level {level!r}: letter {info.symbol!r} has period {info.period} (allowed: "
-                f"{list(allowed)})",
-                witness={"kind": "period", "words": [[info.symbol]], "period": info.period,
-                         "allowed_periods": list(allowed)})
-        if notion == "fin" and info.index > 1 and not (level == "positive_diagonal" and
-                                                       info.idempotent):
-            raise UnsupportedConstructionError(
-                f"level {level!r} (fin): letter {info.symbol!r} has index {info.index} > 1; a "
-                "finite diagonal simulation needs index <= 1 (use notion='rob')",
-                witness={"kind": "index", "words": [[info.symbol]], "index": info.index,
-                         "max_index": 1})
-    if all(i.permutation for i in infos):
+    """The diagonal construction for an automaton too large to classify: theory's letter
+    conditions decide, the letters name the construction."""
+    problem = diagonal_letter_problem(dfa, level, notion)
+    if problem is not None:
+        raise UnsupportedConstructionError(problem[0], witness=problem[1])
+    if all(i.permutation for i in letter_infos(dfa)):
         return Construction.ABELIAN_SNF
     return Construction.COMMUTATIVE_CELLS if notion == "fin" else Construction.THRESHOLD_HALF
-

@@ -21,6 +21,8 @@ from bilinear.theory.classification import (
     Classification,
     LevelVerdict,
     classify,
+    classify_level,
+    smallest_block,
 )
 from bilinear.theory.groups import (
     GroupInfo,
@@ -105,6 +107,8 @@ __all__ = [
     "character_table",
     "check_witness_basic",
     "classify",
+    "classify_level",
+    "smallest_block",
     "commutation_witness",
     "d_enc",
     "f_C",

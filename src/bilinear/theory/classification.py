@@ -107,7 +107,8 @@ from bilinear.vocabulary import (
     VERDICTS,
 )
 
-__all__ = ["LevelVerdict", "Classification", "classify", "DEFAULT_CLASSIFY_CAP"]
+__all__ = ["LevelVerdict", "Classification", "classify", "classify_level", "smallest_block",
+           "DEFAULT_CLASSIFY_CAP"]
 
 #: Monoid size cap used by :func:`classify` (beyond it: witness search).
 DEFAULT_CLASSIFY_CAP = 100_000
@@ -648,13 +649,9 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
     ...
     bilinear.errors.InvalidArgumentError: unknown notion 'exact'; use one of fin, rob, fp
     """
-    check_notion(notion)
     check_positive_int(block_size, "block_size")
-    check_positive_int(cap, "cap")
-    check_positive_int(group_cap, "group_cap")
-    check_positive_int(search_budget, "search_budget")
-    A = minimal_automaton(dfa)
-    F = Facts(A, cap, group_cap, search_budget)
+    F = _facts(dfa, notion, cap, group_cap, search_budget)
+    A = F.A
     levels: dict[str, LevelVerdict] = {}
     for kind in DIAGONAL_LEVELS:
         levels[kind] = _diagonal(F, kind, notion)
@@ -674,3 +671,64 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
                "decoder": "argmax over one readout row per codeword, no bias, ties fail (D_lin)",
                "monoid_cap": cap},
     )
+
+
+def _facts(dfa: DFA, notion: str, cap: int, group_cap: int, search_budget: int) -> Facts:
+    check_notion(notion)
+    check_positive_int(cap, "cap")
+    check_positive_int(group_cap, "group_cap")
+    check_positive_int(search_budget, "search_budget")
+    return Facts(minimal_automaton(dfa), cap, group_cap, search_budget)
+
+
+def _level_verdict(F: Facts, level: str, notion: str, block_size: int) -> LevelVerdict:
+    if level in DIAGONAL_LEVELS:
+        return _diagonal(F, level, notion)
+    if level == "block":
+        return _block(F, notion, block_size)
+    if level == "monomial":
+        return _monomial(F, notion)
+    full = _full(F, notion)
+    return _cp(F, notion, full) if level == "cp" else full
+
+
+def classify_level(dfa: DFA, level: str, notion: str = "fin", *, block_size: int = 2,
+                   cap: int = DEFAULT_CLASSIFY_CAP, group_cap: int = gr.GROUP_CAP,
+                   search_budget: int = 5_000) -> LevelVerdict:
+    """The verdict of one level, equal to ``classify(dfa, notion, ...).levels[level]``.
+
+    Only the facts that level's decision reads are computed (the facts are lazy), so a
+    compiler that needs one verdict does not pay for the others.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> classify_level(tasks.get("parity").dfa, "real_diagonal").construction
+    'parity_sign'
+    """
+    check_choice(level, level_names(), "level")
+    check_positive_int(block_size, "block_size")
+    F = _facts(dfa, notion, cap, group_cap, search_budget)
+    return _level_verdict(F, level, notion, block_size)
+
+
+def smallest_block(dfa: DFA, notion: str = "fin", *, max_block: int = 8,
+                   cap: int = DEFAULT_CLASSIFY_CAP, group_cap: int = gr.GROUP_CAP,
+                   search_budget: int = 5_000) -> tuple[int, LevelVerdict] | None:
+    """The smallest ``b <= max_block`` for which the ``block`` level says "yes", with its
+    verdict (``None`` when there is none), from one computation of the automaton's facts.
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> b, verdict = smallest_block(tasks.get("threshold", k=3).dfa)
+    >>> b, verdict.verdict
+    (3, 'yes')
+    """
+    check_positive_int(max_block, "max_block")
+    F = _facts(dfa, notion, cap, group_cap, search_budget)
+    for b in range(1, max_block + 1):
+        verdict = _block(F, notion, b)
+        if verdict.verdict == "yes":
+            return b, verdict
+    return None

@@ -45,6 +45,7 @@ __all__ = [
     "separating_suffix",
     "separation",
     "commutation_witness",
+    "diagonal_letter_problem",
     "unit_letters",
 ]
 
@@ -326,6 +327,43 @@ def commutation_witness(dfa: DFA) -> Witness | None:
     dec = dfa.decode
     return Witness.commutation(dec(prefix + [a, b]), dec(prefix + [b, a]), dec(suffix),
                                letters=dec([a, b]))
+
+
+def diagonal_letter_problem(dfa: DFA, level: str, notion: str = "fin"
+                            ) -> tuple[str, Witness] | None:
+    """Why the letters alone rule out the diagonal ``level`` (reason and witness), or ``None``.
+
+    The necessary conditions that need no transition monoid: the letters commute (diagonal
+    matrices do); every letter's period is allowed (``1`` for ``positive_diagonal``, ``1, 2``
+    for ``real_diagonal``); under ``fin`` every letter has index ``<= 1`` (an idempotent letter
+    may have index 1 at ``positive_diagonal``).  They decide the diagonal levels of automata too
+    large to classify (see :doc:`/explanation/levels`).
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> reason, witness = diagonal_letter_problem(tasks.get("parity").dfa, "positive_diagonal")
+    >>> witness["kind"], witness["period"]
+    ('period', 2)
+    >>> diagonal_letter_problem(tasks.get("parity").dfa, "real_diagonal") is None
+    True
+    """
+    witness = commutation_witness(dfa)
+    if witness is not None:
+        return (f"level {level!r}: the transition monoid is not commutative (diagonal matrices "
+                "commute)", witness)
+    allowed = {"positive_diagonal": (1,), "real_diagonal": (1, 2)}.get(level)
+    for info in letter_infos(dfa):
+        if allowed is not None and info.period not in allowed:
+            return (f"level {level!r}: letter {info.symbol!r} has period {info.period} "
+                    f"(allowed: {list(allowed)})",
+                    Witness.period_word([info.symbol], info.period, allowed))
+        if notion == "fin" and info.index > 1 and not (level == "positive_diagonal"
+                                                       and info.idempotent):
+            return (f"level {level!r} (fin): letter {info.symbol!r} has index {info.index} > 1;"
+                    " a finite diagonal simulation needs index <= 1 (use notion='rob')",
+                    Witness.index_word([info.symbol], info.index, 1))
+    return None
 
 
 def unit_letters(dfa: DFA) -> list[int]:

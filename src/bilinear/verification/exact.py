@@ -483,7 +483,13 @@ def _algebraic_evidence(system: ExactSystem, s: PairSearch, dfa: DFA, hypothesis
 
 
 def orbit_evidence(system: ExactSystem, s: PairSearch, dfa: DFA, hypothesis: str) -> Evidence:
-    """The kernel's evidence of a closed exact search: the pairs, their successors, margins."""
+    """The kernel's evidence of a closed exact search: the pairs, their successors, margins.
+
+    A system that writes its own evidence (the cyclotomic one) is asked for it."""
+    own = getattr(system, "orbit_evidence", None)
+    if own is not None:
+        evidence: Evidence = own(s, dfa, hypothesis)
+        return evidence
     field_data = _algebraic_field(system) if system.field not in ("ZZ", "QQ") else None
     if field_data is not None:
         return _algebraic_evidence(system, s, dfa, hypothesis, field_data)

@@ -50,13 +50,12 @@ from bilinear.verification.common import (
     describe_model,
     resolve_automaton,
 )
-from bilinear.verification.cyclotomic import CyclotomicSystem, cyclotomic_system
+from bilinear.verification.cyclotomic import cyclotomic_system
 from bilinear.verification.exact import (
     MAX_PAIRS,
     ExactSystem,
     exact_certificate,
     recognise_exact,
-    search_pairs,
     system_from_arrays,
     system_from_exact,
 )
@@ -411,8 +410,6 @@ def _verify_exactly(rnn: Any, dfa: DFA, method: str, alignment: Alignment, *, ta
     cert = exact_certificate(source, target, dfa, alignment, task=task, model=model,
                              method=method, max_pairs=max_states, max_per_state=per_state,
                              notes=tuple(notes))
-    if isinstance(source, CyclotomicSystem):
-        cert = _cyclotomic_evidence(cert, source, dfa, alignment, max_states, per_state)
     if (method == "auto" and not cert.holds and cert.counterexample is None
             and source.field in ("ZZ", "QQ")):
         cells = cells_certificate(source, target, dfa, alignment, task=task, model=model)
@@ -421,23 +418,6 @@ def _verify_exactly(rnn: Any, dfa: DFA, method: str, alignment: Alignment, *, ta
     if cert.holds and source.field not in ("ZZ", "QQ"):
         cert = _with_horizon(cert, target, dfa, alignment)
     return cert
-
-
-def _cyclotomic_evidence(cert: Certificate, system: CyclotomicSystem, dfa: DFA,
-                         alignment: Alignment, max_pairs: int, per_state: int) -> Certificate:
-    """A holding certificate over ``Q(zeta_N)`` with the kernel's cyclotomic evidence.
-
-    :func:`~bilinear.verification.exact.orbit_evidence` has no cyclotomic form (it gives
-    evidence of kind ``none``); the search is deterministic, so it is run again here and its
-    pairs written by :meth:`CyclotomicSystem.orbit_evidence`.
-    """
-    ev = cert.evidence
-    if not cert.holds or ev is None or ev.kind != "none":
-        return cert
-    s = search_pairs(system, dfa, alignment, max_pairs=max_pairs, max_per_state=per_state)
-    if s.status != "closed":                     # pragma: no cover - the search is deterministic
-        return cert
-    return dataclasses.replace(cert, evidence=system.orbit_evidence(s, dfa, ev.hypothesis))
 
 
 def _with_horizon(cert: Certificate, rnn: Any, dfa: DFA, alignment: Alignment) -> Certificate:
