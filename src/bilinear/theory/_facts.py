@@ -75,14 +75,23 @@ class SubgroupFact:
                              int(self.group.order()))
 
 
+#: Memory bounds, in transformation entries held at once (8 bytes each): the enumerated monoid
+#: (160 MB) and the witness search's words (32 MB).  For large automata they lower the monoid
+#: cap and the search budget, so classification stays bounded in time and memory; the
+#: effective values are reported (``monoid_cap`` of the classification).
+MAX_MONOID_ENTRIES = 20_000_000
+MAX_SEARCH_ENTRIES = 4_000_000
+
+
 class Facts:
     """Facts about the minimal automaton ``A`` (computed lazily)."""
 
     def __init__(self, A: DFA, cap: int, group_cap: int, search_budget: int) -> None:
         self.A = A
-        self.cap = cap
+        n = max(A.n_states, 1)
+        self.cap = max(1, min(cap, MAX_MONOID_ENTRIES // n))
         self.group_cap = group_cap
-        self.search_budget = search_budget
+        self.search_budget = max(16, min(search_budget, MAX_SEARCH_ENTRIES // n))
         self.n = A.n_states
         self.K = A.n_symbols
         self.maps = letter_maps(A)
@@ -226,7 +235,8 @@ class Facts:
 
     @cached_property
     def search(self) -> WitnessSearch:
-        return witness_search(self.A, budget=self.search_budget)
+        return witness_search(self.A, budget=self.search_budget,
+                              random_words=min(2_000, self.search_budget))
 
     @cached_property
     def subgroups(self) -> list[SubgroupFact]:

@@ -669,7 +669,7 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
         block_size=block_size if minimal == "block" else None,
         extra={"input_states": dfa.n_states, "minimal_level_exact": exact,
                "decoder": "argmax over one readout row per codeword, no bias, ties fail (D_lin)",
-               "monoid_cap": cap},
+               "monoid_cap": F.cap},
     )
 
 

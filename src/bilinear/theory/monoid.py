@@ -101,49 +101,43 @@ def element_index_period(elements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = np.arange(m)[:, None]
 
     def rank(Y: np.ndarray) -> np.ndarray:
-        S = np.sort(Y, axis=1)
-        return 1 + (S[:, 1:] != S[:, :-1]).sum(axis=1) if n > 1 else np.ones(m, dtype=np.int64)
+        """Image size of every row (a scatter into a mask: linear, no sort)."""
+        mask = np.zeros(Y.shape, dtype=bool)
+        mask[np.arange(Y.shape[0])[:, None], Y] = True
+        return mask.sum(axis=1)
 
+    # the index: the first power whose image no longer shrinks; only unsettled rows advance
     index = np.zeros(m, dtype=np.int64)
+    active = np.arange(m)
     cur = np.tile(np.arange(n), (m, 1))
     r = np.full(m, n)
-    settled = np.zeros(m, dtype=bool)
     for _ in range(n + 1):
-        nxt = X[rows, cur]
-        rn = rank(nxt)
-        newly = (~settled) & (rn == r)
-        settled |= newly
-        index[~settled] += 1
-        if settled.all():
+        if not active.size:
             break
-        cur, r = nxt, rn
+        nxt = X[active[:, None], cur]
+        rn = rank(nxt)
+        moving = rn != r
+        index[active[moving]] += 1
+        active, cur, r = active[moving], nxt[moving], rn[moving]
     # stable points: Y = x^(2^j) with 2^j >= n maps into the cycles; cycle length per column
     Y = X.copy()
     steps = 1
     while steps < n:
         Y = Y[rows, Y]
         steps *= 2
+    # cycle length of every stable point: iterate x on the rows whose cycles are not all seen
     length = np.zeros((m, n), dtype=np.int64)
+    pending = np.arange(m)
     Z = Y.copy()
-    for j in range(1, min(n, 12) + 1):
-        Z = X[rows, Z]
-        hit = (length == 0) & (Z == Y)
-        length[hit] = j
-        if (length > 0).all():
+    for j in range(1, n + 1):
+        Z = X[pending[:, None], Z]
+        sub = length[pending]
+        sub[(sub == 0) & (Z == Y[pending])] = j
+        length[pending] = sub
+        open_rows = (sub == 0).any(axis=1)
+        pending, Z = pending[open_rows], Z[open_rows]
+        if not pending.size:
             break
-    for i in np.nonzero((length == 0).any(axis=1))[0].tolist():  # long cycles: per row
-        x, y = X[i].tolist(), Y[i].tolist()
-        cyc_len = {}
-        for q in set(y):
-            if q in cyc_len:
-                continue
-            members, r = [q], x[q]
-            while r != q:
-                members.append(r)
-                r = x[r]
-            for r in members:
-                cyc_len[r] = len(members)
-        length[i] = [cyc_len[y[q]] for q in range(n)]
     period = np.lcm.reduce(length, axis=1)
     return index, period
 
