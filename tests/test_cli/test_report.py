@@ -77,22 +77,28 @@ def test_help_lists_the_options(capsys):
 
 
 def test_demo_runs_the_quick_report(monkeypatch, capsys, tmp_path):
-    import bilinear.cli as cli
+    import bilinear.cli.report as report_command
 
     seen = {}
-    real_main = cli.main
 
-    def fake_main(argv=None):
-        if argv and argv[0] == "report":
-            seen["argv"] = list(argv)
-            return 0
-        return real_main(argv)
+    def fake_run(args):
+        seen["args"] = args
+        return 0
 
-    monkeypatch.setattr(cli, "main", fake_main)
+    monkeypatch.setattr(report_command, "run", fake_run)
     out = str(tmp_path / "quick")
-    assert real_main(["demo", "--out", out]) == 0
-    assert seen["argv"] == ["report", "--quick", "--out", out]
+    assert main(["demo", "--out", out]) == 0
+    args = seen["args"]
+    assert (args.suite, args.out, args.no_train, args.no_paper) == ("quick", out, False, False)
     assert f"{out}/report.html" in capsys.readouterr().out
+
+
+def test_demo_passes_the_report_status_through(monkeypatch, capsys, tmp_path):
+    import bilinear.cli.report as report_command
+
+    monkeypatch.setattr(report_command, "run", lambda args: 1)
+    assert main(["demo", "--out", str(tmp_path / "q")]) == 1
+    assert "report.html" not in capsys.readouterr().out
 
 
 def test_cuda_without_cuda_exits_2_before_training(tmp_path, capsys, no_training):

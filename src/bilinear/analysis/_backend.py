@@ -7,9 +7,13 @@ installed or fails on one task, so that one broken task never sinks the whole re
 
 from __future__ import annotations
 
+import json
+import multiprocessing as mp
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import numpy as np
 
 from bilinear.automata import tasks
 from bilinear.constructions import compile_automaton
@@ -125,8 +129,6 @@ def _dimension(rnn: Any) -> int | None:
 def _small_weights(rnn: Any, max_units: int = 12, max_symbols: int = 12) -> Any:
     """``W`` as nested lists (for the report's letter heatmaps) when it is small, else None."""
     try:
-        import numpy as np
-
         W = np.asarray(rnn.W, dtype=float)
     except Exception:
         return None
@@ -178,8 +180,6 @@ def format_exception(err: BaseException) -> str:  # pragma: no cover - debugging
 
 # ================================================================================ time limits
 def _jsonable(value: Any) -> Any:
-    import json
-
     try:
         return json.loads(json.dumps(value, default=str))
     except (TypeError, ValueError):
@@ -201,8 +201,6 @@ def _worker_classify(spec: str, notion: str) -> tuple[dict[str, Any] | None, str
 
 
 def _worker_construct(spec: str, level: str, options: dict[str, Any]) -> dict[str, Any]:
-    from dataclasses import asdict
-
     info = construct_and_verify(_cached_task(spec).dfa, level, **options)
     d = asdict(info)
     d["checked"] = None
@@ -210,13 +208,20 @@ def _worker_construct(spec: str, level: str, options: dict[str, Any]) -> dict[st
     return d
 
 
+#: Seconds a new theory worker may take to start (a fresh interpreter importing the toolkit).
+_STARTUP_S = 300.0
+
+
+def _ready() -> bool:
+    """A no-op run in a new worker, to wait until it has started."""
+    return True
+
+
 def _worker_context() -> Any:
     """The multiprocessing context of the theory worker: ``forkserver`` where it exists (a
     fresh server process forks the workers; forking this process, which runs torch's threads,
     can deadlock the child, and Python 3.12+ warns about it), else ``spawn``.  The server
     preloads this module, so a new worker starts with the theory already imported."""
-    import multiprocessing as mp
-
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
@@ -259,10 +264,16 @@ class TheoryRunner:
     def _call(self, fn: Any, *args: Any) -> tuple[bool, Any]:
         if self.timeout is None:
             return True, fn(*args)
-        import multiprocessing as mp
-
         if self._pool is None:
             self._pool = _worker_context().Pool(1)
+            try:  # the limit is the call's: wait for the worker to start (imports) first
+                self._pool.apply_async(_ready).get(_STARTUP_S)
+            except mp.TimeoutError:
+                self.close()
+                return False, f"worker did not start within {_STARTUP_S:g} s"
+            except Exception as err:
+                self.close()
+                return False, f"failed: worker did not start ({_short(err)})"
         pending = self._pool.apply_async(fn, args)
         try:
             return True, pending.get(self.timeout)

@@ -1,8 +1,9 @@
 """How the report judges a trained model against the theory's verdict.
 
-The thresholds and the wording of the agreement between training and theory live here, so that
-the report (:mod:`bilinear.analysis.report`) and its renderer
-(:mod:`bilinear.analysis.report_render`) both read them without importing each other.
+The thresholds, the wording of the agreement between training and theory, and the judgement
+itself (:func:`long_accuracy`, :func:`succeeded`, :func:`agreement`) live here, so that the
+report's rows (:mod:`bilinear.analysis.report_rows`) and its renderer
+(:mod:`bilinear.analysis.report_render`) both read them.
 
 Examples
 --------
@@ -11,11 +12,17 @@ Examples
 (0.95, 200)
 >>> sorted(AGREEMENT_TEXT)
 ['agree', 'agree_fp', 'bug', 'gap', 'open']
+>>> trained = {"test_lengths": [10, 200, 500], "normalized_accuracy": [1.0, 0.99, 0.97]}
+>>> succeeded(trained), agreement("no", "no", trained)
+(True, 'bug')
 """
 
 from __future__ import annotations
 
-__all__ = ["AGREEMENT_TEXT", "LONG_LENGTH", "PASS_THRESHOLD"]
+from typing import Any
+
+__all__ = ["AGREEMENT_TEXT", "LONG_LENGTH", "PASS_THRESHOLD", "agreement", "long_accuracy",
+           "succeeded"]
 
 #: A trained model *succeeds* when its chance-normalized accuracy is at least this ...
 PASS_THRESHOLD = 0.95
@@ -30,3 +37,72 @@ AGREEMENT_TEXT = {
     "gap": "learnability gap: theory says yes, training did not get there",
     "open": "theory unknown",
 }
+
+
+def long_accuracy(trained: dict[str, Any] | None) -> float | None:
+    """The worst normalized accuracy at test lengths >= :data:`LONG_LENGTH` (or the longest).
+
+    Examples
+    --------
+    >>> long_accuracy({"test_lengths": [10, 200, 500], "normalized_accuracy": [1, 0.9, 0.8]})
+    0.8
+    >>> long_accuracy({"test_lengths": [10, 50], "normalized_accuracy": [1.0, 0.5]})
+    0.5
+    >>> long_accuracy(None) is None
+    True
+    """
+    if not trained:
+        return None
+    pairs = list(zip(trained["test_lengths"], trained["normalized_accuracy"], strict=False))
+    if not pairs:
+        return None
+    long = [a for n, a in pairs if n >= LONG_LENGTH] or [max(pairs)[1]]
+    return float(min(long))
+
+
+def succeeded(trained: dict[str, Any] | None) -> bool | None:
+    """Whether a trained model reaches :data:`PASS_THRESHOLD` at every long test length.
+
+    Examples
+    --------
+    >>> succeeded({"test_lengths": [200, 500], "normalized_accuracy": [1.0, 0.96]})
+    True
+    >>> succeeded(None) is None
+    True
+    """
+    acc = long_accuracy(trained)
+    return None if acc is None else acc >= PASS_THRESHOLD
+
+
+def agreement(
+    theory: str | None, theory_fp: str | None, trained: dict[str, Any] | None
+) -> str | None:
+    """Judge a trained level against theory.
+
+    Returns ``None`` (not trained, or no theory), ``"agree"``, ``"agree_fp"`` (learned where the
+    exact ``fin`` notion says no but floating point allows it), ``"bug"`` (learned a proved "no":
+    investigate), ``"gap"`` (theory says yes, training failed: a learnability gap) or ``"open"``
+    (theory unknown).  A "no" counts as proved for trained (floating-point) models when the
+    ``fp`` verdict is "no", or when only the ``fin`` verdict is known and it is "no".
+
+    Examples
+    --------
+    >>> ok = {"test_lengths": [500], "normalized_accuracy": [1.0]}
+    >>> agreement("no", "yes", ok), agreement("no", None, ok), agreement(None, None, ok)
+    ('agree_fp', 'bug', None)
+    """
+    ok = succeeded(trained)
+    if ok is None or (theory is None and theory_fp is None):
+        return None
+    proved_no = theory_fp == "no" or (theory_fp is None and theory == "no")
+    if ok:
+        if proved_no:
+            return "bug"
+        if theory == "no":
+            return "agree_fp"
+        return "agree" if theory == "yes" else "open"
+    if theory == "yes":
+        return "gap"
+    if theory == "no" or theory_fp == "no":
+        return "agree"
+    return "open"

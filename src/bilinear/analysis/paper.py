@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from bilinear.errors import InvalidArgumentError
+
 __all__ = [
     "SOURCE_NOTE",
     "PaperTable",
@@ -239,8 +241,6 @@ def frozen_diagonal_parity(
     True
     """
     if weights not in ("gaussian", "signs"):
-        from bilinear.errors import InvalidArgumentError
-
         raise InvalidArgumentError(f"weights must be 'gaussian' or 'signs', got {weights!r}")
     rng = np.random.default_rng(seed)
     rows = []

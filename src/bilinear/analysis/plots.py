@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from bilinear.errors import InvalidArgumentError
@@ -129,8 +130,6 @@ def automaton_diagram(
     >>> len(ax.collections) >= 1, len(ax.texts) >= 3          # nodes, node and edge labels
     (True, True)
     """
-    import networkx as nx
-
     layouts = ("auto", "circular", "spring", "kamada_kawai", "shell")
     if layout not in layouts:
         raise InvalidArgumentError(f"unknown layout {layout!r}; use one of {layouts}")
@@ -378,9 +377,8 @@ def hidden_states(model: Any, word: Sequence[Hashable] | np.ndarray, *,
             ids = [index[a] for a in ids]
         except KeyError as err:
             raise InvalidArgumentError(f"symbol {err.args[0]!r} is not in the alphabet") from None
-    import importlib
+    import torch  # only reached with a torch model in hand
 
-    torch = importlib.import_module("torch")  # only reached with a torch model in hand
     param = next(iter(model.parameters()), None)
     device = param.device if param is not None else "cpu"
     tokens = torch.as_tensor(np.asarray(ids, dtype=np.int64), device=device).unsqueeze(0)

@@ -23,7 +23,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bilinear.analysis import plots
+from bilinear.automata import tasks as catalogue
 from bilinear.vocabulary import BASELINES, CHAIN
 
 __all__ = [
@@ -43,7 +46,7 @@ _COLORS = {
 }
 
 
-def _pyplot():
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -273,14 +276,10 @@ def make_plots(report: Any, out: Path) -> dict[str, str]:
 def _automaton_figures(report: Any, out: Path) -> dict[str, str]:
     """Per task: the automaton diagram and the letter matrices of the construction at its
     minimal level, drawn by :mod:`bilinear.analysis.plots` (the documentation's helpers)."""
-    import numpy as np
-
     files: dict[str, str] = {}
     for i, task in enumerate(report.tasks):
         if task["states"] <= 12 and hasattr(plots, "automaton_diagram"):
             try:
-                from bilinear.automata import tasks as catalogue
-
                 fig = plots.automaton_diagram(catalogue.resolve(task["spec"]).dfa,
                                               title=task["spec"])
                 _save(fig, out / f"automaton_{i}.png")

@@ -1,17 +1,18 @@
-"""Training runs of the report, and the adapter to :mod:`bilinear.experiments`.
+"""Training runs of the report: planning them, and running them through the results store.
 
-A :class:`TrainJob` is one training run (task, model, options, budget, seed, learning rate).
-:func:`execute` runs a list of jobs through the experiments' results store: finished runs are read
-back, the others trained and stored, so a second report reuses every finished run.  When the
-experiments piece is not installed, every job reports ``None`` with the reason.
+A training run is an experiments :class:`~bilinear.experiments.RunConfig` (task, model, options,
+budget, seed, learning rate); its ``key()`` names it in the results store.  :func:`plan_jobs`
+lists every run of a report, :func:`execute` runs a list of them through the store: finished runs
+are read back, the others trained and stored, so a second report reuses every finished run.
 
 Examples
 --------
->>> from bilinear.analysis.runs import TrainJob
->>> job = TrainJob("parity", "full", (), hidden=8, steps=10, batch=8, lr=0.01, seed=0,
-...                train_lengths=(2, 10), test_lengths=(10, 50), test_words=16)
->>> job.model_label
-'full'
+>>> from bilinear.experiments import RunConfig
+>>> job = RunConfig(task="parity", model="cp", options={"rank": 4}, hidden=8, steps=10,
+...                 batch_size=8, lr=0.01, seed=0, train_lengths=(2, 10),
+...                 test_lengths=(10, 50), test_words=16)
+>>> job.options, len(job.key()), describe(job)
+((('rank', 4),), 16, 'parity / cp:rank=4 (seed 0, lr 0.01)')
 """
 
 from __future__ import annotations
@@ -20,42 +21,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TrainJob", "TrainOutcome", "execute", "training_available", "validate_jobs"]
+from bilinear.analysis.suite import ModelSpec, Suite
+from bilinear.automata import tasks
+from bilinear.experiments import ResultsStore, RunConfig, run_sweep
+from bilinear.models import make
 
-
-@dataclass(frozen=True)
-class TrainJob:
-    """One training run; equal jobs are the same run (the report trains each once)."""
-
-    task: str
-    model: str
-    options: tuple[tuple[str, Any], ...]
-    hidden: int
-    steps: int
-    batch: int
-    lr: float
-    seed: int
-    train_lengths: tuple[int, int]
-    test_lengths: tuple[int, ...]
-    test_words: int
-
-    @property
-    def model_label(self) -> str:
-        """``model`` or ``model:key=value,...``."""
-        if not self.options:
-            return self.model
-        return self.model + ":" + ",".join(f"{k}={v}" for k, v in self.options)
-
-    def describe(self) -> str:
-        """A short line for the progress bar."""
-        return f"{self.task} / {self.model_label} (seed {self.seed}, lr {self.lr:g})"
+__all__ = ["TrainOutcome", "describe", "execute", "grid", "plan_jobs", "validate_jobs",
+           "with_options"]
 
 
 @dataclass(frozen=True)
 class TrainOutcome:
     """What one run gave: per-test-length accuracy and chance-normalized accuracy."""
 
-    job: TrainJob
+    job: RunConfig
     params: int | None
     steps: int | None
     test_lengths: tuple[int, ...]
@@ -66,62 +45,74 @@ class TrainOutcome:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def training_available() -> tuple[bool, str]:
-    """Whether :mod:`bilinear.experiments` can train, and if not why.
-
-    Examples
-    --------
-    >>> ok, why = training_available()
-    >>> isinstance(ok, bool) and isinstance(why, str)
-    True
-    """
-    try:
-        _api()
-    except AttributeError as err:
-        return False, f"training not available ({err})"
-    return True, ""
+def describe(job: RunConfig) -> str:
+    """A short line naming a run in the report's problem list: task, model, seed, lr."""
+    label = job.model
+    if job.options:
+        label += ":" + ",".join(f"{k}={v}" for k, v in job.options)
+    return f"{job.task} / {label} (seed {job.seed}, lr {job.lr:g})"
 
 
-def _api() -> dict[str, Any]:
-    """The experiments entry points the report uses."""
-    from bilinear import experiments as ex  # local: it loads torch, which analysis must not
-
-    needed = ("RunConfig", "ResultsStore", "run_sweep")
-    missing = [n for n in needed if not hasattr(ex, n)]
-    if missing:
-        raise AttributeError(f"bilinear.experiments lacks {', '.join(missing)}")
-    return {n: getattr(ex, n) for n in needed}
-
-
-def run_config(job: TrainJob) -> Any:
-    """The experiments' ``RunConfig`` of a job (its ``key()`` names the run in the store).
-
-    Examples
-    --------
-    >>> job = TrainJob("parity", "cp", (("rank", 4),), hidden=8, steps=10, batch=8, lr=0.01,
-    ...                seed=0, train_lengths=(2, 10), test_lengths=(10, 50), test_words=16)
-    >>> cfg = run_config(job)
-    >>> cfg.options, cfg.batch_size, len(cfg.key())
-    ((('rank', 4),), 8, 16)
-    """
-    from bilinear.experiments import RunConfig
-
+# ================================================================================ planning
+def _job(task: str, model: ModelSpec, suite: Suite, seed: int, lr: float) -> RunConfig:
+    b = suite.budget
     return RunConfig(
-        task=job.task,
-        model=job.model,
-        hidden=job.hidden,
-        options=dict(job.options),
-        steps=job.steps,
-        batch_size=job.batch,
-        lr=job.lr,
-        seed=job.seed,
-        train_lengths=tuple(job.train_lengths),
-        test_lengths=tuple(job.test_lengths),
-        test_words=job.test_words,
+        task=task,
+        model=model.name,
+        options=model.options,
+        hidden=b.hidden,
+        steps=b.steps,
+        batch_size=b.batch,
+        lr=lr,
+        seed=seed,
+        train_lengths=b.train_lengths,
+        test_lengths=b.test_lengths,
+        test_words=b.test_words,
     )
 
 
-def _outcome(job: TrainJob, metrics: Any, info: Any, reused: bool) -> TrainOutcome:
+def grid(task: str, model: ModelSpec, suite: Suite) -> list[RunConfig]:
+    """The runs of one (task, model) cell: every learning rate x every seed of the budget."""
+    return [_job(task, model, suite, s, lr) for lr in suite.budget.lrs for s in suite.budget.seeds]
+
+
+def with_options(model: ModelSpec, **options: Any) -> ModelSpec:
+    """``model`` with some options added or replaced."""
+    merged = dict(model.options)
+    merged.update(options)
+    return ModelSpec(model.name, tuple(merged.items()))
+
+
+def plan_jobs(suite: Suite, paper: bool = True) -> dict[str, list[RunConfig]]:
+    """Every training run of a report, by section (``main``, ``ablation``, ``cp_sweep``).
+
+    Runs shared between sections (plain parity models in the ablation) are equal configs and
+    trained once.
+
+    Examples
+    --------
+    >>> from bilinear.analysis.suite import TINY
+    >>> jobs = plan_jobs(TINY)
+    >>> len(jobs["main"]), len(jobs["ablation"]), len(jobs["cp_sweep"])
+    (2, 2, 3)
+    """
+    main = [j for t in suite.tasks for m in suite.models for j in grid(t, m, suite)]
+    ablation: list[RunConfig] = []
+    cp_sweep: list[RunConfig] = []
+    if paper and suite.paper is not None:
+        by_name = {m.name: m for m in suite.models}
+        for name in suite.paper.ablation_models:
+            base = by_name.get(name, ModelSpec(name))
+            ablation += grid("parity", base, suite)
+            ablation += grid("parity", with_options(base, affine=True), suite)
+        for rank in suite.paper.cp_ranks:
+            cp_sweep += grid(suite.paper.cp_task, ModelSpec("cp", (("rank", rank),)), suite)
+        cp_sweep += grid(suite.paper.cp_task, by_name.get("full", ModelSpec("full")), suite)
+    return {"main": main, "ablation": ablation, "cp_sweep": cp_sweep}
+
+
+# ================================================================================ running
+def _outcome(job: RunConfig, metrics: Any, info: Any, reused: bool) -> TrainOutcome:
     lengths = tuple(sorted(int(n) for n in metrics))
     info = dict(info or {})
     return TrainOutcome(
@@ -138,32 +129,27 @@ def _outcome(job: TrainJob, metrics: Any, info: Any, reused: bool) -> TrainOutco
     )
 
 
-def validate_jobs(jobs: Sequence[TrainJob], store: str | None = None) -> None:
-    """Check every job before any work: its run config, that its model can be built (option
-    names and values, block size dividing the hidden size), and that the store opens.
+def validate_jobs(jobs: Sequence[RunConfig], store: str | None = None) -> None:
+    """Check every run before any work: that its model can be built (option values, block
+    size dividing the hidden size), and that the store opens.
 
     Raises the toolkit's errors (``InvalidArgumentError``, ``UnknownLevelError``,
-    ``ResultsStoreError``); does nothing when training is not available.
+    ``ResultsStoreError``).
 
     Examples
     --------
-    >>> bad = TrainJob("parity", "block", (("block_size", 3),), hidden=8, steps=1, batch=8,
-    ...                lr=0.01, seed=0, train_lengths=(2, 4), test_lengths=(8,), test_words=8)
+    >>> bad = RunConfig(task="parity", model="block", options={"block_size": 3}, hidden=8,
+    ...                 steps=1, batch_size=8, lr=0.01, train_lengths=(2, 4), test_lengths=(8,))
     >>> validate_jobs([bad])
     Traceback (most recent call last):
     ...
     bilinear.errors.InvalidArgumentError: hidden=8 is not a multiple of block_size=3
     """
-    ok, _ = training_available()
-    if not ok or not jobs:
+    if not jobs:
         return
-    from bilinear.automata import tasks
-    from bilinear.models import make
-
     shapes: dict[str, tuple[int, int]] = {}
     built: set[tuple[Any, ...]] = set()
     for job in jobs:
-        run_config(job)
         if job.task not in shapes:
             dfa = tasks.resolve(job.task).dfa
             shapes[job.task] = (len(dfa.alphabet), len(dfa.label_values))
@@ -173,11 +159,11 @@ def validate_jobs(jobs: Sequence[TrainJob], store: str | None = None) -> None:
             make(job.model, vocab, labels, job.hidden, device="cpu", **dict(job.options))
             built.add(key)
     if store is not None:
-        _api()["ResultsStore"](store)
+        ResultsStore(store)
 
 
 def execute(
-    jobs: Sequence[TrainJob],
+    jobs: Sequence[RunConfig],
     store: str,
     *,
     device: str | None = "cpu",
@@ -186,29 +172,24 @@ def execute(
     progress: bool = True,
     backend: str | None = None,
     ray_address: str | None = None,
-) -> tuple[dict[TrainJob, TrainOutcome | None], list[str]]:
+) -> tuple[dict[RunConfig, TrainOutcome | None], list[str]]:
     """Run ``jobs`` as one sweep through the results store at ``store``.
 
     Runs the store already has as finished are reused, the others trained (``workers`` > 1:
     that many local processes, each with ``threads`` torch threads) and stored as they finish;
     the sweep's progress bar shows what is left.  ``backend="ray"`` runs the sweep on a Ray
-    cluster (``ray_address``) or a local Ray instance instead.  Returns the outcome per job
-    (``None`` for a job that failed or could not run) and the error messages.
+    cluster (``ray_address``) or a local Ray instance instead.  Returns the outcome per run
+    (``None`` for a run that failed or could not run) and the error messages.
     """
-    results: dict[TrainJob, TrainOutcome | None] = {job: None for job in jobs}
-    ok, why = training_available()
-    if not ok:
-        return results, [why]
-    api = _api()
-    db = api["ResultsStore"](store)
-    configs = {job: run_config(job) for job in jobs}
+    results: dict[RunConfig, TrainOutcome | None] = {job: None for job in jobs}
+    db = ResultsStore(store)
     before = db.finished_keys()
     errors: list[str] = []
-    todo = list(dict.fromkeys(configs.values()))
+    todo = list(dict.fromkeys(jobs))
     try:
         if backend is None:
             backend = "process" if workers > 1 else "sequential"
-        api["run_sweep"](
+        run_sweep(
             todo, db, backend=backend, workers=workers if workers > 1 else None,
             device=device or "cpu", threads=threads, progress=progress, on_error="continue",
             ray_address=ray_address,
@@ -216,13 +197,14 @@ def execute(
     except Exception as exc:
         errors.append("training sweep stopped: " + (" ".join(str(exc).split())
                                                    or type(exc).__name__))
-    rows = {r["key"]: r for r in db.results(status=None)}
-    for job, cfg in configs.items():
-        row = rows.get(cfg.key())
+    every_status: Any = None  # ResultsStore.results(status=None): the rows of every status
+    rows = {r["key"]: r for r in db.results(status=every_status)}
+    for job in results:
+        row = rows.get(job.key())
         if row is None:
             continue
         if row["status"] == "finished" and row.get("metrics"):
-            results[job] = _outcome(job, row["metrics"], row.get("info"), cfg.key() in before)
+            results[job] = _outcome(job, row["metrics"], row.get("info"), job.key() in before)
         elif row.get("error"):
-            errors.append(f"{job.describe()}: {' '.join(str(row['error']).split())[:300]}")
+            errors.append(f"{describe(job)}: {' '.join(str(row['error']).split())[:300]}")
     return results, errors

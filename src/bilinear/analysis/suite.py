@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bilinear._validation import check_positive_int
+from bilinear.automata import tasks as catalogue
 from bilinear.errors import InvalidArgumentError, UnknownLevelError
 from bilinear.vocabulary import BASELINES, CHAIN, Level
 from bilinear.vocabulary import LEVELS as ALL_LEVELS
@@ -443,9 +444,7 @@ def get_suite(name: str) -> Suite:
 
 def _validate_task(spec: str) -> None:
     """Resolve ``spec`` through the catalogue (raises UnknownTaskError / TaskParameterError)."""
-    from bilinear.automata import tasks
-
-    tasks.resolve(spec)
+    catalogue.resolve(spec)
 
 
 def select(

@@ -29,7 +29,7 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def load_task_argument(spec: str):
+def load_task_argument(spec: str) -> tasks.Task:
     """Resolve a TASK argument: ``NAME``, ``NAME:key=value,...`` or a path to automaton JSON."""
     return tasks.resolve(spec)
 

@@ -14,7 +14,9 @@ import sys
 from typing import Any
 
 from bilinear.cli._common import CommandError, load_task_argument, write_text
-from bilinear.constructions import compile_automaton
+from bilinear.constructions import BilinearRNN, compile_automaton
+from bilinear.constructions.registry import REGISTRY
+from bilinear.errors import BilinearError
 from bilinear.vocabulary import LEVELS, NOTIONS
 
 __all__ = ["register", "run"]
@@ -36,8 +38,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                    help="largest CP rank accepted for --level cp")
     p.add_argument("--notion", choices=NOTIONS, default="fin",
                    help="simulation notion of theory.md section 2 (default: fin)")
-    p.add_argument("--construction", default=None, metavar="NAME",
-                   help="force a construction (default: the one theory names)")
+    p.add_argument("--construction", default=None, metavar="NAME", choices=list(REGISTRY),
+                   help="force a construction (default: the one theory names; one of "
+                   + ", ".join(REGISTRY) + ")")
     p.add_argument("--out", required=True, metavar="FILE.npz", help="weights file to write")
     p.add_argument("--sparse", action="store_true",
                    help="write the sparse one-hot NPZ extension (targets, scales, readout_rows)")
@@ -65,18 +68,24 @@ def run(args: argparse.Namespace) -> int:
     summary = {"task": rnn.source, "level": rnn.level, "H": rnn.H, "D": rnn.D, "S": rnn.S,
                "construction": rnn.info.get("construction"),
                "field": rnn.exact.field if rnn.exact is not None else None,
-               "parameters": _params(rnn), "out": str(args.out)}
+               "parameters": _params(rnn), "out": str(args.out),
+               "fallback": dict(rnn.info.fallback) if rnn.info.fallback else None}
     if args.json:
         json.dump(summary, sys.stdout)
         sys.stdout.write("\n")
     else:
         print(f"{summary['task']}: level {rnn.level}, H = {rnn.H} ({summary['construction']}, "
               f"{summary['field']}) -> {args.out}")
+        if rnn.info.fallback:
+            print(f"note: {rnn.info.fallback['from']} was refused "
+                  f"({rnn.info.fallback['reason']}); the one-hot model stands in for it")
     return 0
 
 
-def _params(rnn: Any) -> int | None:
+def _params(rnn: BilinearRNN) -> int | None:
+    """The model's parameter count (``None`` where its level has no count, e.g. cp without a
+    rank)."""
     try:
         return rnn.parameter_count()
-    except Exception:
+    except BilinearError:
         return None

@@ -1,12 +1,15 @@
 """``bilinear demo`` (what ``make demo`` runs): the quick hierarchy report.
 
-Runs ``bilinear report --quick --out reports/quick`` and prints where the report is.
+Runs ``bilinear report --quick --out reports/quick`` (the ``report`` command's own parser and
+runner, so its errors exit as ``bilinear report``'s do) and prints where the report is.
 """
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
+
+from bilinear.cli import report
 
 __all__ = ["register", "run"]
 
@@ -26,9 +29,9 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the quick report and say where it is."""
-    from bilinear.cli import main
-
-    status = main(["report", "--quick", "--out", args.out])
+    parser = argparse.ArgumentParser(prog="bilinear")
+    report.register(parser.add_subparsers())
+    status = report.run(parser.parse_args(["report", "--quick", "--out", args.out]))
     if status == 0:
         print(f"\nThe quick report is in {args.out}/: open {args.out}/report.html in a browser, "
               f"or read {args.out}/report.md.")

@@ -1,7 +1,10 @@
-"""``bilinear report``: the hierarchy report (design.md section 7).
+"""``bilinear report``: the hierarchy report (see :mod:`bilinear.analysis.report`).
 
 Every name in ``--tasks`` / ``--models`` and the ``--out`` directory are checked before any
-training starts; errors print one line and exit 2.
+training starts; errors print one line and exit 2.  :mod:`bilinear.analysis` loads torch (it
+trains through :mod:`bilinear.experiments`), so this command imports it inside
+:func:`build_config` and :func:`run`: ``bilinear classify`` and the other commands that do not
+train never pay for ``import torch``.
 """
 
 from __future__ import annotations
@@ -9,11 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bilinear.analysis.report import ReportConfig, prepare_output, run_report
-from bilinear.analysis.suite import get_suite, select
 from bilinear.cli._common import CommandError, print_json
+
+if TYPE_CHECKING:
+    from bilinear.analysis.report import ReportConfig
 
 __all__ = ["register", "run", "build_config"]
 
@@ -118,11 +122,13 @@ def register(sub: Any) -> argparse.ArgumentParser:
 
 def build_config(args: argparse.Namespace) -> ReportConfig:
     """Turn parsed arguments into a validated ``ReportConfig`` (no work done yet)."""
-    if not args.no_train:
-        # fail fast on an unusable device (e.g. --device cuda without CUDA) before any run;
-        # bilinear.models loads torch, which the CLI must not import when it does not train
-        from bilinear.models import resolve_device
+    # local: these load torch, which the CLI must not import for the commands that do not train
+    from bilinear.analysis.report import ReportConfig, prepare_output
+    from bilinear.analysis.suite import get_suite, select
+    from bilinear.models import resolve_device
 
+    if not args.no_train:
+        # fail fast on an unusable device (e.g. --device cuda without CUDA) before any run
         resolve_device(args.device)
     suite_name = args.suite or "quick"
     overrides = {
@@ -154,6 +160,8 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
 
 def run(args: argparse.Namespace) -> int:
     """Run the report; print where it is."""
+    from bilinear.analysis.report import run_report  # local: loads torch (see the module)
+
     config = build_config(args)
     suite = config.suite
     if config.train and suite.budget.steps * suite.n_runs > 5_000_000:

@@ -1,0 +1,145 @@
+"""The text of the report's cells: verdicts, agreement flags, witnesses, algebra, accuracies.
+
+Each function turns one piece of a report row or task entry (plain data, see
+:mod:`bilinear.analysis.report_rows`) into the inline text a table cell or a sentence shows.
+
+Examples
+--------
+>>> VERDICT["no"], AGREE["gap"]
+('✗ no', '*learnability gap*')
+>>> witness_text({"kind": "period", "words": [["a", "b"]], "period": 2})
+'witness (period): words `ab`; period 2'
+>>> model_label({"model": "cp", "options": {"rank": 4}})
+'cp:rank=4'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bilinear.analysis.report_blocks import fmt
+
+__all__ = [
+    "AGREE",
+    "VERDICT",
+    "acc_list",
+    "algebra_text",
+    "holds_text",
+    "long_cell",
+    "matrix_cell",
+    "model_label",
+    "value_text",
+    "witness_text",
+]
+
+#: A theory verdict as a cell.
+VERDICT = {"yes": "✓ yes", "no": "✗ no", "unknown": "? unknown", None: "—"}
+#: An agreement class (:func:`bilinear.analysis.judge.agreement`) as a cell.
+AGREE = {
+    "agree": "agrees",
+    "agree_fp": "agrees (fp)",
+    "bug": "**BUG: beats a proved no**",
+    "gap": "*learnability gap*",
+    "open": "theory open",
+    None: "—",
+}
+
+
+def witness_text(witness: Any) -> str:
+    """A witness of a "no" in one line: its kind, up to three words, suffix, period, ..."""
+    if not witness:
+        return ""
+    if isinstance(witness, dict):
+        kind = witness.get("kind", "witness")
+        parts = []
+        words = witness.get("words")
+        if words:
+            shown = ["".join(map(str, w)) if all(len(str(s)) == 1 for s in w) else " ".join(
+                map(str, w)) for w in words[:3]]
+            parts.append("words " + ", ".join(f"`{w or 'ε'}`" for w in shown))
+        if "suffix" in witness:
+            suffix = witness.get("suffix") or []
+            parts.append(f"suffix `{''.join(map(str, suffix)) or 'ε'}`")
+        for key in ("period", "allowed_periods", "index", "block_size"):
+            if key in witness and witness[key] is not None:
+                parts.append(f"{key.replace('_', ' ')} {witness[key]}")
+        return f"witness ({kind}): " + "; ".join(parts)
+    return "witness: " + json.dumps(witness, default=str)[:200]
+
+
+def algebra_text(alg: dict[str, Any] | None) -> str:
+    """The algebra of an automaton in words (monoid size, commutative, aperiodic, group)."""
+    if not alg:
+        return "not available"
+    bits = []
+    if alg.get("monoid_size") is not None:
+        bits.append(f"monoid of size {alg['monoid_size']}")
+    for key, yes, no in (("commutative", "commutative", "non-commutative"),
+                         ("aperiodic", "aperiodic", "not aperiodic")):
+        if alg.get(key) is not None:
+            bits.append(yes if alg[key] else no)
+    if alg.get("group"):
+        g = f"a group of order {alg.get('group_order', '?')}"
+        if alg.get("abelian") is not None:
+            g += ", abelian" if alg["abelian"] else ", non-abelian"
+        if alg.get("abelian_invariants"):
+            g += " " + " x ".join(f"Z{n}" for n in alg["abelian_invariants"])
+        if alg.get("solvable") is not None:
+            g += ", solvable" if alg["solvable"] else ", not solvable"
+        bits.append(g)
+    return "; ".join(bits) or "not available"
+
+
+def long_cell(row: dict[str, Any] | None) -> str:
+    """A row's worst normalized accuracy at long lengths, or an em dash."""
+    if not row or row.get("long_accuracy") is None:
+        return "—"
+    return fmt(row["long_accuracy"])
+
+
+def holds_text(value: bool | None) -> str:
+    """Whether an acceptance check holds, as a cell."""
+    return {True: "✓ yes", False: "✗ **NO**", None: "not checked (not in this run)"}[value]
+
+
+def value_text(value: Any) -> str:
+    """An acceptance check's value: a list joined by commas, anything else through fmt."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    return fmt(value)
+
+
+def model_label(row: dict[str, Any]) -> str:
+    """``model`` or ``model:key=value,...`` of a row."""
+    opts = row.get("options") or {}
+    if not opts:
+        return str(row["model"])
+    return row["model"] + ":" + ",".join(f"{k}={v}" for k, v in sorted(opts.items()))
+
+
+def matrix_cell(row: dict[str, Any] | None) -> str:
+    """A cell of the theory-beside-training matrix: verdict and dim, long accuracy, flag."""
+    if row is None:
+        return "—"
+    parts = []
+    if row.get("theory") is not None:
+        mark = {"yes": "✓", "no": "✗", "unknown": "?"}[row["theory"]]
+        parts.append(mark + (f" {row['dim']}" if row.get("dim") is not None else ""))
+    parts.append(long_cell(row))
+    flag = row.get("agreement")
+    if flag == "bug":
+        parts.append("**BUG**")
+    elif flag == "gap":
+        parts.append("*gap*")
+    elif flag == "agree_fp":
+        parts.append("(fp yes)")
+    return " · ".join(parts)
+
+
+def acc_list(trained: dict[str, Any] | None) -> str:
+    """``length: accuracy`` per test length of a trained object, or "not trained"."""
+    if not trained:
+        return "not trained"
+    return ", ".join(f"{n}: {fmt(a)}" for n, a in
+                     zip(trained["test_lengths"], trained["normalized_accuracy"], strict=False))
