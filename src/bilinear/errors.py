@@ -110,7 +110,8 @@ class DuplicateNameError(InvalidAutomatonError):
 
 
 class AutomatonFormatError(InvalidAutomatonError):
-    """An automaton file is not valid JSON of the documented format (design.md section 5)."""
+    """An automaton file is not valid JSON of the documented format
+    (docs/reference/formats.md#automaton-json)."""
 
 
 class RegexSyntaxError(BilinearError, ValueError):

@@ -355,6 +355,7 @@ def test_small_automata_semantics(data: st.DataObject) -> None:
 def test_abelian_and_cyclic_are_commutative_groups() -> None:
     t = tasks.get("abelian", orders="2x3x4")
     assert t.dfa.n_states == 24 == math.prod([2, 3, 4])
-    # theory.md 3.3: a = 1 (Z_2), b = 1 (Z_4), r = 1 (Z_3); t = 1, cost = max(0, 1) + 2 = 3
+    # docs/explanation/levels.md#cdiag: a = 1 (Z_2), b = 1 (Z_4), r = 1 (Z_3); t = 1, cost = max(0,
+    # 1) + 2 = 3
     assert t.expected["dim"] == 3
     assert tasks.get("abelian", orders=(2, 3, 4)).params["orders"] == "2x3x4"

@@ -1,4 +1,5 @@
-"""``bilinear classify``: JSON (design.md section 6), the table, and one-line errors."""
+"""``bilinear classify``: JSON (docs/reference/formats.md#classification-json), the table, and
+one-line errors."""
 
 from __future__ import annotations
 

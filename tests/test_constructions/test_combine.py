@@ -1,4 +1,4 @@
-"""direct_sum, embed (theory.md 6.12) and compile_representation."""
+"""direct_sum, embed (docs/explanation/constructions.md#embeddings) and compile_representation."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The dimensions of theory.md 3.11, and exactness: integer and one-hot constructions give
-bit-identical states in float16, float32 and float64; irrational ones are exact in sympy."""
+"""The dimensions of docs/explanation/levels.md#examples, and exactness: integer and one-hot
+constructions give bit-identical states in float16, float32 and float64; irrational ones are exact
+in sympy."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bilinear.theory.witnesses import check_witness_basic
 
 from ._cases import compiled, decoded_matches, dfa
 
-# (task, level, dimension) from theory.md 3.11 (Sim_fin, real dimensions)
+# (task, level, dimension) from docs/explanation/levels.md#examples (Sim_fin, real dimensions)
 DIMS_311 = [
     ("parity", "real_diagonal", 1),
     ("cyclic:n=5", "complex_diagonal", 2),

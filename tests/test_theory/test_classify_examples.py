@@ -1,12 +1,14 @@
-"""The worked examples of theory.md 3.11 as a table: verdicts and real dimensions (Sim_fin).
+"""The worked examples of docs/explanation/levels.md#examples as a table: verdicts and real
+dimensions (Sim_fin).
 
 Columns: pdiag, rdiag, cdiag, block(2), full.  An entry is ``None`` for "no" (a witness must be
 attached and re-run), ``"?"`` for "unknown", or the dimension ``dim_upper`` of a "yes".  For
-full the lower bound is checked too where theory.md gives an exact value.
+full the lower bound is checked too where docs/explanation/levels.md#examples gives an exact value.
 
-Dimensions are for the linear readout of design.md (no bias, ties fail): where theory.md writes
-"k (+1 bias)" or encodes a state as 0 (seen-a, thresholds), the table has one more coordinate;
-the last column is theory.md's ``d_enc`` (decoder ``D_aff``).
+Dimensions are for the linear readout of docs/explanation/conventions.md#decoding (no bias, ties
+fail): where docs/explanation/levels.md#examples writes "k (+1 bias)" or encodes a state as 0
+(seen-a, thresholds), the table has one more coordinate; the last column is the ``d_enc`` of
+docs/explanation/bounds.md#d-enc (decoder ``D_aff``).
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def test_worked_example(spec: str) -> None:
 
 
 def test_threshold_robust_is_one_dimensional() -> None:
-    """theory.md 3.11: |w|_a >= k needs 1 coordinate in Sim_rob / FP, k in Sim_fin."""
+    """docs/explanation/levels.md#examples: |w|_a >= k needs 1 coordinate in Sim_rob / FP, k in
+    Sim_fin."""
     dfa = tasks.get("threshold", k=4).dfa
     for notion in ("rob", "fp"):
         c = classify(dfa, notion)
@@ -88,7 +91,8 @@ def test_threshold_robust_is_one_dimensional() -> None:
 
 
 def test_abelian_costs() -> None:
-    """theory.md 3.3: cost(G) for Z2 x Z4 -> 3, Z2^3 -> 3 (real diagonal), Z3^2 -> 4."""
+    """docs/explanation/levels.md#cdiag: cost(G) for Z2 x Z4 -> 3, Z2^3 -> 3 (real diagonal), Z3^2
+    -> 4."""
     c = classify(tasks.resolve("abelian:orders=2x4").dfa)
     assert (c.minimal_level, c.levels["complex_diagonal"].dim_upper) == ("complex_diagonal", 3)
     c = classify(tasks.resolve("abelian:orders=2x2x2").dfa)
@@ -98,7 +102,8 @@ def test_abelian_costs() -> None:
 
 
 def test_block3_excludes_s5_but_not_a5() -> None:
-    """theory.md 3.4: S5 is not in V_3 (exponent argument); A5 is (icosahedral)."""
+    """docs/explanation/levels.md#block: S5 is not in V_3 (exponent argument); A5 is
+    (icosahedral)."""
     s5 = classify(tasks.get("symmetric", n=5).dfa, block_size=3)
     assert s5.levels["block"].verdict == "no"
     assert s5.levels["block"].witness["kind"] == "v3_exponent"

@@ -114,5 +114,6 @@ def test_catalogue_expectations(name: str) -> None:
         assert c.minimal_level == expected["minimal_level"]
         v = c.levels[c.minimal_level]
         if expected.get("dim") is not None:
-            # theory.md counts a bias coordinate separately ("k (+1 bias)")
+            # docs/explanation/levels.md#examples counts a bias coordinate separately ("k (+1
+            # bias)")
             assert v.dim_upper == expected["dim"] + (v.construction in _BIAS)

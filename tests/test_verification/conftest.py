@@ -42,7 +42,8 @@ def z4_integer() -> BilinearRNN:
 
 
 def one_hot(dfa: DFA) -> BilinearRNN:
-    """The dense one-hot construction of theory.md 6.1, built by hand."""
+    """The dense one-hot construction of docs/explanation/constructions.md#one-hot, built by
+    hand."""
     n, k = dfa.table.shape
     W = np.zeros((n, n, k))
     for a in range(k):

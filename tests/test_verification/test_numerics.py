@@ -1,4 +1,5 @@
-"""The experiments of theory.md 7.5, reproduced with the float search (bf16 emulated in numpy)."""
+"""The experiments of docs/explanation/numerical-stability.md#experiments, reproduced with the float
+search (bf16 emulated in numpy)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from bilinear.constructions import compile_automaton
 from bilinear.verification.floats import FloatImplementation, round_bfloat16
 from bilinear.verification.verifier import verify
 
-#: Distinct float states of the normalized bf16 search (theory.md 7.5 table).
+#: Distinct float states of the normalized bf16 search
+#: (docs/explanation/numerical-stability.md#experiments table).
 BF16_NORMALIZED_STATES = {3: 15, 5: 15, 12: 51, 60: 3435}
 
 
@@ -76,7 +78,8 @@ def test_bf16_small_rotations_have_a_reachable_wrong_state(n: int, vh) -> None:
 def test_z4_integer_matrix_certifies_in_float32_with_4_states(vh) -> None:
     cert = verify(vh.z4_integer(), vh.zn_pm_dfa(4), method="float", dtype="float32")
     assert cert.holds and cert.details["distinct_float_states"] == 4
-    # and exactly, in every format (integer entries, theory.md 7.1)
+    # and exactly, in every format (integer entries,
+    # docs/explanation/numerical-stability.md#exact-families)
     exact = verify(vh.z4_integer(), vh.zn_pm_dfa(4))
     assert exact.holds and exact.method == "exact"
     for dtype in ("float16", "bfloat16"):
@@ -95,7 +98,8 @@ def test_fp32_rotations(vh) -> None:
 
 
 def test_horizon_bound_matches_theory_table(vh) -> None:
-    """theory.md 7.2: T_safe ~ sin(pi/n) / (4u) for the Z_n rotation."""
+    """docs/explanation/numerical-stability.md#horizon: T_safe ~ sin(pi/n) / (4u) for the Z_n
+    rotation."""
     for n, fmt, expected in [(5, "float64", 1.3e15), (60, "float64", 1.2e14),
                              (5, "float32", 2.5e6), (5, "bfloat16", 40), (60, "bfloat16", 3)]:
         cert = verify(vh.zn_rotation(n), vh.zn_pm_dfa(n), method="float", max_states=2_000,

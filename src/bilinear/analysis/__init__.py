@@ -17,15 +17,10 @@ Examples
 2
 """
 
+import importlib
+from typing import Any
+
 from bilinear.analysis.paper import frozen_diagonal_parity
-from bilinear.analysis.report import (
-    ROW_KEYS,
-    TRAINED_KEYS,
-    Report,
-    ReportConfig,
-    agreement,
-    run_report,
-)
 from bilinear.analysis.suite import (
     FULL,
     QUICK,
@@ -55,7 +50,19 @@ __all__ = [
     "select",
 ]
 
-# the docs helper's plot helpers (automaton diagrams, heatmaps, trajectories)
+#: Names of :mod:`bilinear.analysis.report`, which trains models and so loads torch: they are
+#: imported on first use (PEP 562), so that ``bilinear.analysis.suite`` and ``.plots`` stay
+#: usable, and fast to import, without torch.
+_REPORT_NAMES = ("ROW_KEYS", "TRAINED_KEYS", "Report", "ReportConfig", "agreement", "run_report")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _REPORT_NAMES:
+        return getattr(importlib.import_module("bilinear.analysis.report"), name)
+    raise AttributeError(f"module 'bilinear.analysis' has no attribute {name!r}")
+
+
+# the plot helpers (automaton diagrams, heatmaps, trajectories)
 from bilinear.analysis import plots as _plots
 
 for _name in _plots.__all__:

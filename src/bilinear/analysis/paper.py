@@ -3,7 +3,7 @@
 The paper is Ebrahimi & Memisevic, "Revisiting Bi-Linear State Transitions in Recurrent Neural
 Networks" (NeurIPS 2025, arXiv 2505.21749).  Its tables could not be read from the paper itself;
 the numbers below come from a secondary, AI-written summary (papernotes) and are marked
-**unconfirmed** wherever the report shows them (see ``shared/paper.md``, sections 0 and 5).
+**unconfirmed** wherever the report shows them (see docs/how-to/reproduce-the-paper.md).
 
 :func:`frozen_diagonal_parity` runs the paper's frozen random real-diagonal experiment in numpy:
 random diagonal letter matrices, a readout (no bias) trained by logistic regression on a few short
@@ -59,7 +59,7 @@ class PaperTable:
         that stands for it.
     reported : dict
         ``{model: {column: value}}``, the paper's numbers (chance-normalized accuracy at
-        length 500, probably; see ``shared/paper.md`` section 4).
+        length 500, probably; see docs/how-to/reproduce-the-paper.md#the-reported-numbers-as-data).
     task : str
         Catalogue name of the task; its parameter is ``column_name``.
     """

@@ -164,7 +164,7 @@ def _hierarchy_section(report: Any) -> list[Block]:
     levels_table = _levels_table()
     if levels_table:
         doc.append(Table(["level", "structure of each A(a)", "parameters", "on the chain",
-                          "fin test (theory.md)"], levels_table))
+                          "fin test (docs/explanation/levels.md)"], levels_table))
     if "hierarchy" in report.files:
         doc.append(Image(report.files["hierarchy"],
                          "The chain of levels, with every task at its minimal level (fin notion)."))

@@ -49,7 +49,8 @@ def _group_facts(order: int, abelian: bool, solvable: bool | None, states: int) 
 
 
 def _abelian_invariants(orders: list[int]) -> tuple[int, int, int]:
-    """(a, b, r) of theory.md 3.3: #Z_2 and #Z_{2^j} (j >= 2) factors, max odd p-rank."""
+    """(a, b, r) of docs/explanation/levels.md#cdiag: #Z_2 and #Z_{2^j} (j >= 2) factors, max odd
+    p-rank."""
     a = b = 0
     odd_rank: dict[int, int] = {}
     for o in orders:
@@ -69,7 +70,8 @@ def _abelian_invariants(orders: list[int]) -> tuple[int, int, int]:
 
 
 def _abelian_expectation(orders: list[int]) -> dict[str, Any]:
-    """theory.md 3.2/3.3: real diagonal iff exponent <= 2 (dim = rank), else cost(G)."""
+    """docs/explanation/levels.md#rdiag, #cdiag: real diagonal iff exponent <= 2 (dim = rank), else
+    cost(G)."""
     order = math.prod(orders)
     a, b, r = _abelian_invariants(orders)
     facts = _group_facts(order, True, True, order)
@@ -77,11 +79,13 @@ def _abelian_expectation(orders: list[int]) -> dict[str, Any]:
         return {**facts, "minimal_level": "positive_diagonal", "dim": 1, "dim_enc": 1}
     if b == 0 and r == 0:
         return {**facts, "minimal_level": "real_diagonal", "dim": a, "dim_enc": a,
-                "source": "theory.md 3.2 (regular automaton of (Z_2)^k: exactly k)"}
+                "source": "docs/explanation/levels.md#rdiag (regular automaton of (Z_2)^k: exactly "
+                          "k)"}
     t = max(r, b)
     cost = max(0, a + b - t) + 2 * t
     return {**facts, "minimal_level": "complex_diagonal", "dim": cost, "dim_enc": cost,
-            "source": "theory.md 3.3 (cost(G) of an abelian group automaton)"}
+            "source": "docs/explanation/levels.md#abelian-cost (cost(G) of an abelian group "
+                      "automaton)"}
 
 
 # ================================================================================ the tasks
@@ -98,7 +102,7 @@ def _parity_build(p: dict[str, Any]) -> DFA:
 
 def _parity_expect(p: dict[str, Any]) -> dict[str, Any]:
     return {**_group_facts(2, True, True, 2), "minimal_level": "real_diagonal", "dim": 1,
-            "dim_enc": 1, "source": "theory.md 3.11 (parity Z2)"}
+            "dim_enc": 1, "source": "docs/explanation/levels.md#examples (parity Z2)"}
 
 
 def _modadd_build(p: dict[str, Any]) -> DFA:
@@ -112,9 +116,9 @@ def _cyclic_expect(n: int, states: int) -> dict[str, Any]:
     facts = _group_facts(n, True, True, states)
     if n == 2:
         return {**facts, "minimal_level": "real_diagonal", "dim": 1, "dim_enc": 1,
-                "source": "theory.md 3.11 (parity Z2)"}
+                "source": "docs/explanation/levels.md#examples (parity Z2)"}
     return {**facts, "minimal_level": "complex_diagonal", "dim": 2, "dim_enc": 2,
-            "source": "theory.md 3.11 (Z_n counter, n >= 3)"}
+            "source": "docs/explanation/levels.md#examples (Z_n counter, n >= 3)"}
 
 
 def _cyclic_build(p: dict[str, Any]) -> DFA:
@@ -149,7 +153,8 @@ def _dihedral_expect(p: dict[str, Any]) -> dict[str, Any]:
     states = 2 * n if p["action"] == "regular" else n
     return {**_group_facts(2 * n, False, True, states), "minimal_level": "block",
             "block_size": 2, "dim": 2, "dim_enc": 2,
-            "source": "theory.md 4.3 (f_R(D_n) = 2) and 6.7"}
+            "source": "docs/explanation/bounds.md#faithful-degrees (f_R(D_n) = 2) and "
+                      "docs/explanation/constructions.md#dihedral"}
 
 
 def _symmetric_gens(n: int) -> dict[str, list[int]]:
@@ -165,12 +170,13 @@ def _symmetric_expect(p: dict[str, Any]) -> dict[str, Any]:
     facts = _group_facts(order, n <= 2, n <= 4, states)
     if n == 2:
         return {**facts, "minimal_level": "real_diagonal", "dim": 1, "dim_enc": 1,
-                "source": "S_2 = Z_2 (theory.md 3.11, parity)"}
+                "source": "S_2 = Z_2 (docs/explanation/levels.md#examples, parity)"}
     if n == 3:
         return {**facts, "minimal_level": "block", "block_size": 2, "dim": 2, "dim_enc": 2,
-                "source": "theory.md 3.11 (S3 regular / on 3 points)"}
+                "source": "docs/explanation/levels.md#examples (S3 regular / on 3 points)"}
     return {**facts, "minimal_level": "full", "dim": n - 1, "dim_enc": n - 1,
-            "source": "theory.md 3.11 and 4.3 (f(S_n) = n-1)"}
+            "source": "docs/explanation/levels.md#examples and "
+                      "docs/explanation/bounds.md#faithful-degrees (f(S_n) = n-1)"}
 
 
 def _alternating_gens(n: int) -> dict[str, list[int]]:
@@ -188,15 +194,16 @@ def _alternating_expect(p: dict[str, Any]) -> dict[str, Any]:
     facts = _group_facts(order, n <= 3, n <= 4, order if regular else n)
     if n == 3:
         return {**facts, "minimal_level": "complex_diagonal", "dim": 2, "dim_enc": 2,
-                "source": "A_3 = Z_3 (theory.md 3.11, Z_n counter)"}
+                "source": "A_3 = Z_3 (docs/explanation/levels.md#examples, Z_n counter)"}
     if n == 4:
         return {**facts, "minimal_level": "full", "dim": 3, "dim_enc": 3,
-                "source": "theory.md 3.11 (A4)"}
+                "source": "docs/explanation/levels.md#examples (A4)"}
     if n == 5:
         return {**facts, "minimal_level": "full", "dim": 3, "dim_enc": 3 if regular else 4,
-                "source": "theory.md 3.11 (A5 regular / on 5 points)"}
+                "source": "docs/explanation/levels.md#examples (A5 regular / on 5 points)"}
     return {**facts, "minimal_level": "full", "dim_enc": 5 if (n == 6 and regular) else None,
-            "source": "theory.md 3.4 (non-solvable: not block(2)); 4.3 (f(A6) = 5)"}
+            "source": "docs/explanation/levels.md#block (non-solvable: not block(2)); "
+                      "docs/explanation/bounds.md#faithful-degrees (f(A6) = 5)"}
 
 
 _QUATERNION_UNITS = ("1", "i", "j", "k")
@@ -222,7 +229,8 @@ def _quaternion_build(p: dict[str, Any]) -> DFA:
 
 def _quaternion_expect(p: dict[str, Any]) -> dict[str, Any]:
     return {**_group_facts(8, False, True, 8), "minimal_level": "block", "block_size": 2,
-            "dim": 4, "dim_enc": 4, "source": "theory.md 3.11 (Q8 regular) and 6.9"}
+            "dim": 4, "dim_enc": 4, "source": "docs/explanation/levels.md#examples (Q8 regular) "
+                                              "and docs/explanation/constructions.md#quaternion"}
 
 
 def _sym_cap(p: dict[str, Any]) -> None:

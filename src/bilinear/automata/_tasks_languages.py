@@ -87,7 +87,8 @@ def _flip_flop_expect(p: dict[str, Any]) -> dict[str, Any]:
             "group": False}
     if n == 2:
         return {**base, "minimal_level": "block", "block_size": 2, "dim": 2, "dim_enc": 2,
-                "source": "theory.md 3.11 (flip-flop U2) and 6.11"}
+                "source": "docs/explanation/levels.md#examples (flip-flop U2) and "
+                          "docs/explanation/constructions.md#resets"}
     return {**base, "source": "U_n: identity and n resets (by hand)"}
 
 
@@ -104,7 +105,8 @@ def _gridworld_expect(p: dict[str, Any]) -> dict[str, Any]:
             "source": "clamped counter: aperiodic, not commutative (by hand)"}
     if n == 2:
         return {**base, "monoid_size": 3, "minimal_level": "block", "block_size": 2, "dim": 2,
-                "dim_enc": 2, "source": "n = 2 is the flip-flop U2 (theory.md 3.11)"}
+                "dim_enc": 2, "source": "n = 2 is the flip-flop U2 "
+                                        "(docs/explanation/levels.md#examples)"}
     return base
 
 
@@ -122,12 +124,14 @@ def _threshold_expect(p: dict[str, Any]) -> dict[str, Any]:
             "group": k == 0}
     if k == 1:
         return {**base, "minimal_level": "positive_diagonal", "dim": 1,
-                "source": "theory.md 3.11 (seen-a, J1)"}
+                "source": "docs/explanation/levels.md#examples (seen-a, J1)"}
     if k == 2:
         return {**base, "minimal_level": "block", "block_size": 2, "dim": 2, "dim_enc": 2,
-                "source": "theory.md 3.11 (|w|_a >= k: block(2) Fin only if k <= 2)"}
+                "source": "docs/explanation/levels.md#examples (|w|_a >= k: block(2) Fin only if k "
+                          "<= 2)"}
     return {**base, "minimal_level": "full", "dim": k, "dim_enc": k,
-            "source": "theory.md 3.11 and 3.4 (index k needs a k x k nilpotent Jordan block)"}
+            "source": "docs/explanation/levels.md#examples and #index-bound (index k needs a k x k "
+                      "nilpotent Jordan block)"}
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -159,7 +159,8 @@ class Task:
     dfa : DFA
         The automaton (a Moore machine labelling every prefix).
     expected : mapping
-        Expectations from the literature / theory.md (keys :data:`EXPECTED_KEYS`).
+        Expectations from the literature and docs/explanation/levels.md#examples (keys
+        :data:`EXPECTED_KEYS`).
     path : str or None
         The file the automaton was read from, for tasks given as a JSON path.
 

@@ -515,11 +515,12 @@ class DFA:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready dictionary of design.md section 5 (names become strings)."""
+        """The JSON-ready dictionary of docs/reference/formats.md#automaton-json (names become
+        strings)."""
         return dfa_to_dict(self)
 
     def to_json(self, indent: int | None = None) -> str:
-        """Serialise to the automaton JSON format (design.md section 5)."""
+        """Serialise to the automaton JSON format (docs/reference/formats.md#automaton-json)."""
         return dfa_to_json(self, indent=indent)
 
     @classmethod

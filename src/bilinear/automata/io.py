@@ -1,4 +1,5 @@
-"""Automaton I/O: the JSON format of design.md section 5, networkx and Graphviz DOT.
+"""Automaton I/O: the JSON format of docs/reference/formats.md#automaton-json, networkx and Graphviz
+DOT.
 
 The JSON format::
 

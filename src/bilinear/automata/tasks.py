@@ -1,16 +1,17 @@
 """The task catalogue: named state-tracking tasks with parameters, automata and expectations.
 
-A task is named as ``NAME`` or ``NAME:key=value,key=value`` (design.md section 6); parameter
+A task is named as ``NAME`` or ``NAME:key=value,key=value`` (docs/reference/cli.md); parameter
 values in a spec are strings and are converted by the declared type.  :func:`get` builds a task
 from Python values, :func:`resolve` from a spec string or a path to an automaton JSON file.
 
-Every task carries ``expected``: what the literature and ``theory.md`` (sections 0, 3.11, 4)
-say about it, as data for tests.  Keys (always present, ``None`` when not known):
+Every task carries ``expected``: what the literature and the project's pages
+(docs/explanation/levels.md#examples, docs/explanation/bounds.md) say about it, as data for tests.
+Keys (always present, ``None`` when not known):
 
 * ``minimal_level``: the lowest level of the chain positive_diagonal < real_diagonal <
   complex_diagonal < block < full that simulates the task under the ``fin`` notion.  As in
-  theory.md section 3.11, ``"block"`` means block size 2 (``block_size`` is then 2); a task that
-  needs blocks of size 3 or more is reported as ``"full"``.
+  docs/explanation/levels.md#examples, ``"block"`` means block size 2 (``block_size`` is then 2); a
+  task that needs blocks of size 3 or more is reported as ``"full"``.
 * ``dim``: the smallest real dimension at that level (``fin`` notion, history-dependent codes
   allowed); ``dim_enc``: the smallest state-determined dimension of a ``full`` model.
 * ``states``: the number of states of the minimal automaton; ``monoid_size``, ``commutative``,

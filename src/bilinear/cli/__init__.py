@@ -15,6 +15,7 @@ from types import ModuleType
 
 from bilinear import __version__
 from bilinear.cli import (
+    certify,
     classify,
     compile,
     demo,
@@ -31,12 +32,13 @@ from bilinear.errors import BilinearError
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommands in the order ``bilinear --help`` lists them.
-COMMANDS = ("tasks", "export", "classify", "compile", "verify", "train", "sweep", "report",
-            "demo")
+COMMANDS = ("tasks", "export", "classify", "compile", "verify", "certify", "train", "sweep",
+            "report", "demo")
 
 _MODULES: dict[str, ModuleType] = {
     "tasks": tasks, "export": export, "classify": classify, "compile": compile,
-    "verify": verify, "train": train, "sweep": sweep, "report": report, "demo": demo,
+    "verify": verify, "certify": certify, "train": train, "sweep": sweep, "report": report,
+    "demo": demo,
 }
 
 

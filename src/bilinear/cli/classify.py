@@ -1,8 +1,8 @@
 """``bilinear classify TASK [--notion fin|rob|fp] [--json]``: the place of a task in the hierarchy.
 
-With ``--json`` the output is ``Classification.to_dict()`` (design.md section 6); without it, a
-readable table: the algebra, then one row per level (verdict, dimensions, construction, and
-the witness kind of every "no").
+With ``--json`` the output is ``Classification.to_dict()``
+(docs/reference/formats.md#classification-json); without it, a readable table: the algebra, then one
+row per level (verdict, dimensions, construction, and the witness kind of every "no").
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("task", metavar="TASK", help="task spec or path to an automaton JSON file")
     p.add_argument("--notion", choices=("fin", "rob", "fp"), default="fin",
-                   help="simulation notion (theory.md section 2; default: fin)")
+                   help="simulation notion (docs/explanation/simulation-notions.md; default: fin)")
     p.add_argument("--block-size", type=int, default=2, metavar="B",
                    help="block size b of the block level (default: 2)")
     p.add_argument("--json", action="store_true", help="print the classification as JSON")
@@ -79,7 +79,8 @@ def format_table(data: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     """Classify the task and print the result."""
     task = load_task_argument(args.task)
-    # "task" echoes the spec as given (design.md section 6); "task_spec" is its canonical form
+    # "task" echoes the spec as given (docs/reference/formats.md#classification-json); "task_spec"
+    # is its canonical form
     canonical = getattr(task, "spec", None) or getattr(task, "name", None) or args.task
     result = classify(task.dfa, args.notion, block_size=args.block_size, task=args.task)
     data = result.to_dict()

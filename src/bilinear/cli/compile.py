@@ -1,9 +1,9 @@
 """``bilinear compile TASK --level LEVEL [...] --out FILE.npz``: exact weights for a task.
 
-Writes the NPZ of design.md section 5 (``--sparse``: the sparse one-hot extension for automata
-whose dense ``W`` would not fit), optionally the exact weights as JSON (``--exact``) and the
-tensor as LaTeX (``--latex``).  A level that cannot simulate the task exits with status 2 and
-theory's reason on stderr.
+Writes the NPZ of docs/reference/formats.md#weights-npz (``--sparse``: the sparse one-hot extension
+for automata whose dense ``W`` would not fit), optionally the exact weights as JSON (``--exact``)
+and the tensor as LaTeX (``--latex``).  A level that cannot simulate the task exits with status 2
+and theory's reason on stderr.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="compile a task into exact bilinear RNN weights",
         description="Compile TASK (NAME, NAME:key=value,... or an automaton JSON file) into a "
         "bilinear RNN of LEVEL that simulates it exactly, and write the weights (NPZ, "
-        "design.md section 5).",
+        "docs/reference/formats.md#weights-npz).",
     )
     p.add_argument("task", metavar="TASK", help="task spec or path to an automaton JSON file")
     p.add_argument("--level", required=True, choices=LEVELS, help="hierarchy level")
@@ -37,7 +37,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--rank", type=int, default=None, metavar="R",
                    help="largest CP rank accepted for --level cp")
     p.add_argument("--notion", choices=NOTIONS, default="fin",
-                   help="simulation notion of theory.md section 2 (default: fin)")
+                   help=
+                   "simulation notion of docs/explanation/simulation-notions.md (default: fin)")
     p.add_argument("--construction", default=None, metavar="NAME", choices=list(REGISTRY),
                    help="force a construction (default: the one theory names; one of "
                    + ", ".join(REGISTRY) + ")")

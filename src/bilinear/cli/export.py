@@ -17,7 +17,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "export",
         help="write a task's automaton as JSON or DOT",
         description="Write the automaton of TASK (NAME, NAME:key=value,... or an automaton "
-        "JSON file) in the automaton JSON format (design.md section 5) or as Graphviz DOT.",
+        "JSON file) in the automaton JSON format (docs/reference/formats.md#automaton-json) or as "
+        "Graphviz DOT.",
     )
     p.add_argument("task", metavar="TASK", help="task spec or path to an automaton JSON file")
     p.add_argument("--format", choices=("json", "dot"), default="json",

@@ -17,7 +17,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "tasks",
         help="list the task catalogue",
         description="The task catalogue: names, parameters with defaults and types, one-line "
-        "descriptions and the level the literature expects (theory.md 3.11). A task is "
+        "descriptions and the level the literature expects (docs/explanation/levels.md#examples). "
+        "A task is "
         "named NAME or NAME:key=value,key=value anywhere a TASK is taken.",
     )
     p.add_argument("--json", action="store_true",

@@ -97,7 +97,8 @@ def _meta(rnn: Any, fmt: str) -> str:
 
 
 def save_npz(rnn: Any, path: str | Path, sparse: bool = False) -> Path:
-    """Write ``rnn`` to ``path`` (dense NPZ of design.md 5, or the sparse extension).
+    """Write ``rnn`` to ``path`` (dense NPZ of docs/reference/formats.md#weights-npz, or the sparse
+    extension).
 
     Raises
     ------

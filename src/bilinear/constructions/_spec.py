@@ -7,9 +7,9 @@ A construction returns a :class:`Spec` (exact letters and ``h0``, and either the
 
 1. codewords: ``enc(q)`` for every state, or every point of the orbit ``{A(w) h0}`` with the
    state it stands for (two words reaching one vector must reach one state: C-orbit);
-2. readout (theory.md F4, no bias): one row per distinct codeword, ``c`` itself when all
-   codewords have one norm, else ``2 c - |c|^2 l`` with an invariant functional ``l``
-   (``l A(a) = l`` and ``l c = 1``); one-hot codes get one row per label;
+2. readout (docs/explanation/conventions.md#readout-bias, no bias): one row per distinct codeword,
+   ``c`` itself when all codewords have one norm, else ``2 c - |c|^2 l`` with an invariant
+   functional ``l`` (``l A(a) = l`` and ``l c = 1``); one-hot codes get one row per label;
 3. a float64 self-check that every codeword decodes to its label without a tie.
 """
 
@@ -153,7 +153,7 @@ def _codewords(spec: Spec, dfa: DFA) -> list[tuple[sp.ImmutableMatrix, int]]:
 
 
 def _readout(spec: Spec, dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple, np.ndarray]:
-    """Rows of the readout and their labels (theory.md F4)."""
+    """Rows of the readout and their labels (docs/explanation/conventions.md#readout-bias)."""
     codes = _codewords(spec, dfa)
     distinct: dict[bytes, tuple[sp.ImmutableMatrix, int]] = {}
     for c, q in codes:

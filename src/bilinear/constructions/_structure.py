@@ -1,4 +1,4 @@
-"""Structure checks of the levels (design.md section 3) on a dense float ``W``."""
+"""Structure checks of the levels (docs/explanation/hierarchy.md#levels) on a dense float ``W``."""
 
 from __future__ import annotations
 

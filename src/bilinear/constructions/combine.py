@@ -1,4 +1,5 @@
-"""Combinators: the direct sum of two models, and models for non-one-hot inputs (theory.md 6.12).
+"""Combinators: the direct sum of two models, and models for non-one-hot inputs
+(docs/explanation/constructions.md#embeddings).
 
 ``direct_sum(r1, r2)`` runs both recurrences side by side, ``A(a) = A_1(a) (+) A_2(a)``, and
 decodes the pair of labels: one readout row ``[R_1[i], R_2[j]]`` per pair, whose argmax is the
@@ -101,7 +102,8 @@ def embed(
     embeddings: Mapping[Any, Sequence[Any]] | np.ndarray,
     feature_names: Sequence[Any] | None = None,
 ) -> BilinearRNN:
-    """The model for inputs ``x_t = E[a]`` (theory.md 6.12): ``A(E[a]) = A(a)`` for every symbol.
+    """The model for inputs ``x_t = E[a]`` (docs/explanation/constructions.md#embeddings):
+    ``A(E[a]) = A(a)`` for every symbol.
 
     Parameters
     ----------

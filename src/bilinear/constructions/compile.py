@@ -61,16 +61,18 @@ def compile_automaton(
     dfa : DFA
         The automaton (minimized first; the model's dimension refers to the minimal one).
     level : str
-        A level of design.md section 3.
+        A level of docs/explanation/hierarchy.md#levels.
     construction : str, optional
         Force a construction of :data:`CONSTRUCTIONS` instead of theory's choice.
     notion : {"fin", "rob", "fp"}
-        Simulation notion of theory.md section 2 (``rob``/``fp`` allow ``lambda = 1/2`` cells).
+        Simulation notion of docs/explanation/simulation-notions.md (``rob``/``fp`` allow
+        ``lambda = 1/2`` cells).
     block_size : int, optional
         ``b`` for ``level="block"`` (default: the smallest that theory allows).
     rank : int, optional
         Upper bound on the CP rank for ``level="cp"``: the one-hot edge bound when it fits,
-        else the slice bound ``R <= H min(H, D)`` of a smaller construction (theory.md 3.6).
+        else the slice bound ``R <= H min(H, D)`` of a smaller construction
+        (docs/explanation/levels.md#cp).
     sparse : bool, optional
         One-hot constructions only: keep the sparse monomial exact form (default: when the
         one-hot model has more than 64 units).  Automata with more than

@@ -1,18 +1,21 @@
-"""Diagonal constructions for commutative automata (theory.md 3.1-3.3, 6.2-6.5).
+"""Diagonal constructions for commutative automata (docs/explanation/levels.md#diagonal,
+docs/explanation/constructions.md#diagonal-constructions).
 
 Realised on real units: a complex unit ``e^{i theta}`` is the 2 x 2 rotation-scaling block
-``[[cos, -sin], [sin, cos]]`` (design.md section 3).
+``[[cos, -sin], [sin, cos]]`` (docs/explanation/hierarchy.md#levels).
 
 * ``abelian_snf`` (group automata): one phase per invariant factor ``d`` of the Smith normal form
-  (theory.md 6.4); ``d = 2`` is the sign ``lambda = -1`` on one unit (``parity_sign``), ``d > 2``
-  a rotation by ``2 pi / d`` on two units (``cyclic_rotation``).  Real dimension ``cost(G)``;
-  codewords all have norm ``sqrt(#factors)``, so the readout is nearest-codeword ``c . h``.
+  (docs/explanation/constructions.md#abelian); ``d = 2`` is the sign ``lambda = -1`` on one unit
+  (``parity_sign``), ``d > 2`` a rotation by ``2 pi / d`` on two units (``cyclic_rotation``).  Real
+  dimension ``cost(G)``; codewords all have norm ``sqrt(#factors)``, so the readout is
+  nearest-codeword ``c . h``.
 * ``commutative_cells`` (any commutative automaton): per letter ``a`` with index ``k_a`` and
   period ``p_a`` a count unit (``lambda_a = 0`` under ``fin``, ``1/2`` under ``rob``/``fp``) when
   ``k_a >= 1`` and a phase (sign or rotation) when ``p_a >= 2``, plus a constant unit
-  (``lambda = 1``): the bias of the nearest-codeword readout ``2 c . h - |c|^2`` (theory.md F4).
-  Count unit of ``a`` = ``lambda^{n_a}``; the cells are ``{1}, {2^-1}, ..., [0, 2^-k_a]``
-  (6.0 C-cell); names: ``seen_indicator`` (fin, no phases), ``threshold_half`` (rob/fp).
+  (``lambda = 1``): the bias of the nearest-codeword readout ``2 c . h - |c|^2``
+  (docs/explanation/conventions.md#readout-bias). Count unit of ``a`` = ``lambda^{n_a}``; the cells
+  are ``{1}, {2^-1}, ..., [0, 2^-k_a]`` (docs/explanation/certificates.md#c-cell); names:
+  ``seen_indicator`` (fin, no phases), ``threshold_half`` (rob/fp).
 """
 
 from __future__ import annotations
@@ -65,7 +68,8 @@ def _block_diag(blocks: list[sp.ImmutableMatrix]) -> sp.ImmutableMatrix:
 
 
 def abelian_snf_spec(dfa: DFA) -> Spec:
-    """Abelian group automaton by invariant-factor phases (theory.md 6.4; ``complex_diagonal``).
+    """Abelian group automaton by invariant-factor phases
+    (docs/explanation/constructions.md#abelian; ``complex_diagonal``).
 
     Recurrence: unit block ``i`` is multiplied by ``e^{2 pi i c_{a,i} / d_i}`` when letter
     ``a`` is read, ``h0 = (1, 0, 1, 0, ...)``; the state ``g`` has code
@@ -114,15 +118,17 @@ def _representatives(dfa: DFA) -> list[int]:
 
 def commutative_cells(dfa: DFA, notion: str = "fin", phases: str = "complex",
                       name: str | None = None) -> Spec:
-    """Per-letter count and phase units plus a constant unit (theory.md 3.1-3.3, 6.5).
+    """Per-letter count and phase units plus a constant unit (docs/explanation/levels.md#diagonal,
+    docs/explanation/constructions.md#commutative-monoids).
 
     Recurrence (diagonal): count unit of ``a``: ``h <- lambda h`` on ``a``, unchanged on other
     letters (``lambda = 0`` for ``fin``, ``1/2`` for ``rob``/``fp``); phase unit(s) of ``a``:
     ``h <- e^{2 pi i / p_a} h``; constant unit: always 1.  Letters with the same map share
     their units.  ``h0 = 1`` on count and constant units, ``(1, 0)`` on rotations.  Readout:
     nearest cell representative, one row ``2 c - |c|^2 e_const`` per reachable combination of
-    cells.  The constant unit is the bias that the bias-free readout needs (theory.md F4):
-    ``H`` is one more than theory's affine-decoder count (``info["bias_unit"]``).
+    cells.  The constant unit is the bias that the bias-free readout needs
+    (docs/explanation/conventions.md#readout-bias): ``H`` is one more than theory's affine-decoder
+    count (``info["bias_unit"]``).
 
     Examples
     --------

@@ -29,8 +29,9 @@ __all__ = ["float_irrep_model"]
 def float_irrep_model(dfa: DFA, level: str, source: str = "", max_block: int | None = None,
                       info: Mapping[str, Any] | None = None) -> BilinearRNN:
     """Fallback of ``irrep_sum`` for groups outside the exact families: theory's faithful sum
-    of real irreducibles (orthogonal float matrices from the regular module, theory.md 5.6)
-    acting on a generic float ``h0``; ``exact`` is ``None`` (a float-only construction).
+    of real irreducibles (orthogonal float matrices from the regular module,
+    docs/explanation/algebra.md#rep-computations) acting on a generic float ``h0``; ``exact`` is
+    ``None`` (a float-only construction).
 
     Recurrence ``h_t = rho(x_t) h_{t-1}`` with ``rho = (+)_i rho_i`` orthogonal; readout: one
     row per orbit point (all of one norm), checked for a well-defined state map and a margin.

@@ -1,8 +1,9 @@
 """Export of a :class:`~bilinear.constructions.BilinearRNN`: NPZ files, exact JSON and LaTeX.
 
-**NPZ** (design.md section 5): arrays ``W`` (H, H, D), ``h0`` (H,), ``readout`` (S, H), all
-float64, and ``meta``, a JSON string with ``alphabet``, ``labels``, ``level``, ``source`` (plus
-``info`` and ``format``).  Complex constructions are stored in their realised 2 x 2 form.
+**NPZ** (docs/reference/formats.md#weights-npz): arrays ``W`` (H, H, D), ``h0`` (H,), ``readout``
+(S, H), all float64, and ``meta``, a JSON string with ``alphabet``, ``labels``, ``level``,
+``source`` (plus ``info`` and ``format``).  Complex constructions are stored in their realised 2 x 2
+form.
 
 *Format extension* (sparse one-hot models whose dense ``W`` would not fit): ``save(path,
 sparse=True)`` writes int64 arrays ``targets`` (D, H), ``scales`` (D, H) (omitted when all ones),
@@ -45,7 +46,8 @@ __all__ = ["save_npz", "load_npz", "exact_json", "from_exact_json", "latex"]
 
 
 def save_npz(rnn: BilinearRNN, path: str | Path, sparse: bool = False) -> Path:
-    """Write ``rnn`` to ``path`` (dense NPZ of design.md 5, or the sparse extension).
+    """Write ``rnn`` to ``path`` (dense NPZ of docs/reference/formats.md#weights-npz, or the sparse
+    extension).
 
     Raises
     ------

@@ -1,11 +1,13 @@
-"""One-hot constructions (theory.md 3.5, 3.7, 6.1) and their compressions (5.4, 6.11).
+"""One-hot constructions (docs/explanation/levels.md#full, docs/explanation/levels.md#monomial,
+docs/explanation/constructions.md#one-hot) and their compressions
+(docs/explanation/bounds.md#d-enc-search, docs/explanation/constructions.md#resets).
 
 ``one_hot``: ``A(a) e_q = e_{q.a}``, ``h0 = e_{q0}``, readout ``R[l, q] = [label(q) = l]``;
 dimension ``|Q|``, exact in every float format (every output entry is a sum with at most one
 nonzero 0/1 product).  Large automata keep the sparse monomial exact form.
 
 ``one_hot_cp``: the same tensor as a CP factorization ``A(x) = U diag(V^T x) Z^T`` with one
-rank-one term per distinct transition edge ``(q, q.a)`` (theory.md 3.6 edge bound).
+rank-one term per distinct transition edge ``(q, q.a)`` (docs/explanation/levels.md#cp edge bound).
 
 ``jordan``: a threshold counter (index ``k``, one counting letter, the others identity or
 resets to the start) by a nilpotent Jordan block plus a constant coordinate (dimension
@@ -71,7 +73,8 @@ def one_hot(dfa: DFA) -> Spec:
 
 def sink_zero(dfa: DFA) -> Spec:
     """One-hot codes with a sink ``z`` (fixed by every letter) encoded as ``0``, plus one
-    constant unit (theory.md 5.4, F4): ``A(a) e_q = e_{q.a}`` (``0`` when ``q.a = z``),
+    constant unit (docs/explanation/bounds.md#d-enc-search,
+    docs/explanation/conventions.md#readout-bias): ``A(a) e_q = e_{q.a}`` (``0`` when ``q.a = z``),
     ``A(a) e_c = e_c``; ``h0 = e_{q0} + e_c`` (``e_c`` if ``q0 = z``).
 
     The constant unit is the bias that the bias-free readout needs to decode the code ``0``
@@ -191,7 +194,8 @@ def _reset_spec(name: str, dfa: DFA, codes: dict[int, sp.ImmutableMatrix],
 
 
 def reset_line(dfa: DFA) -> Spec:
-    """Flip-flop automata (every letter the identity or a reset) in dimension 3 (theory.md 6.11).
+    """Flip-flop automata (every letter the identity or a reset) in dimension 3
+    (docs/explanation/constructions.md#resets).
 
     Codes ``v_q = (1, x_q, y_q)`` with distinct rational points ``(x_q, y_q) = ((1 - q^2) /
     (1 + q^2), 2 q / (1 + q^2))`` on the unit circle; ``A(set_q) = v_q e_1^T`` (``e_1 . v = 1``
@@ -214,9 +218,9 @@ def reset_line(dfa: DFA) -> Spec:
 
 def reset_bits(dfa: DFA) -> Spec:
     """Flip-flop automata as one 2-state flip-flop block per bit of the state index
-    (theory.md 6.11): codes ``(e_{bit_0(q)}, e_{bit_1(q)}, ...)``, ``A(set_q)`` sets every block
-    to the bits of ``q`` (``e_{bit_i(q)} 1^T`` per block), ``A(id) = I``; integer, blocks of 2,
-    ``H = 2 ceil(log2 |Q|)``.
+    (docs/explanation/constructions.md#resets): codes ``(e_{bit_0(q)}, e_{bit_1(q)}, ...)``,
+    ``A(set_q)`` sets every block to the bits of ``q`` (``e_{bit_i(q)} 1^T`` per block),
+    ``A(id) = I``; integer, blocks of 2, ``H = 2 ceil(log2 |Q|)``.
 
     Examples
     --------

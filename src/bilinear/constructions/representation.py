@@ -2,7 +2,7 @@
 
 The generators are the input symbols; the task is the group word problem: after ``g_1 ... g_T``
 report the group element (or the label an automaton gives it).  Matrices compose like the
-automaton, ``A(uv) = A(v) A(u)`` (design.md section 2).
+automaton, ``A(uv) = A(v) A(u)`` (docs/explanation/conventions.md).
 
 The homomorphism check closes the pairs ``(tau_a, A(a))`` over the generated group: when two
 words give one group element but different matrices, the matrices are not a representation

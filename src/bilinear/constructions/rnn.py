@@ -1,6 +1,6 @@
 """The :class:`BilinearRNN`: weights ``(W, h0, R)`` of a bilinear RNN, floats beside an exact form.
 
-Conventions (design.md section 2):
+Conventions (docs/explanation/conventions.md):
 
 * column state vectors, ``h_t = A(x_t) h_{t-1}`` with ``A(x) = sum_k x[k] W[:, :, k]``, so
   ``W[i, j, k]`` is (output unit ``i``, input unit ``j``, symbol ``k``); with one-hot inputs
@@ -114,7 +114,7 @@ class BilinearRNN:
     labels : tuple
         The label of each readout row (labels may repeat: one row per codeword).
     level : str
-        A level of design.md section 3.
+        A level of docs/explanation/hierarchy.md#levels.
     source : str
         Task spec or file name.
     exact : ExactWeights, optional
@@ -130,7 +130,7 @@ class BilinearRNN:
         A bad shape, a non-finite value, mismatched alphabet / labels lengths, or weights that
         do not have the structure of ``level``.
     UnknownLevelError
-        ``level`` is not a level of design.md section 3.
+        ``level`` is not a level of docs/explanation/hierarchy.md#levels.
 
     Examples
     --------
@@ -357,7 +357,8 @@ class BilinearRNN:
         """The trajectory ``h_1, ..., h_T`` (shape ``(T, H)``) computed in ``dtype``.
 
         With ``normalize=True`` each state is divided by its Euclidean norm after the step
-        (theory.md 7.3; decoding is unchanged in exact arithmetic).
+        (docs/explanation/numerical-stability.md#normalization; decoding is unchanged in exact
+        arithmetic).
         """
         return self.states_batch(self.encode(word)[None, :], dtype=dtype, normalize=normalize)[0]
 
@@ -437,7 +438,7 @@ class BilinearRNN:
 
     # ------------------------------------------------------------------ export
     def parameter_count(self) -> int:
-        """Parameters of this model at its level (design.md section 3).
+        """Parameters of this model at its level (docs/explanation/hierarchy.md#levels).
 
         ``block`` uses ``info["block_size"]`` (else the largest diagonal block of ``W``) and
         ``cp`` uses ``info["rank"]``.
@@ -449,7 +450,8 @@ class BilinearRNN:
         return parameter_count(self.level, H=self.H, D=self.D, b=b, R=R)
 
     def save(self, path: str | Path, sparse: bool = False) -> Path:
-        """Write the NPZ file of design.md section 5 (see :mod:`bilinear.constructions.npz`)."""
+        """Write the NPZ file of docs/reference/formats.md#weights-npz (see
+        :mod:`bilinear.constructions.npz`)."""
         return _io.save_npz(self, path, sparse=sparse)
 
     @classmethod

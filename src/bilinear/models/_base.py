@@ -176,8 +176,8 @@ class SequenceModel(nn.Module):
     def predict(self, tokens: torch.Tensor, chunk: int = 1024) -> torch.Tensor:
         """Decoded label indices ``(B, T)``: argmax of the logits, ``-1`` where the maximum ties.
 
-        Ties are failures (design.md section 2), so a tied position never counts as correct.
-        Decoding happens chunk by chunk, so memory holds one chunk of logits at a time.
+        Ties are failures (docs/explanation/conventions.md), so a tied position never counts as
+        correct. Decoding happens chunk by chunk, so memory holds one chunk of logits at a time.
         """
         was = self.training
         self.eval()

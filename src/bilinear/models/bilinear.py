@@ -1,4 +1,5 @@
-r"""Bilinear RNNs, one torch module per level of the hierarchy (design.md section 3).
+r"""Bilinear RNNs, one torch module per level of the hierarchy
+(docs/explanation/hierarchy.md#levels).
 
 Every level computes ``h_t = A(x_t) h_{t-1}`` (plus ``B x_t + b`` with ``affine=True``), with
 one-hot inputs, so ``A(a) = W[:, :, a]``, and reads out ``logits_t = R h_t`` with no bias.  With

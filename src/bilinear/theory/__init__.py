@@ -1,4 +1,5 @@
-"""The algebra of a task and its place in the hierarchy of bilinear RNNs (theory.md).
+"""The algebra of a task and its place in the hierarchy of bilinear RNNs
+(docs/explanation/algebra.md, docs/explanation/levels.md).
 
 Letter maps and invariants (:mod:`.letters`), the transition monoid with libsemigroups
 (:mod:`.monoid`), finite groups (:mod:`.groups`), characters and minimal faithful degrees

@@ -3,7 +3,7 @@
 Everything here is proved for the minimal automaton: letter invariants, commutativity (with a
 witness), the transition group of a group DFA, the transition monoid when it fits under the cap
 (otherwise a witness search), the subgroups found with words that generate them, and the
-sound lower-bound facts of theory.md 4.1.
+sound lower-bound facts of docs/explanation/bounds.md#general-bounds.
 """
 
 from __future__ import annotations

@@ -1,84 +1,93 @@
-"""``classify(dfa, notion)``: the place of an automaton in the hierarchy (theory.md 3, 4, 5.2).
+"""``classify(dfa, notion)``: the place of an automaton in the hierarchy
+(docs/explanation/levels.md, docs/explanation/bounds.md,
+docs/explanation/algebra.md#class-assignment).
 
 Always on the minimal automaton of the labels.  Per level: a verdict (``"yes"``, ``"no"``,
 ``"unknown"``), a real dimension upper bound with the construction that reaches it, a lower
 bound with the theorem used, and for every ``"no"`` a witness (:mod:`bilinear.theory.witnesses`).
-Unknowns of theory.md section 8 stay ``"unknown"``.
+The open problems of docs/explanation/open-problems.md stay ``"unknown"``.
 
 Dimensions are real dimensions of ``h`` (a complex unit counts 2) for the decoder of
-design.md section 2 as :mod:`bilinear.constructions` implements it: ``argmax`` over readout rows
-(one row per codeword, several rows may carry one label), no bias, ties are failures
-(theory.md ``D_lin``).  So a code vector may never be 0, and constructions with "seen" or
-threshold coordinates carry one constant coordinate (``A(a) = 1`` on it) as the bias of
-theory.md F4; theory.md 3.11 writes these as "1 (+1 bias)".  Lower bounds hold for every
-decoder.  ``levels["full"]["dim_enc_upper"]`` / ``["dim_enc_lower"]`` are theory.md's ``d_enc``
-(F7/F8, decoder ``D_aff``).
+docs/explanation/conventions.md as :mod:`bilinear.constructions` implements it: ``argmax`` over
+readout rows (one row per codeword, several rows may carry one label), no bias, ties are failures
+(docs/explanation/conventions.md#decoding).  So a code vector may never be 0, and constructions with
+"seen" or threshold coordinates carry one constant coordinate (``A(a) = 1`` on it) as the bias of
+docs/explanation/conventions.md#readout-bias; docs/explanation/levels.md#examples writes these as "1
+(+1 bias)".  Lower bounds hold for every decoder.  ``levels["full"]["dim_enc_upper"]`` /
+``["dim_enc_lower"]`` are ``d_enc`` (docs/explanation/bounds.md#d-enc, decoder ``D_aff``).
 
 The construction names (``LevelVerdict.construction``) are the contract with
 :mod:`bilinear.constructions`:
 
 ``one_hot``
-    one-hot codes, ``H = |Q|`` (theory.md 6.1);
+    one-hot codes, ``H = |Q|`` (docs/explanation/constructions.md#one-hot);
 ``sink_zero``
     (block only) one-hot on the non-sink states (the sink encoded as 0) in one block of size
-    ``|Q| - 1``, plus a constant coordinate: ``H = |Q|`` (5.4);
+    ``|Q| - 1``, plus a constant coordinate: ``H = |Q|`` (docs/explanation/bounds.md#d-enc-search);
 ``seen_indicator``
     ``lambda in {0, 1}``, one coordinate per distinct non-identity letter, plus the constant
-    coordinate (3.1);
+    coordinate (docs/explanation/levels.md#pdiag);
 ``threshold_half``
-    ``lambda = 1/2`` per distinct non-identity letter, plus the constant coordinate (3.1, Sim_rob);
+    ``lambda = 1/2`` per distinct non-identity letter, plus the constant coordinate
+    (docs/explanation/levels.md#pdiag, Sim_rob);
 ``parity_sign``
     ``lambda = -1``, one coordinate (Z_2);
 ``abelian_snf``
     rotation / sign blocks of :func:`~bilinear.theory.groups.abelian_r2_packing` packed as real R2
-    blocks, ``H = cost(G)`` (3.3, 6.4);
+    blocks, ``H = cost(G)`` (docs/explanation/levels.md#cdiag,
+    docs/explanation/constructions.md#abelian);
 ``cyclic_rotation``
-    one 2 x 2 rotation for ``Z_n`` (6.3);
+    one 2 x 2 rotation for ``Z_n`` (docs/explanation/constructions.md#cyclic);
 ``parity_seen``
     per distinct letter: ``-1`` coordinate if period 2, ``0/1`` coordinate if not a permutation
-    (3.2); plus the constant coordinate when some letter is not a permutation (the same for the
-    three next ones);
+    (docs/explanation/levels.md#rdiag); plus the constant coordinate when some letter is not a
+    permutation (the same for the three next ones);
 ``threshold_parity``
-    the same with ``1/2`` instead of ``0`` (3.2, Sim_rob);
+    the same with ``1/2`` instead of ``0`` (docs/explanation/levels.md#rdiag, Sim_rob);
 ``phase_seen``
     per distinct letter: phase ``e^{2 pi i / p}`` (1 real coordinate if ``p = 2``, 2 if ``p >= 3``)
-    plus a ``0/1`` coordinate if not a permutation (3.3);
+    plus a ``0/1`` coordinate if not a permutation (docs/explanation/levels.md#cdiag);
 ``threshold_phase``
-    the same with ``1/2`` (3.3, Sim_rob);
+    the same with ``1/2`` (docs/explanation/levels.md#cdiag, Sim_rob);
 ``irrep_sum``
     a faithful sum of real irreducibles of the transition group acting on a generic vector (tracks
-    the group element), ``H = f_R`` (4.2, 6.10); for ``block`` the summands have dimension
+    the group element), ``H = f_R`` (docs/explanation/bounds.md#group-dfas,
+    docs/explanation/constructions.md#general-group); for ``block`` the summands have dimension
     ``<= b``;
 ``irrep_sum_enc``
-    state-determined: the least sum of isotypic pieces separating the states, ``H = d_enc`` (4.2);
+    state-determined: the least sum of isotypic pieces separating the states, ``H = d_enc``
+    (docs/explanation/bounds.md#group-dfas);
 ``a5_icosahedral``
     the icosahedral rotation group in ``SO(3)``, entries in ``Q(sqrt 5)``, tracking the element of
-    ``A_5`` (6.8), ``H = 3``;
+    ``A_5`` (docs/explanation/constructions.md#icosahedral), ``H = 3``;
 ``reset_line``
     every letter is the identity or a constant map (flip-flops): codes
     ``v_q = (1, cos t_q, sin t_q)`` on a circle in the plane ``l . v = 1`` (``l = e_1``),
-    ``A(set_q) = v_q l^T``, ``A(id) = I``, ``H = 3`` (6.11);
+    ``A(set_q) = v_q l^T``, ``A(id) = I``, ``H = 3`` (docs/explanation/constructions.md#resets);
 ``reset_bits``
     the same automata: one 2-state flip-flop block (codes ``e_0, e_1``,
     ``A(set_q) = e_{bit_i(q)} 1^T``) per bit of the state index, ``H = 2 ceil(log2 |Q|)``, blocks
     of size 2, integer;
 ``q8_cover``
-    ``D_4 + Z_4`` in two 2 x 2 blocks (3.4, 6.9);
+    ``D_4 + Z_4`` in two 2 x 2 blocks (docs/explanation/levels.md#block,
+    docs/explanation/constructions.md#quaternion);
 ``quaternion_left``
-    left multiplication on the quaternions, ``H = 4`` (6.9);
+    left multiplication on the quaternions, ``H = 4``
+    (docs/explanation/constructions.md#quaternion);
 ``permutation``
-    permutation matrices of a faithful action on blocks of the states with a generic ``h0`` (3.8),
-    ``H`` = its degree (:func:`~bilinear.theory.groups.faithful_block_action` gives the action);
+    permutation matrices of a faithful action on blocks of the states with a generic ``h0``
+    (docs/explanation/levels.md#orthogonal), ``H`` = its degree
+    (:func:`~bilinear.theory.groups.faithful_block_action` gives the action);
 ``cyclic_integer``
     exact integer blocks for ``Z_n``: companion matrices of ``Phi_{p^k}``
     (:func:`~bilinear.theory.groups.psi_blocks`), ``H = psi(n)`` (6.3 iii);
 ``abelian_integer``
     the same per invariant factor;
 ``dihedral_integer``
-    integer 2 x 2 matrices for ``D_3, D_4, D_6`` (6.7);
+    integer 2 x 2 matrices for ``D_3, D_4, D_6`` (docs/explanation/constructions.md#dihedral);
 ``sn_standard``
     the standard representation of ``S_m`` / ``A_m`` on the sum-zero lattice of a faithful action
-    on ``m`` points, ``H = m - 1`` (6.6).
+    on ``m`` points, ``H = m - 1`` (docs/explanation/constructions.md#symmetric).
 """
 
 from __future__ import annotations
@@ -127,7 +136,7 @@ class LevelVerdict:
     reason : str
         Why, in one or two sentences.
     theorem : str
-        The statement (with its theory.md section and status) behind the verdict and bound.
+        The statement (with its docs page and status) behind the verdict and bound.
     construction : str or None
         The construction reaching ``dim_upper`` (see the module docstring).
     witness : Witness or None
@@ -169,7 +178,7 @@ class LevelVerdict:
                 f"lower bound {self.dim_lower} exceeds upper bound {self.dim_upper}")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (design.md section 6)."""
+        """JSON-ready dict (docs/reference/formats.md#classification-json)."""
         d: dict[str, Any] = {
             "verdict": self.verdict, "dim_upper": self.dim_upper, "dim_lower": self.dim_lower,
             "reason": self.reason, "theorem": self.theorem, "construction": self.construction,
@@ -194,7 +203,7 @@ class LevelVerdict:
 
 @dataclass(frozen=True)
 class Classification:
-    """The result of :func:`classify` (schema: design.md section 6)."""
+    """The result of :func:`classify` (schema: docs/reference/formats.md#classification-json)."""
 
     task: str | None
     states: int
@@ -263,9 +272,11 @@ def _no(witness: Witness | None, reason: str, theorem: str) -> LevelVerdict:
 
 
 def _general_lower(F: Facts, notion: str) -> tuple[int, str]:
-    """Sound lower bound for any simulation (theory.md 4.1; F2/F3)."""
+    """Sound lower bound for any simulation (docs/explanation/bounds.md#general-bounds;
+    docs/explanation/simulation-notions.md#lemmas)."""
     if notion == "fp":
-        return 1, "trivial (no lower bound is proved for floating point, theory.md 2.1)"
+        return 1, ("trivial (no lower bound is proved for floating point, "
+                   "docs/explanation/simulation-notions.md#notion-fp)")
     lb, why = 1, ["trivial"]
 
     def bump(v: int, text: str) -> None:
@@ -275,19 +286,26 @@ def _general_lower(F: Facts, notion: str) -> tuple[int, str]:
             why.append(text)
 
     if not F.commutative:
-        bump(2, "M non-commutative, 1 x 1 matrices commute (4.1)")
+        bump(2, "M non-commutative, 1 x 1 matrices commute "
+                "(docs/explanation/bounds.md#general-bounds)")
     if F.period_witness((1, 2)) is not None:
-        bump(2, "a subgroup of exponent > 2; compact subgroups of GL_1(R) are {+-1} (F2/F3)")
+        bump(2, "a subgroup of exponent > 2; compact subgroups of GL_1(R) are {+-1} "
+                "(docs/explanation/simulation-notions.md#lemmas)")
     if notion == "fin":
-        bump(F.max_index_known, "index bound: d_fin >= ind(M) (3.4, 4.1)")
+        bump(F.max_index_known, "index bound: d_fin >= ind(M) "
+                "(docs/explanation/levels.md#index-bound, "
+                "docs/explanation/bounds.md#general-bounds)")
         if F.find_subgroup(lambda s: not s.prop("cyclic_or_dihedral")):
             bump(3, "a subgroup that is neither cyclic nor dihedral; finite subgroups of "
-                 "GL_2(R) are (F2, FOLKLORE)")
+                 "GL_2(R) are (docs/explanation/simulation-notions.md#lemmas, FOLKLORE)")
         if F.find_subgroup(lambda s: not s.prop("solvable") and not s.prop("a5_type")):
             bump(4, "a non-solvable subgroup other than A5, A5 x Z2; finite subgroups of "
-                 "GL_3(R) are in O(3) (F2, 3.4 FOLKLORE)")
+                 "GL_3(R) are in O(3) (docs/explanation/simulation-notions.md#lemmas, "
+                 "docs/explanation/levels.md#block FOLKLORE)")
     elif F.find_subgroup(lambda s: not s.prop("solvable")):
-        bump(3, "a non-solvable subgroup; compact subgroups of GL_2(R) are solvable (F3, 4.1)")
+        bump(3, "a non-solvable subgroup; compact subgroups of GL_2(R) are solvable "
+                "(docs/explanation/simulation-notions.md#lemmas, "
+                "docs/explanation/bounds.md#general-bounds)")
     return lb, "; ".join(why[-1:]) if len(why) > 1 else why[0]
 
 
@@ -336,29 +354,31 @@ _DIAG_TESTS: dict[str, tuple[tuple[int, ...] | None, int, tuple[int, ...] | None
 
 def _diagonal(F: Facts, kind: str, notion: str) -> LevelVerdict:
     fin_periods, fin_index, rob_periods = _DIAG_TESTS[kind]
-    src = {"positive_diagonal": "3.1", "real_diagonal": "3.2", "complex_diagonal": "3.3"}[kind]
+    src = {"positive_diagonal": "docs/explanation/levels.md#pdiag",
+           "real_diagonal": "docs/explanation/levels.md#rdiag",
+           "complex_diagonal": "docs/explanation/levels.md#cdiag"}[kind]
     if notion == "fp":
         return _diagonal_fp(F, kind, src)
     if not F.commutative:
         return _no(F.comm_witness, "the transition monoid is not commutative",
-                   f"diagonal matrices commute (theory.md {src}, FOLKLORE)")
+                   f"diagonal matrices commute ({src}, FOLKLORE)")
     periods = fin_periods if notion == "fin" else rob_periods
     if periods is not None:
         w = F.period_witness(periods, letters_only=True)
         if w is not None:
             return _no(w, f"letter period {w['period']} not in {list(periods)}",
-                       f"theory.md {src} ({notion}; FOLKLORE)")
+                       f"{src} ({notion}; FOLKLORE)")
     if notion == "fin":
         w = F.index_witness(fin_index)
         if w is not None:
             return _no(w, f"a letter of index {w['index']} (Sim_fin allows index <= 1 here)",
-                       f"theory.md {src} (Sim_fin: finite orbits force index <= 1; FOLKLORE)")
+                       f"{src} (Sim_fin: finite orbits force index <= 1; FOLKLORE)")
     up, cons, low = _diag_dims(F, kind, notion)
     low = max(low, _general_lower(F, notion)[0]) if notion == "fin" else low
     low = min(low, up)
-    return LevelVerdict("yes", up, low, f"the letter conditions of theory.md {src} hold",
-                        f"theory.md {src} ({notion}, FOLKLORE); lower bound from the rank of "
-                        "the subgroups (3.3)", cons)
+    return LevelVerdict("yes", up, low, f"the letter conditions of {src} hold",
+                        f"{src} ({notion}, FOLKLORE); lower bound from the rank of "
+                        "the subgroups (docs/explanation/levels.md#cdiag)", cons)
 
 
 def _diagonal_fp(F: Facts, kind: str, src: str) -> LevelVerdict:
@@ -366,13 +386,15 @@ def _diagonal_fp(F: Facts, kind: str, src: str) -> LevelVerdict:
         w = F.period_witness((1,))
         if w is not None:
             return _no(w, "not aperiodic: nonnegative gates round monotonically",
-                       "theory.md 3.1 (FP unnormalized, FOLKLORE); Sarrof+24 Thm 2")
+                       "docs/explanation/levels.md#pdiag (FP unnormalized, FOLKLORE); Sarrof+24 "
+                       "Thm 2")
         ok = F.commutative
     elif kind == "real_diagonal":
         w = F.period_witness((1, 2))
         if w is not None:
             return _no(w, "a subgroup of exponent > 2: real gates round monotonically",
-                       "theory.md 3.2 (FP unnormalized, FOLKLORE); Grazzi+25 Thm 2")
+                       "docs/explanation/levels.md#rdiag (FP unnormalized, FOLKLORE); Grazzi+25 "
+                       "Thm 2")
         ok = F.commutative
     else:
         s = F.nonabelian_subgroup()
@@ -387,7 +409,8 @@ def _diagonal_fp(F: Facts, kind: str, src: str) -> LevelVerdict:
         ok = F.commutative and all(i.period in (1, 2, 4) for i in F.infos)
     if not ok:
         return LevelVerdict("unknown", reason="no exact construction and no proved obstruction "
-                            "in floating point", theorem=f"theory.md {src}, 8 (U6)")
+                            "in floating point", theorem=
+                            f"{src}, docs/explanation/open-problems.md#u6")
     up, cons, _ = _diag_dims(F, kind, "rob")
     if cons.startswith("threshold_"):
         k, bits = _half_cells_precision(F, up)
@@ -397,14 +420,19 @@ def _diagonal_fp(F: Facts, kind: str, src: str) -> LevelVerdict:
                 f"differences of 4^-{k} resolved against readout scores up to {up}, finer than "
                 f"float64's spacing 2^-{_FLOAT64_MANTISSA_BITS - bits} there (needs "
                 f"2 k + {bits} <= {_FLOAT64_MANTISSA_BITS}); no other diagonal construction "
-                "is exact in floating point", theorem=f"theory.md {src}, 7.1, 8 (U6)")
+                "is exact in floating point", theorem=f"{src}, "
+                        "docs/explanation/numerical-stability.md#exact-families, "
+                        "docs/explanation/open-problems.md#u6")
     if F.group_dfa and F.n > 1 and cons in ("cyclic_rotation", "abelian_snf"):
         if any(d not in (2, 4) for d in F.abelian_factors or ()):
             return LevelVerdict("unknown", reason="rotations by angles other than multiples of "
                                 "pi/2 are not exact in floating point",
-                                theorem="theory.md 3.3, 7.1")
+                                theorem="docs/explanation/levels.md#cdiag, "
+                                        "docs/explanation/numerical-stability.md#exact-families")
     return LevelVerdict("yes", up, 1, "commutative with exactly representable eigenvalues "
-                        "(0, 1/2, +-1, +-i)", f"theory.md {src}, 7.1 (FOLKLORE)", cons)
+                        "(0, 1/2, +-1, +-i)", f"{src}, "
+                                "docs/explanation/numerical-stability.md#exact-families "
+                                "(FOLKLORE)", cons)
 
 
 #: Fraction bits of float64: the spacing of the floats in ``[2^e, 2^(e+1))`` is ``2^(e-52)``.
@@ -485,24 +513,28 @@ def _block(F: Facts, notion: str, b: int) -> LevelVerdict:
         if w is not None:
             return LevelVerdict("no", reason=f"an element of index {w['index']} > b = {b}",
                                 theorem="index bound: every element of a monoid in V_b has "
-                                "index <= b (theory.md 3.4, FOLKLORE)", witness=w, extra=extra)
+                                "index <= b (docs/explanation/levels.md#index-bound, "
+                                "FOLKLORE)", witness=w, extra=extra)
     if notion in ("fin", "rob") and b == 2:
         s = F.find_subgroup(lambda s: not s.prop("g2_abelian"))
         if s is not None:
             return LevelVerdict("no", reason="a subgroup G with G^2 = <g^2> non-abelian",
-                                theorem="theory.md 3.4 (b = 2, FOLKLORE): groups in V_2 have "
+                                theorem="docs/explanation/levels.md#block-2 (b = 2, FOLKLORE): "
+                                        "groups in V_2 have "
                                 "G^2 abelian", witness=s.witness("g2_nonabelian"), extra=extra)
     if notion == "fin" and b == 3:
         s = F.find_subgroup(lambda s: s.prop("v3_exponent"))
         if s is not None:
             return LevelVerdict("no", reason="a non-solvable subgroup with trivial solvable "
                                 "radical and exponent not dividing 30",
-                                theorem="theory.md 3.4 (b = 3, S5 argument, FOLKLORE)",
+                                theorem=
+                                "docs/explanation/levels.md#block-3 (b = 3, S5 argument, FOLKLORE)",
                                 witness=s.witness("v3_exponent"), extra=extra)
         s = F.find_subgroup(lambda s: s.prop("v3_perfect_residual"))
         if s is not None:
             return LevelVerdict("no", reason="a subgroup whose perfect residual is not a power "
-                                "of A5", theorem="theory.md 3.4 (b = 3, FOLKLORE): finite "
+                                "of A5", theorem=
+                                "docs/explanation/levels.md#block-3 (b = 3, FOLKLORE): finite "
                                 "subgroups of GL_b(R), b <= 3, lie in O(b) (solvable, A5, "
                                 "A5 x Z2), so groups dividing their products have a power of A5 "
                                 "as perfect residual",
@@ -511,14 +543,16 @@ def _block(F: Facts, notion: str, b: int) -> LevelVerdict:
     diag = _diagonal(F, "complex_diagonal", notion)
     cands.extend(_as_candidate(diag))
     if not cands:
-        gap = " (theory.md 8, U1)" if notion == "fin" else " (theory.md 8, U1/U3)"
+        gap = (" (docs/explanation/open-problems.md#u1)" if notion == "fin"
+               else " (docs/explanation/open-problems.md#u1 and #u3)")
         return LevelVerdict("unknown", reason=f"no construction with blocks <= {b} and no "
                             "proved obstruction" + gap, theorem="membership in V_b is open",
                             extra=extra)
     dim, cons = _best(cands)
     low = min(_general_lower(F, notion)[0], dim)
     return LevelVerdict("yes", dim, low, f"construction {cons} uses blocks of size <= {b}",
-                        "theory.md 3.4 / 6 (constructions); lower bound: " +
+                        "docs/explanation/levels.md#block, docs/explanation/constructions.md "
+                        "(constructions); lower bound: " +
                         _general_lower(F, notion)[1], cons, extra=extra)
 
 
@@ -536,7 +570,8 @@ def _full(F: Facts, notion: str) -> LevelVerdict:
         enc_low = max([low] + [_f_R_group(s.group) or 1 for s in F.subgroups])
         extra["dim_enc_lower"] = min(enc_low, extra["dim_enc_upper"]) if notion == "fin" else None
     return LevelVerdict("yes", dim, min(low, dim), f"construction {cons}",
-                        "every DFA: one-hot (theory.md 3.5, THEOREM); lower bound: " + why,
+                        "every DFA: one-hot (docs/explanation/levels.md#full, THEOREM); lower "
+                        "bound: " + why,
                         cons, extra=extra)
 
 
@@ -558,7 +593,8 @@ def _monomial(F: Facts, notion: str) -> LevelVerdict:
     low, why = _general_lower(F, notion)
     if notion != "fp" and F.find_subgroup(lambda s: not s.prop("solvable")):
         low, why = max(low, 5), "a non-solvable subgroup; monomial groups of degree <= 4 are " \
-            "solvable (theory.md 3.7, 5.3)"
+            "solvable (docs/explanation/levels.md#monomial, " \
+            "docs/explanation/bounds.md#lower-bounds)"
     return LevelVerdict("yes", dim, min(low, dim), f"construction {cons}",
                         "every DFA in dimension |Q| (Terzic+25b Prop. 2, THEOREM); lower: " + why,
                         cons)
@@ -567,7 +603,8 @@ def _monomial(F: Facts, notion: str) -> LevelVerdict:
 def _cp(F: Facts, notion: str, full: LevelVerdict) -> LevelVerdict:
     edges = {(q, int(t[q])) for t in F.maps for q in range(F.n)}
     return LevelVerdict("yes", F.n, full.dim_lower, "one-hot weights have CP rank <= the number "
-                        "of distinct transition edges", "theory.md 3.6 (FOLKLORE); exact CP rank "
+                        "of distinct transition edges",
+                        "docs/explanation/levels.md#cp (FOLKLORE); exact CP rank "
                         "is NP-hard (Hastad 90), so no rank lower bound", "one_hot",
                         extra={"rank_upper": len(edges), "rank_lower": None})
 
@@ -623,9 +660,10 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
     ----------
     dfa : DFA
     notion : {"fin", "rob", "fp"}
-        Simulation notion of theory.md section 2.
+        Simulation notion of docs/explanation/simulation-notions.md.
     block_size : int
-        ``b`` of the ``block`` level (default 2, the level's column in theory.md 3.11).
+        ``b`` of the ``block`` level (default 2, the level's column in
+        docs/explanation/levels.md#examples).
     cap : int
         Transition monoids larger than this are not enumerated; a witness search over
         ``search_budget`` distinct words is used instead.

@@ -1,4 +1,6 @@
-"""Finite permutation groups of automata (theory.md 3.3, 3.4, 4.3, 5.1, 6.4), with sympy.
+"""Finite permutation groups of automata (docs/explanation/levels.md#cdiag, #block,
+docs/explanation/bounds.md#faithful-degrees, docs/explanation/algebra.md#pipeline,
+docs/explanation/constructions.md#abelian), with sympy.
 
 Composition order: sympy's ``p * q`` applies ``p`` first, then ``q``; this is the right action of
 the automata (``q . (uv) = (q . u) . v``), so the transition group of a word ``a b`` is
@@ -145,7 +147,8 @@ def group_exponent(G: PermutationGroup, cap: int = GROUP_CAP) -> int | None:
 
 
 def g2_subgroup(G: PermutationGroup) -> PermutationGroup:
-    """``G^2 = <g^2>``: the normal closure of ``{s^2, [s, t]}`` over generators (theory.md 3.4)."""
+    """``G^2 = <g^2>``: the normal closure of ``{s^2, [s, t]}`` over generators
+    (docs/explanation/levels.md#block)."""
     if G.is_abelian:
         return PermutationGroup([s**2 for s in G.generators] or [Permutation(G.degree - 1)])
     gens = list(G.generators)
@@ -183,12 +186,13 @@ def _factors_from_primary(primary: Sequence[int]) -> tuple[int, ...]:
 
 
 def abelian_rank(factors: Sequence[int]) -> int:
-    """``d(G)``: the number of invariant factors (= f_C(G), theory.md 3.3)."""
+    """``d(G)``: the number of invariant factors (= f_C(G), docs/explanation/levels.md#cdiag)."""
     return sum(1 for d in factors if d > 1)
 
 
 def abelian_cost(factors: Sequence[int]) -> int:
-    """``cost(G) = max(0, a + b - t) + 2 t``, ``t = max(r, b)``: f_R of an abelian group (3.3).
+    """``cost(G) = max(0, a + b - t) + 2 t``, ``t = max(r, b)``: f_R of an abelian group
+    (docs/explanation/levels.md#cdiag).
 
     ``a``/``b`` count the ``Z_2`` / ``Z_{2^j}`` (``j >= 2``) factors of the 2-part and ``r``
     is the largest rank of an odd Sylow subgroup.
@@ -284,7 +288,8 @@ def smith_normal_form_columns(rel: np.ndarray) -> tuple[list[int], list[list[int
 
 @dataclass(frozen=True)
 class SNFBasis:
-    """Invariant-factor coordinates of an abelian group automaton (theory.md 6.4).
+    """Invariant-factor coordinates of an abelian group automaton
+    (docs/explanation/constructions.md#abelian).
 
     Attributes
     ----------
@@ -306,7 +311,8 @@ class SNFBasis:
 
 
 def abelian_snf(dfa: DFA) -> SNFBasis:
-    """Invariant factors and per-letter coordinates of a minimal abelian group DFA (6.4).
+    """Invariant factors and per-letter coordinates of a minimal abelian group DFA
+    (docs/explanation/constructions.md#abelian).
 
     Parikh vectors from a breadth-first tree give the Schreier relations
     ``v(q) + e_a - v(q.a)``; their Smith normal form gives the coordinates.
@@ -378,7 +384,8 @@ class R2Packing:
 
 
 def abelian_r2_packing(dfa: DFA) -> R2Packing:
-    """Pack a minimal abelian group DFA into R2 blocks of dimension ``cost(G)`` (theory.md 3.3).
+    """Pack a minimal abelian group DFA into R2 blocks of dimension ``cost(G)``
+    (docs/explanation/levels.md#cdiag).
 
     The ``j``-th largest ``p``-primary factor of every odd ``p`` and the ``j``-th largest
     ``Z_{2^e}`` (``e >= 2``) go to rotation block ``j``; each ``Z_2`` goes to a block without a
@@ -537,8 +544,9 @@ def faithful_block_action(G: PermutationGroup, cap: int = 5_000) -> list[Permuta
     """Images of ``G.generators`` in the smallest faithful action found on a block system of
     ``G`` (iterated over minimal block systems; the action itself when none is smaller).
 
-    An upper bound on the minimal faithful permutation degree (theory.md 3.8), used by the
-    ``permutation`` and ``sn_standard`` constructions.  Groups above ``cap`` are not searched.
+    An upper bound on the minimal faithful permutation degree
+    (docs/explanation/levels.md#orthogonal), used by the ``permutation`` and ``sn_standard``
+    constructions.  Groups above ``cap`` are not searched.
 
     Examples
     --------
@@ -593,7 +601,8 @@ def is_symmetric_or_alternating_action(gens: Sequence[Permutation]) -> bool:
 
 
 def psi_blocks(d: int) -> list[int]:
-    """Block sizes of the exact integer representation of ``Z_d`` (theory.md 4.3, 6.3 (iii)).
+    """Block sizes of the exact integer representation of ``Z_d``
+    (docs/explanation/bounds.md#faithful-degrees, docs/explanation/constructions.md#cyclic (iii)).
 
     Companion matrices of ``Phi_{p^k}`` for the prime powers ``p^k || d``; for ``d = 2 m``
     with ``m`` odd the ``Z_2`` is absorbed by a sign.  ``sum = psi(d)``.
@@ -615,7 +624,7 @@ def psi_blocks(d: int) -> list[int]:
 
 @dataclass(frozen=True)
 class GroupInfo:
-    """Invariants of a finite permutation group (theory.md 5.1 step 3).
+    """Invariants of a finite permutation group (docs/explanation/algebra.md#pipeline (step 3)).
 
     ``exponent`` is ``None`` for groups larger than the enumeration cap; ``derived_length``
     is ``None`` for non-solvable groups; ``abelian_invariants`` are invariant factors (empty

@@ -1,9 +1,10 @@
-"""The hierarchy of bilinear model classes, as data (design.md section 3, theory.md section 3).
+"""The hierarchy of bilinear model classes, as data (docs/explanation/hierarchy.md#levels,
+docs/explanation/levels.md).
 
 One place that the report, the documentation, the command line and :func:`classify` read: every
 level with its name, the structure of each ``A(a)``, the parameter count as a function of
 ``(H, D, b)`` (or ``(H, D, R)`` for ``cp``), and the tests behind its verdicts with their status
-in ``theory.md`` (THEOREM / FOLKLORE / CONJECTURE).
+in the explanation pages, docs/explanation/ (THEOREM / FOLKLORE / CONJECTURE).
 
 Examples
 --------
@@ -47,12 +48,15 @@ __all__ = [
 
 #: How :func:`bilinear.theory.classify` counts dimensions (``dim_upper`` / ``dim_lower``).
 DIMENSION_CONVENTION = (
-    "Real dimension of the state h (a complex unit counts 2) for the decoder of design.md "
-    "section 2: argmax over readout rows (one row per codeword, several rows may share a "
+    "Real dimension of the state h (a complex unit counts 2) for the decoder of "
+    "docs/explanation/conventions.md#decoding: argmax over readout rows (one row per codeword, "
+    "several rows may share a "
     "label), no bias, ties fail. A code vector is therefore never 0, and constructions with "
-    "'seen' or threshold coordinates carry one constant coordinate (the bias of theory.md F4, "
-    "written '+1 bias' in theory.md 3.11). Lower bounds hold for every decoder; d_enc values "
-    "are theory.md's (F7/F8, decoder D_aff)."
+    "'seen' or threshold coordinates carry one constant coordinate (the bias of "
+    "docs/explanation/conventions.md#readout-bias, "
+    "written '+1 bias' in docs/explanation/levels.md#examples). Lower bounds hold for every "
+    "decoder; d_enc values "
+    "are those of docs/explanation/bounds.md#d-enc (decoder D_aff)."
 )
 
 #: Kinds of decision tests (:attr:`Criterion.kind`).
@@ -64,7 +68,7 @@ STATUSES: tuple[str, ...] = ("THEOREM", "FOLKLORE", "CONJECTURE", "EXPERIMENT")
 
 @dataclass(frozen=True)
 class Criterion:
-    """One decision test of a level for one notion, with its source in ``theory.md``.
+    """One decision test of a level for one notion, with its source in the project's docs.
 
     Attributes
     ----------
@@ -76,9 +80,9 @@ class Criterion:
         ``"iff"`` (decides the level), ``"necessary"`` (a "no" when it fails) or
         ``"sufficient"`` (a "yes" when it holds).
     status : str
-        ``"THEOREM"``, ``"FOLKLORE"`` or ``"CONJECTURE"`` as labelled in theory.md.
+        ``"THEOREM"``, ``"FOLKLORE"`` or ``"CONJECTURE"`` as labelled in docs/explanation/levels.md.
     source : str
-        Section of ``theory.md`` (and the citation when there is one).
+        Page and anchor in docs/explanation/ (and the paper when there is one).
     """
 
     notion: str
@@ -95,7 +99,7 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Level:
-    """A level of the hierarchy (design.md section 3).
+    """A level of the hierarchy (docs/explanation/hierarchy.md#levels).
 
     Attributes
     ----------
@@ -140,13 +144,13 @@ LEVELS: dict[str, Level] = {
         True,
         (
             _t("fin", "M commutative and idempotent (every letter map idempotent)", "iff",
-               "FOLKLORE", "theory.md 3.1"),
+               "FOLKLORE", "docs/explanation/levels.md#pdiag"),
             _t("rob", "M commutative and aperiodic (every letter period 1)", "iff",
-               "FOLKLORE", "theory.md 3.1"),
+               "FOLKLORE", "docs/explanation/levels.md#pdiag"),
             _t("fp", "M aperiodic", "necessary", "FOLKLORE",
-               "theory.md 3.1 (monotone rounding); Sarrof+24 Thm 2"),
+               "docs/explanation/levels.md#pdiag (monotone rounding); Sarrof+24 Thm 2"),
             _t("fp", "M commutative and aperiodic (lambda = 1/2 is exact)", "sufficient",
-               "FOLKLORE", "theory.md 3.1"),
+               "FOLKLORE", "docs/explanation/levels.md#pdiag"),
         ),
     ),
     "real_diagonal": Level(
@@ -157,13 +161,13 @@ LEVELS: dict[str, Level] = {
         True,
         (
             _t("fin", "M commutative and every letter map satisfies t^3 = t", "iff",
-               "FOLKLORE", "theory.md 3.2"),
+               "FOLKLORE", "docs/explanation/levels.md#rdiag"),
             _t("rob", "M commutative and every letter period in {1, 2}", "iff",
-               "FOLKLORE", "theory.md 3.2"),
+               "FOLKLORE", "docs/explanation/levels.md#rdiag"),
             _t("fp", "every subgroup of M has exponent <= 2", "necessary", "FOLKLORE",
-               "theory.md 3.2; Grazzi+25 Thm 2"),
+               "docs/explanation/levels.md#rdiag; Grazzi+25 Thm 2"),
             _t("fp", "M commutative and every letter period in {1, 2}", "sufficient",
-               "FOLKLORE", "theory.md 3.2"),
+               "FOLKLORE", "docs/explanation/levels.md#rdiag"),
         ),
     ),
     "complex_diagonal": Level(
@@ -174,12 +178,13 @@ LEVELS: dict[str, Level] = {
         True,
         (
             _t("fin", "M commutative and every letter index <= 1 (commutative Clifford)",
-               "iff", "FOLKLORE", "theory.md 3.3"),
-            _t("rob", _COMMUTE, "iff", "FOLKLORE", "theory.md 3.3"),
+               "iff", "FOLKLORE", "docs/explanation/levels.md#cdiag"),
+            _t("rob", _COMMUTE, "iff", "FOLKLORE", "docs/explanation/levels.md#cdiag"),
             _t("fp", "no non-abelian group word problem", "necessary", "THEOREM",
-               "theory.md 3.3; Shakerinava+26"),
+               "docs/explanation/levels.md#cdiag; Shakerinava+26"),
             _t("fp", "M commutative with every letter period in {1, 2, 4}", "sufficient",
-               "FOLKLORE", "theory.md 3.3, 7.1"),
+               "FOLKLORE", "docs/explanation/levels.md#cdiag, "
+                           "docs/explanation/numerical-stability.md#exact-families"),
         ),
     ),
     "block": Level(
@@ -190,20 +195,24 @@ LEVELS: dict[str, Level] = {
         True,
         (
             _t("fin", "every element of M has index <= b", "necessary", "FOLKLORE",
-               "theory.md 3.4 (index bound)"),
+               "docs/explanation/levels.md#index-bound"),
             _t("fin", "b = 2: every subgroup G of M has G^2 = <g^2> abelian", "necessary",
-               "FOLKLORE", "theory.md 3.4"),
+               "FOLKLORE", "docs/explanation/levels.md#block"),
             _t("fin", "b = 3: a non-solvable subgroup with trivial solvable radical has "
-               "exponent dividing 30", "necessary", "FOLKLORE", "theory.md 3.4 (S5 argument)"),
+               "exponent dividing 30", "necessary", "FOLKLORE",
+               "docs/explanation/levels.md#block-3 (S5 argument)"),
             _t("fin", "a faithful real representation that is a sum of irreducibles of "
                "dimension <= b, or a construction of block size <= b", "sufficient",
-               "FOLKLORE", "theory.md 3.4, 5.6"),
+               "FOLKLORE",
+               "docs/explanation/levels.md#block, docs/explanation/algebra.md#rep-computations"),
             _t("rob", "b = 2: every subgroup G of M has G^2 abelian", "necessary",
-               "FOLKLORE", "theory.md 3.4 (via F3)"),
+               "FOLKLORE", "docs/explanation/levels.md#block-2 (via the compact lift of "
+                           "docs/explanation/simulation-notions.md#lemmas)"),
             _t("rob", "a Sim_fin construction or a commutative monoid", "sufficient",
-               "FOLKLORE", "theory.md 3.3, 3.4"),
+               "FOLKLORE", "docs/explanation/levels.md#cdiag, #block"),
             _t("fp", "an exact (integer / 0-1) construction of block size <= b", "sufficient",
-               "FOLKLORE", "theory.md 3.4, 7.1"),
+               "FOLKLORE", "docs/explanation/levels.md#block, "
+                           "docs/explanation/numerical-stability.md#exact-families"),
         ),
     ),
     "full": Level(
@@ -214,10 +223,11 @@ LEVELS: dict[str, Level] = {
         True,
         (
             _t("fin", "every DFA (one-hot, H = |Q|)", "iff", "THEOREM",
-               "theory.md 3.5; Grazzi+25 App. A.3"),
-            _t("rob", "every DFA", "iff", "THEOREM", "theory.md 3.5"),
+               "docs/explanation/levels.md#full; Grazzi+25 App. A.3"),
+            _t("rob", "every DFA", "iff", "THEOREM", "docs/explanation/levels.md#full"),
             _t("fp", "every DFA (one-hot is exact in every format)", "iff", "THEOREM",
-               "theory.md 3.5, 7.1"),
+               "docs/explanation/levels.md#full, "
+               "docs/explanation/numerical-stability.md#exact-families"),
         ),
     ),
     "monomial": Level(
@@ -227,9 +237,12 @@ LEVELS: dict[str, Level] = {
         lambda H, D, x: 2 * H * D,
         False,
         (
-            _t("fin", "every DFA, H <= |Q|", "iff", "THEOREM", "theory.md 3.7; Terzic+25b Prop. 2"),
-            _t("rob", "every DFA, H <= |Q|", "iff", "THEOREM", "theory.md 3.7"),
-            _t("fp", "every DFA, H <= |Q|, exact", "iff", "THEOREM", "theory.md 3.7"),
+            _t("fin", "every DFA, H <= |Q|", "iff", "THEOREM",
+               "docs/explanation/levels.md#monomial; Terzic+25b Prop. 2"),
+            _t("rob", "every DFA, H <= |Q|", "iff", "THEOREM",
+               "docs/explanation/levels.md#monomial"),
+            _t("fp", "every DFA, H <= |Q|, exact", "iff", "THEOREM",
+               "docs/explanation/levels.md#monomial"),
         ),
     ),
     "cp": Level(
@@ -240,9 +253,10 @@ LEVELS: dict[str, Level] = {
         False,
         (
             _t("fin", "every DFA, R <= #{(q, q.a)} <= |Q| min(|Q|, K)", "iff", "FOLKLORE",
-               "theory.md 3.6"),
-            _t("rob", "every DFA (as fin)", "iff", "FOLKLORE", "theory.md 3.6"),
-            _t("fp", "every DFA (as fin; 0/1 weights)", "iff", "FOLKLORE", "theory.md 3.6"),
+               "docs/explanation/levels.md#cp"),
+            _t("rob", "every DFA (as fin)", "iff", "FOLKLORE", "docs/explanation/levels.md#cp"),
+            _t("fp", "every DFA (as fin; 0/1 weights)", "iff", "FOLKLORE",
+               "docs/explanation/levels.md#cp"),
         ),
     ),
 }
@@ -281,7 +295,8 @@ real_diagonal, complex_diagonal, block, full, monomial, cp
 
 
 def check_notion(notion: str) -> str:
-    """Return ``notion`` if it is a simulation notion (theory.md section 2), else raise.
+    """Return ``notion`` if it is a simulation notion (docs/explanation/simulation-notions.md), else
+    raise.
 
     Examples
     --------

@@ -1,4 +1,5 @@
-"""Letter maps and the invariants that need no monoid enumeration (theory.md 1.2, 5.1 step 2-3).
+"""Letter maps and the invariants that need no monoid enumeration
+(docs/explanation/algebra.md#letter-maps, #pipeline (steps 2-3)).
 
 A *letter map* ``tau_a`` is the transformation ``q -> q . a`` of the states, stored as an integer
 array ``t`` with ``t[q] = q . a``.  Transformations act on the right, so the map of a word ``uv``
@@ -51,7 +52,8 @@ __all__ = [
 
 
 def minimal_automaton(dfa: DFA) -> DFA:
-    """The minimal reachable Moore machine for ``dfa``'s labels (theory.md 1.2).
+    """The minimal reachable Moore machine for ``dfa``'s labels
+    (docs/explanation/algebra.md#letter-maps).
 
     Examples
     --------
@@ -163,7 +165,8 @@ def is_permutation(t: np.ndarray) -> bool:
 
 @dataclass(frozen=True)
 class LetterInfo:
-    """Invariants of one letter map of the minimal automaton (theory.md 1.2).
+    """Invariants of one letter map of the minimal automaton
+    (docs/explanation/algebra.md#letter-maps).
 
     Attributes
     ----------
@@ -367,5 +370,6 @@ def diagonal_letter_problem(dfa: DFA, level: str, notion: str = "fin"
 
 
 def unit_letters(dfa: DFA) -> list[int]:
-    """Indices of the permutation letters; they generate the group of units (theory.md 5.1)."""
+    """Indices of the permutation letters; they generate the group of units
+    (docs/explanation/algebra.md#pipeline)."""
     return [a for a, t in enumerate(letter_maps(dfa)) if is_permutation(t)]

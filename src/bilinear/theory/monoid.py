@@ -1,11 +1,12 @@
 """The transition monoid of an automaton, with libsemigroups' Froidure-Pin as the engine.
 
-``transition_monoid(dfa, cap)`` enumerates ``M = {tau_w}`` (theory.md 5.1 step 4) and stops with
+``transition_monoid(dfa, cap)`` enumerates ``M = {tau_w}`` (docs/explanation/algebra.md#pipeline
+(step 4)) and stops with
 :class:`MonoidTooLargeError` past ``cap`` elements (``|M|`` can be ``n^n``).  Everything else is
 computed on demand: the elements as an ``(|M|, n)`` array, idempotents, index / period of every
 element, aperiodicity, exponent, Green's classes, maximal subgroups as sympy permutation groups,
 and a word for every element.  Beyond the cap, :func:`witness_search` looks at short and random
-words for sound partial answers (theory.md 5.1 step 5).
+words for sound partial answers (docs/explanation/algebra.md#pipeline (step 5)).
 
 Words follow the right action: the element of the word ``[a, b]`` is "``tau_a`` then ``tau_b``".
 
@@ -51,7 +52,8 @@ __all__ = [
     "witness_search",
 ]
 
-#: Default size cap of :func:`transition_monoid` (theory.md 5.1: ``|M| <= 2 * 10^6``).
+#: Default size cap of :func:`transition_monoid` (docs/explanation/algebra.md#pipeline: ``|M| <= 2 *
+#: 10^6``).
 DEFAULT_CAP = 2_000_000
 
 
@@ -63,7 +65,8 @@ def _libsemigroups() -> Any:
 
 @dataclass(frozen=True)
 class MaximalSubgroup:
-    """A maximal subgroup ``G_e`` of ``M`` acting on the image ``X = im(e)`` (theory.md 5.1).
+    """A maximal subgroup ``G_e`` of ``M`` acting on the image ``X = im(e)``
+    (docs/explanation/algebra.md#pipeline).
 
     Attributes
     ----------

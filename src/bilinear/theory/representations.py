@@ -1,4 +1,6 @@
-"""Characters, real irreducibles and minimal faithful degrees (theory.md 4.2, 4.3, 5.6).
+"""Characters, real irreducibles and minimal faithful degrees
+(docs/explanation/bounds.md#group-dfas, #faithful-degrees,
+docs/explanation/algebra.md#rep-computations).
 
 The character table is computed with Burnside's algorithm: exact integer class structure
 constants, then the common eigenvectors of the class matrices.  The eigenvectors are found in
@@ -231,7 +233,8 @@ class RealIrrep:
 
 
 def real_irreps(ct: CharacterTable) -> list[RealIrrep]:
-    """The real irreducible representations of the group of ``ct`` (theory.md 4.3)."""
+    """The real irreducible representations of the group of ``ct``
+    (docs/explanation/bounds.md#faithful-degrees)."""
     out = []
     used: set[int] = set()
     conj = {}
@@ -283,7 +286,8 @@ class FaithfulSum:
 
 def faithful_sum(ct: CharacterTable, max_dim: int | None = None,
                  complex_field: bool = False) -> FaithfulSum | None:
-    """Least-dimensional faithful sum of irreducibles (weighted set cover, theory.md 4.3).
+    """Least-dimensional faithful sum of irreducibles (weighted set cover,
+    docs/explanation/bounds.md#faithful-degrees).
 
     With ``max_dim`` only summands of real dimension ``<= max_dim`` are used; with
     ``complex_field`` the complex irreducibles are used and dimensions are complex.
@@ -315,9 +319,10 @@ def _cheapest_cover(
 ) -> tuple[int, list[int]] | None:
     """Least total weight of items whose successive ``meet`` with ``start`` reaches ``done``.
 
-    Dijkstra over the meet-semilattice of partial covers (the weighted set cover of theory.md
-    4.2-4.3).  ``items`` are ``(weight, element)`` pairs; returns the cost and the indices of
-    the chosen items (last chosen first), or ``None`` when ``done`` is unreachable.
+    Dijkstra over the meet-semilattice of partial covers (the weighted set cover of
+    docs/explanation/bounds.md#faithful-degrees).  ``items`` are ``(weight, element)`` pairs;
+    returns the cost and the indices of the chosen items (last chosen first), or ``None`` when
+    ``done`` is unreachable.
     """
     dist = {start: 0}
     back: dict[Any, tuple[Any, int]] = {}
@@ -344,7 +349,8 @@ def _cheapest_cover(
 
 
 def f_R(G: PermutationGroup, cap: int = GROUP_CAP) -> int:
-    """Minimal degree of a faithful real representation of ``G`` (theory.md 4.3).
+    """Minimal degree of a faithful real representation of ``G``
+    (docs/explanation/bounds.md#faithful-degrees).
 
     Examples
     --------
@@ -378,7 +384,8 @@ def f_C(G: PermutationGroup, cap: int = GROUP_CAP) -> int:
 def isotypic_partitions(G: PermutationGroup, cap: int = GROUP_CAP
                         ) -> list[tuple[RealIrrep, tuple[int, ...]]]:
     """For each real irreducible in ``R^Q`` (``Q`` = the points of ``G``), the partition of
-    ``Q`` by equal isotypic projections of the basis vectors (theory.md 4.2 step 2)."""
+    ``Q`` by equal isotypic projections of the basis vectors (docs/explanation/bounds.md#group-dfas
+    (step 2))."""
     ct = character_table(G, cap)
     E = ct.elements
     m, n = E.shape
@@ -395,7 +402,8 @@ def isotypic_partitions(G: PermutationGroup, cap: int = GROUP_CAP
 
 
 def d_enc(G: PermutationGroup, cap: int = GROUP_CAP) -> tuple[int, tuple[RealIrrep, ...]]:
-    """``d_enc`` of the transitive group automaton on the points of ``G`` (theory.md 4.2).
+    """``d_enc`` of the transitive group automaton on the points of ``G``
+    (docs/explanation/bounds.md#group-dfas).
 
     The least real dimension of a G-module with a vector whose stabilizer is exactly the
     point stabilizer: a weighted set cover over isotypic partitions.
@@ -426,7 +434,8 @@ def d_enc(G: PermutationGroup, cap: int = GROUP_CAP) -> tuple[int, tuple[RealIrr
 
 
 def orbitals(G: PermutationGroup) -> list[list[tuple[int, int]]]:
-    """The orbitals (G-orbits on ``Q x Q``); their 0/1 matrices span ``End_G(R^Q)`` (5.6)."""
+    """The orbitals (G-orbits on ``Q x Q``); their 0/1 matrices span ``End_G(R^Q)``
+    (docs/explanation/algebra.md#rep-computations)."""
     n = G.degree
     gens = [g.array_form for g in G.generators]
     seen: dict[tuple[int, int], int] = {}
@@ -454,10 +463,10 @@ def real_irrep_matrices(G: PermutationGroup, irrep: RealIrrep, cap: int = 5_000,
                         seed: int = 0) -> list[np.ndarray]:
     """Orthogonal float matrices of one copy of a real irreducible, one per generator of ``G``.
 
-    Built inside the regular representation (theory.md 5.6): the isotypic projector, then an
-    eigenspace of a generic symmetric element of the commutant.  Convention: ``A(g) e_x =
-    e_{x g}`` on the regular module, so the matrices compose like the automaton (``A(gh) =
-    A(h) A(g)``).  For constructions; decisions never depend on these floats.
+    Built inside the regular representation (docs/explanation/algebra.md#rep-computations): the
+    isotypic projector, then an eigenspace of a generic symmetric element of the commutant.
+    Convention: ``A(g) e_x = e_{x g}`` on the regular module, so the matrices compose like the
+    automaton (``A(gh) = A(h) A(g)``).  For constructions; decisions never depend on these floats.
     """
     ct = character_table(G, cap)
     E = ct.elements
@@ -501,7 +510,8 @@ def real_irrep_matrices(G: PermutationGroup, irrep: RealIrrep, cap: int = 5_000,
 
 @dataclass(frozen=True, eq=False)
 class IsotypicComponent:
-    """One isotypic component of the permutation module ``R^Q`` (theory.md 5.6).
+    """One isotypic component of the permutation module ``R^Q``
+    (docs/explanation/algebra.md#rep-computations).
 
     ``basis`` is an orthonormal ``(n, m * d)`` float basis of the component and ``copies`` are
     ``m`` orthonormal ``(n, d)`` bases of irreducible submodules (``d = irrep.real_dim``).
@@ -516,7 +526,8 @@ class IsotypicComponent:
 
 def permutation_module_decomposition(G: PermutationGroup, cap: int = GROUP_CAP,
                                      seed: int = 0) -> list[IsotypicComponent]:
-    """Real irreducible decomposition of ``R^Q`` for ``G`` acting on its points (5.6).
+    """Real irreducible decomposition of ``R^Q`` for ``G`` acting on its points
+    (docs/explanation/algebra.md#rep-computations).
 
     Isotypic projectors from the character table; inside each component, the eigenspaces of
     a generic symmetric element of the commutant (spanned by the orbital matrices) are

@@ -18,8 +18,8 @@ first and then re-derives the claim from the words alone.  The kinds:
 ``"index"``
     ``words = [w]``, ``index = k`` and ``max_index = b``: ``tau_w`` has index ``k > b``, but
     every element of a monoid of ``b x b`` matrices (and of ``V_b``) has index ``<= b``
-    (theory.md 3.4).  The idempotent / Clifford conditions of the diagonal levels use
-    ``max_index = 1``.
+    (docs/explanation/levels.md#block).  The idempotent / Clifford conditions of the diagonal levels
+    use ``max_index = 1``.
 group kinds
     ``image_word = x`` and ``generator_words = [u_1, ...]`` (``words = [x, u_1, ...]``): each
     ``u_i`` maps ``X = im(tau_x)`` onto itself; the permutations they induce on ``X`` generate a
@@ -29,7 +29,7 @@ group kinds
     ``"g2_nonabelian"`` (``<g^2 : g in G>`` not abelian: excluded from real block(2)),
     ``"not_cyclic_or_dihedral"`` (not a quotient of a finite subgroup of ``GL_2(R)``),
     ``"v3_exponent"`` (non-solvable, every minimal normal subgroup non-abelian, and the
-    exponent does not divide 30: excluded from real block(3), theory.md 3.4),
+    exponent does not divide 30: excluded from real block(3), docs/explanation/levels.md#block),
     ``"not_a5_type"`` (non-solvable and neither ``A_5`` nor ``A_5 x Z_2``: not a quotient of a
     finite subgroup of ``GL_3(R)``),
     ``"v3_perfect_residual"`` (the perfect residual ``G^(infinity)`` is non-trivial and not a

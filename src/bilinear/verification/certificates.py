@@ -1,11 +1,11 @@
 """Certificates: frozen records of a finite check that proves (or refutes) a construction.
 
 A :class:`Certificate` says *what* was checked, *how many* cases, *how* (the method of
-theory.md section 6.0), and, when the construction fails, the shortest word found on which
-it decodes the wrong label.  :meth:`Certificate.to_markdown` and :meth:`Certificate.to_latex`
+docs/explanation/certificates.md), and, when the construction fails, the shortest word found on
+which it decodes the wrong label.  :meth:`Certificate.to_markdown` and :meth:`Certificate.to_latex`
 write it as a proof a reader can follow line by line.
 
-Methods (theory.md 6.0):
+Methods (docs/explanation/certificates.md):
 
 * ``exact`` (C-exact): a state-determined encoding checked in exact arithmetic, then induction;
 * ``orbit`` (C-orbit): breadth-first search of the exact orbit of ``h``, paired with the
@@ -41,7 +41,7 @@ from bilinear.verification.kernel import Evidence
 
 __all__ = ["Certificate", "Check", "METHODS", "METHOD_TITLES"]
 
-#: The certificate kinds of theory.md section 6.0.
+#: The certificate kinds of docs/explanation/certificates.md.
 METHODS = ("exact", "orbit", "cells", "float")
 
 #: How each method is named in the written proof.
@@ -150,7 +150,7 @@ class Certificate:
     holds : bool
         True when the checks prove that the model simulates the automaton for *every* word.
     method : str
-        ``"exact"``, ``"orbit"``, ``"cells"`` or ``"float"`` (theory.md 6.0).
+        ``"exact"``, ``"orbit"``, ``"cells"`` or ``"float"`` (docs/explanation/certificates.md).
     checked : tuple of Check
         What was checked and how many cases, in the order of the proof.
     counterexample : tuple or None
@@ -328,7 +328,8 @@ class Certificate:
         impl = d.get("implementation", "this implementation")
         return (f"The set of pairs (float state, automaton state) reachable under {impl} is "
                 "finite and closed and every pair decodes correctly, so this implementation "
-                "is correct for every length (sequential evaluation only; theory.md 6.0).")
+                "is correct for every length (sequential evaluation only; "
+                "docs/explanation/certificates.md).")
 
     def to_markdown(self) -> str:
         """The certificate as a Markdown proof (or refutation), one checked fact per line."""
@@ -370,7 +371,8 @@ class Certificate:
             lines.append(f"**Not certified.** {self.details.get('reason', 'no proof found')}")
         horizon = self.details.get("horizon_bound")
         if horizon:
-            lines += ["", "**Horizon bound (theory.md 7.2).** In floating point, decoding is "
+            lines += ["", "**Horizon bound (docs/explanation/numerical-stability.md#horizon).** In "
+                          "floating point, decoding is "
                       "guaranteed for about T_safe steps (a worst-case order of magnitude):",
                       ""]
             lines += [f"- {fmt}: T_safe ~ {t:.3g}" for fmt, t in horizon.items()]

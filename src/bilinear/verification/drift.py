@@ -1,4 +1,5 @@
-"""Numerical drift: run a construction in float16 / bfloat16 / float32 / float64 (theory.md 7).
+"""Numerical drift: run a construction in float16 / bfloat16 / float32 / float64
+(docs/explanation/numerical-stability.md).
 
 :func:`simulate` runs one word under a :class:`~bilinear.verification.floats.FloatImplementation`
 (bfloat16 is emulated in numpy, so nothing here needs torch); :func:`first_failure` gives the

@@ -1,4 +1,5 @@
-"""Exact certificates (C-exact and C-orbit of theory.md 6.0) by breadth-first search.
+"""Exact certificates (C-exact and C-orbit of docs/explanation/certificates.md) by breadth-first
+search.
 
 The search walks the pairs ``(h_w, q0 . w)`` from ``(h0, q0)`` in exact arithmetic (Python
 integers, rationals, or elements of a sympy number field such as ``QQ<sqrt(5)>``).  When it

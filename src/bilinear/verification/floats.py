@@ -1,4 +1,5 @@
-"""Floating-point implementations and the C-fp certificate (theory.md 6.0, 7.2, 7.5).
+"""Floating-point implementations and the C-fp certificate (docs/explanation/certificates.md,
+docs/explanation/numerical-stability.md#horizon, #experiments).
 
 :class:`FloatImplementation` fixes *one* deployed implementation completely: the storage format
 (``float16``, ``bfloat16``, ``float32``, ``float64``), the accumulation format, the operation
@@ -69,14 +70,16 @@ class FloatImplementation:
         Storage format of weights and states: ``"float16"``, ``"bfloat16"``, ``"float32"`` or
         ``"float64"``.
     normalize : bool
-        Divide the state by its Euclidean norm after every step (theory.md 7.3).
+        Divide the state by its Euclidean norm after every step
+        (docs/explanation/numerical-stability.md#normalization).
     accumulate : str, optional
         Format of products and sums (default: ``float32`` for the 16-bit formats, else
         ``dtype``).
     readout : str
         ``"float64"`` (default): the stored state is decoded exactly enough in float64 against
-        the float64 readout (nearest-codeword decoding, as in theory.md 7.5); ``"same"``: the
-        readout is stored and applied in the format like the recurrence.
+        the float64 readout (nearest-codeword decoding, as in
+        docs/explanation/numerical-stability.md#experiments); ``"same"``: the readout is stored and
+        applied in the format like the recurrence.
 
     Examples
     --------
@@ -359,7 +362,8 @@ _MIN_EXP = {"float16": -14, "bfloat16": -126, "float32": -126, "float64": -1022}
 
 def drift_probe(impl: FloatImplementation, inst: FloatInstance, max_period_search: int = 2_000,
                 ) -> tuple[list[int], int, int, str] | None:
-    """Find radial-drift failures of constant words by scale-periodicity (theory.md 7.3).
+    """Find radial-drift failures of constant words by scale-periodicity
+    (docs/explanation/numerical-stability.md#normalization).
 
     Follow ``a a a ...`` until a pair (state up to a power of two, automaton state) repeats:
     ``h_{t1} = 2^e h_{t0}`` exactly.  Rounding commutes with scaling by powers of two in the
@@ -411,8 +415,9 @@ def drift_probe(impl: FloatImplementation, inst: FloatInstance, max_period_searc
 
 # ================================================================================ horizon
 def horizon_bound(d_min_half: float, kappa: float, H: int, B: float, dtype: str) -> float:
-    """``T_safe ~ (d_min / 2) / (kappa (c_A + c_H) u B)`` of theory.md 7.2, with
-    ``c_A + c_H = H + 2`` (4 for the 2 x 2 rotation of the worked example).
+    """``T_safe ~ (d_min / 2) / (kappa (c_A + c_H) u B)`` of
+    docs/explanation/numerical-stability.md#horizon, with ``c_A + c_H = H + 2`` (4 for the 2 x 2
+    rotation of the worked example).
 
     Examples
     --------
