@@ -20,6 +20,7 @@ Examples
 import importlib
 from typing import Any
 
+from bilinear.analysis import plots as _plots
 from bilinear.analysis.paper import frozen_diagonal_parity
 from bilinear.analysis.suite import (
     FULL,
@@ -63,7 +64,6 @@ def __getattr__(name: str) -> Any:
 
 
 # the plot helpers (automaton diagrams, heatmaps, trajectories)
-from bilinear.analysis import plots as _plots
 
 for _name in _plots.__all__:
     globals()[_name] = getattr(_plots, _name)
