@@ -71,7 +71,7 @@ from bilinear.theory.groups import (
 from bilinear.theory.letters import index_period, minimal_automaton, word_map
 from bilinear.theory.representations import character_table, minimal_normal_subgroups
 
-__all__ = ["WITNESS_KINDS", "GROUP_KINDS", "Witness", "check_witness_basic", "witness_group"]
+__all__ = ["WITNESS_KINDS", "GROUP_KINDS", "check_witness_basic", "witness_group"]
 
 
 def witness_group(dfa: DFA, image_word: list, generator_words: list[list]) -> PermutationGroup:
