@@ -4,23 +4,7 @@
 (see :mod:`bilinear.analysis.report_blocks`): the header, acceptance checks, where each task sits
 in the hierarchy, theory beside training, every result, one section per task, the paper's
 experiments and notes.  :func:`to_markdown` and :func:`to_html` write the same blocks, so the two
-files never disagree.
-
-Examples
---------
->>> doc = [Heading(1, "Title"), Paragraph("Some `code` and **bold**."),
-...        Table(["a", "b"], [[1, None]])]
->>> print(to_markdown(doc))
-# Title
-<BLANKLINE>
-Some `code` and **bold**.
-<BLANKLINE>
-| a | b |
-|---|---|
-| 1 | — |
-<BLANKLINE>
->>> "<code>code</code>" in to_html(doc)
-True
+files never disagree (examples: :mod:`bilinear.analysis.report_blocks`).
 """
 
 from __future__ import annotations
