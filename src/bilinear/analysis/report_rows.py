@@ -17,23 +17,31 @@ Examples
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bilinear.analysis import _backend as backend
-from bilinear.analysis.judge import LONG_LENGTH, PASS_THRESHOLD, agreement, long_accuracy
+from bilinear.analysis.judge import (
+    LONG_LENGTH,
+    PASS_THRESHOLD,
+    agreement,
+    long_accuracy,
+    primary_accuracy,
+)
 from bilinear.analysis.paper import SOURCE_NOTE, PaperTable
 from bilinear.analysis.runs import TrainOutcome
 from bilinear.analysis.suite import LEVELS, ModelSpec, Suite
+from bilinear.errors import InvalidArgumentError
 
 __all__ = [
     "ROW_KEYS",
+    "SELECTION_RULE",
     "TRAINED_KEYS",
     "acceptance",
     "aggregate",
     "make_row",
     "paper_table",
+    "select_run",
     "task_entry",
     "task_summary",
     "theory_for_task",
@@ -43,7 +51,7 @@ __all__ = [
 ROW_KEYS = ("task", "model", "theory", "dim", "construction_verified", "trained")
 #: Keys of a row's ``trained`` object (when not null).
 TRAINED_KEYS = ("hidden", "params", "steps", "seeds", "train_lengths", "test_lengths", "accuracy",
-                "normalized_accuracy")
+                "normalized_accuracy", "majority_normalized_accuracy")
 
 
 # ================================================================================ theory
@@ -113,40 +121,78 @@ def _model_verdict(
     return verdict
 
 
+#: How :func:`select_run` picks the run a cell reports (stated in the report).
+SELECTION_RULE = ("the run (learning rate x seed) with the best mean majority-normalized accuracy "
+                  "on validation lengths disjoint from the test lengths (ties: the lower final "
+                  "training loss, then the earlier lr and seed); runs without validation "
+                  "lengths are ranked by final training loss; test lengths are never read")
+
+
+def _selection_score(o: TrainOutcome) -> tuple[float, float]:
+    """Higher is better: mean validation accuracy, then minus the final training loss."""
+    loss = o.extra.get("final_loss")
+    loss_term = -float(loss) if isinstance(loss, (int, float)) and loss == loss else -1e300
+    if o.validation:
+        return sum(o.validation.values()) / len(o.validation), loss_term
+    return float("-inf"), loss_term
+
+
+def select_run(outcomes: Sequence[TrainOutcome]) -> TrainOutcome:
+    """The run of one cell that the report shows, chosen by :data:`SELECTION_RULE`.
+
+    Reads each run's validation metrics and training loss only, never its test metrics.
+
+    Examples
+    --------
+    >>> from bilinear.experiments import RunConfig
+    >>> def run(seed, val, test):
+    ...     job = RunConfig(task="parity", model="full", seed=seed, hidden=4, steps=1,
+    ...                     test_lengths=(500,), val_lengths=(40,))
+    ...     return TrainOutcome(job, 1, 1, (500,), (test,), (test,), validation={40: val},
+    ...                         majority_normalized_accuracy=(test,))
+    >>> select_run([run(0, 0.9, 1.0), run(1, 1.0, 0.2)]).job.seed   # validation decides
+    1
+    """
+    if not outcomes:
+        raise InvalidArgumentError("select_run needs at least one run")
+    ranked = sorted(outcomes, key=lambda o: (o.job.lr, o.job.seed))
+    return max(ranked, key=_selection_score)
+
+
 def aggregate(outcomes: Sequence[TrainOutcome]) -> dict[str, Any] | None:
-    """The ``trained`` object of one cell: the best learning rate (by mean normalized accuracy
-    at the longest length), averaged over seeds; ``None`` when nothing was trained."""
+    """The ``trained`` object of one cell: the run :func:`select_run` picks, with the spread of
+    the primary figure over every run of the cell; ``None`` when nothing was trained."""
     if not outcomes:
         return None
-    by_lr: dict[float, list[TrainOutcome]] = defaultdict(list)
-    for o in outcomes:
-        by_lr[o.job.lr].append(o)
-
-    def score(lr: float) -> float:
-        runs = by_lr[lr]
-        return sum(r.normalized_accuracy[-1] for r in runs) / len(runs)
-
-    best = max(sorted(by_lr), key=score)
-    runs = sorted(by_lr[best], key=lambda r: r.job.seed)
-    lengths = list(runs[0].test_lengths)
-    n = len(runs)
-
-    def mean(values: list[tuple[float, ...]]) -> list[float]:
-        return [round(sum(v[i] for v in values) / n, 6) for i in range(len(lengths))]
-
-    job = runs[0].job
+    chosen = select_run(outcomes)
+    runs = sorted(outcomes, key=lambda r: (r.job.lr, r.job.seed))
+    lengths = list(chosen.test_lengths)
+    job = chosen.job
+    primary = list(chosen.majority_normalized_accuracy or chosen.normalized_accuracy)
     return {
         "hidden": job.hidden,
-        "params": runs[0].params,
-        "steps": runs[0].steps,
-        "seeds": [r.job.seed for r in runs],
+        "params": chosen.params,
+        "steps": chosen.steps,
+        "seeds": sorted({r.job.seed for r in runs}),
+        "seed": job.seed,
         "train_lengths": list(job.train_lengths),
         "test_lengths": lengths,
-        "accuracy": mean([r.accuracy for r in runs]),
-        "normalized_accuracy": mean([r.normalized_accuracy for r in runs]),
-        "lr": best,
-        "lrs": sorted(by_lr),
-        "per_seed_normalized_accuracy": [list(r.normalized_accuracy) for r in runs],
+        "val_lengths": list(job.val_lengths),
+        "validation": {str(n): v for n, v in sorted(chosen.validation.items())},
+        "accuracy": list(chosen.accuracy),
+        "normalized_accuracy": list(chosen.normalized_accuracy),
+        "majority_normalized_accuracy": primary,
+        "lr": job.lr,
+        "lrs": sorted({r.job.lr for r in runs}),
+        "selection": SELECTION_RULE,
+        "per_run": [{"lr": r.job.lr, "seed": r.job.seed,
+                     "validation": {str(n): v for n, v in sorted(r.validation.items())},
+                     "majority_normalized_accuracy": list(r.majority_normalized_accuracy
+                                                          or r.normalized_accuracy)}
+                    for r in runs],
+        "per_seed_normalized_accuracy": [list(r.normalized_accuracy) for r in runs
+                                         if r.job.lr == job.lr],
+        "discretized": chosen.extra.get("discretized"),
         "reused": all(r.reused for r in outcomes),
     }
 
@@ -241,10 +287,10 @@ def task_summary(task: dict[str, Any]) -> dict[str, Any]:
 
 # ================================================================================ paper
 def _table_value(trained: dict[str, Any] | None) -> float | None:
-    """The paper tables' number: normalized accuracy at the longest test length."""
+    """The paper tables' number: the primary accuracy at the longest test length."""
     if not trained:
         return None
-    return float(trained["normalized_accuracy"][-1])
+    return float(primary_accuracy(trained)[-1])
 
 
 def paper_table(table: PaperTable, rows: list[dict[str, Any]],

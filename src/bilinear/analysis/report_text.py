@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bilinear.analysis.judge import primary_accuracy
 from bilinear.analysis.report_blocks import fmt
 
 __all__ = [
@@ -138,8 +139,13 @@ def matrix_cell(row: dict[str, Any] | None) -> str:
 
 
 def acc_list(trained: dict[str, Any] | None) -> str:
-    """``length: accuracy`` per test length of a trained object, or "not trained"."""
+    """``length: accuracy`` per test length of a trained object (the primary, majority-normalized
+    figure), the older ``1/labels``-normalized figure after it, or "not trained"."""
     if not trained:
         return "not trained"
-    return ", ".join(f"{n}: {fmt(a)}" for n, a in
-                     zip(trained["test_lengths"], trained["normalized_accuracy"], strict=False))
+    main = ", ".join(f"{n}: {fmt(a)}" for n, a in
+                     zip(trained["test_lengths"], primary_accuracy(trained), strict=False))
+    if "majority_normalized_accuracy" not in trained:
+        return main
+    old = ", ".join(fmt(a) for a in trained["normalized_accuracy"])
+    return f"{main} (vs 1/labels: {old})"

@@ -43,6 +43,10 @@ class TrainOutcome:
     reused: bool = False
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Accuracy normalized by the per-position majority predictor, per test length.
+    majority_normalized_accuracy: tuple[float, ...] = ()
+    #: ``{length: majority-normalized accuracy}`` at the validation lengths (model selection).
+    validation: dict[int, float] = field(default_factory=dict)
 
 
 def describe(job: RunConfig) -> str:
@@ -67,7 +71,11 @@ def _job(task: str, model: ModelSpec, suite: Suite, seed: int, lr: float) -> Run
         seed=seed,
         train_lengths=b.train_lengths,
         test_lengths=b.test_lengths,
+        val_lengths=b.val_lengths,
         test_words=b.test_words,
+        discretize=b.discretize,
+        early_stop=b.early_stop,
+        patience=b.patience if b.early_stop is not None else 1,
     )
 
 
@@ -125,7 +133,14 @@ def _outcome(job: RunConfig, metrics: Any, info: Any, reused: bool) -> TrainOutc
                                   for n in lengths),
         reused=reused,
         seconds=float(info.get("train_seconds") or 0.0) + float(info.get("eval_seconds") or 0.0),
-        extra={k: info[k] for k in ("stopped_early", "train_seconds", "final_loss") if k in info},
+        extra={k: info[k] for k in ("stopped_early", "train_seconds", "final_loss",
+                                    "discretized") if k in info},
+        majority_normalized_accuracy=tuple(
+            float(metrics[str(n)].get("majority_normalized_accuracy",
+                                      metrics[str(n)]["normalized_accuracy"]))
+            for n in lengths),
+        validation={int(n): float(v["majority_normalized_accuracy"])
+                    for n, v in (info.get("validation") or {}).items()},
     )
 
 

@@ -85,6 +85,17 @@ class Budget:
         Evaluation lengths (each >= the upper training length).
     test_words : int
         Words evaluated per test length.
+    val_lengths : tuple of int
+        Validation lengths, disjoint from the test lengths: learning rates and seeds are
+        selected on them, never on test lengths (empty: selection falls back to the training
+        loss's validation at the longest train length).
+    discretize : bool
+        Offer each trained bilinear model its discretized copy, kept only when validation
+        accuracy does not drop (:class:`bilinear.experiments.RunConfig`).
+    early_stop : float or None
+        Stop a run once its accuracy at the longest train length reaches this value
+        ``patience`` times in a row.
+    patience : int
 
     Examples
     --------
@@ -104,6 +115,10 @@ class Budget:
     train_lengths: tuple[int, int] = (2, 10)
     test_lengths: tuple[int, ...] = (10, 50, 200, 500)
     test_words: int = 256
+    val_lengths: tuple[int, ...] = ()
+    discretize: bool = False
+    early_stop: float | None = None
+    patience: int = 3
 
     def __post_init__(self) -> None:
         for name in ("hidden", "steps", "batch", "test_words"):
@@ -114,6 +129,14 @@ class Budget:
         object.__setattr__(
             self, "test_lengths", tuple(sorted({int(x) for x in self.test_lengths}))
         )
+        object.__setattr__(
+            self, "val_lengths", tuple(sorted({int(x) for x in self.val_lengths}))
+        )
+        _check_positive_int("patience", self.patience)
+        shared = sorted(set(self.val_lengths) & set(self.test_lengths))
+        if shared:
+            raise InvalidArgumentError(
+                f"validation lengths must be disjoint from the test lengths; both have {shared}")
         if not self.lrs or any(not (math.isfinite(x) and x > 0) for x in self.lrs):
             raise InvalidArgumentError(f"lrs must be positive numbers, got {self.lrs!r}")
         if not self.seeds:
@@ -344,6 +367,10 @@ QUICK = Suite(
         train_lengths=(2, 10),
         test_lengths=(10, 50, 200, 500),
         test_words=128,
+        val_lengths=(20, 40),
+        discretize=True,
+        early_stop=1.0,
+        patience=3,
     ),
     paper=PaperBudget(
         ablation_models=("full", "real_diagonal"),
@@ -394,6 +421,7 @@ FULL = Suite(
         train_lengths=(2, 10),
         test_lengths=(10, 50, 100, 200, 500),
         test_words=512,
+        val_lengths=(20, 40),
     ),
     paper=PaperBudget(
         ablation_models=("full", "real_diagonal", "complex_diagonal"),

@@ -144,6 +144,13 @@ class RunConfig:
         ``"float32"`` or ``"float64"``.
     chance : float or None
         Chance accuracy for normalization; None means ``1 / labels``.
+    discretize : bool
+        After training, offer the model's discretized copy (its letters snapped to exact values:
+        roots of unity for ``complex_diagonal``, ``{-1, 0, 1}`` for ``real_diagonal``; see
+        :meth:`bilinear.models.BilinearModel.discretized`), refit its readout and ``h0`` with the
+        letters frozen, and keep it only if its accuracy on validation words (never test words)
+        is at least the trained model's.  Uses nothing of the task but its training and
+        validation words.  ``False`` (the default) leaves the run key as it was.
 
     Examples
     --------
@@ -176,6 +183,7 @@ class RunConfig:
     patience: int = 1
     dtype: str = "float32"
     chance: float | None = None
+    discretize: bool = False
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -200,6 +208,8 @@ class RunConfig:
         set_(self, "eval_every", check_positive_int(self.eval_every, "eval_every"))
         set_(self, "patience", check_positive_int(self.patience, "patience"))
         set_(self, "dtype", check_choice(self.dtype, DTYPES, "dtype"))
+        if not isinstance(self.discretize, bool):
+            raise InvalidArgumentError(f"discretize must be True or False, got {self.discretize!r}")
         if self.chance is not None:
             chance = check_float(self.chance, "chance", min_value=0.0, exclude_min=True)
             if chance >= 1:
@@ -241,6 +251,8 @@ class RunConfig:
             d["val_lengths"] = list(self.val_lengths)
         else:  # keeps the run keys of configurations from before the field existed
             del d["val_lengths"]
+        if not self.discretize:  # likewise
+            del d["discretize"]
         return d
 
     @classmethod

@@ -28,7 +28,7 @@ from bilinear.automata import tasks
 from bilinear.errors import InvalidArgumentError
 from bilinear.experiments.config import RunConfig
 from bilinear.experiments.data import AutomatonData, eval_rng
-from bilinear.models import SequenceModel, make, resolve_device
+from bilinear.models import BilinearModel, SequenceModel, make, resolve_device
 
 __all__ = [
     "TrainOutcome",
@@ -45,6 +45,10 @@ __all__ = [
 
 #: Offset of the validation words' seed: they never coincide with the test words.
 _VALIDATION_SEED = 20_000
+#: Offset of the seed of the words that decide whether a discretized model is kept.
+_DISCRETIZE_SEED = 30_000
+#: Optimizer steps that refit a discretized model's readout and ``h0``.
+REFIT_STEPS = 200
 
 
 def normalized_accuracy(accuracy: float, chance: float) -> float:
@@ -114,6 +118,7 @@ class TrainOutcome:
     seconds: float
     final_loss: float
     history: list[dict[str, float]] = field(default_factory=list)
+    discretized: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -214,9 +219,61 @@ def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
                     break
     if bar is not None:
         bar.close()
+    snapped = None
+    if config.discretize and isinstance(model, BilinearModel):
+        model, snapped = _discretize(model, config, data, dev)
+    model.eval()
     return TrainOutcome(model=model, steps=step, stopped_early=stopped,
                         seconds=time.perf_counter() - start, final_loss=loss_value,
-                        history=history)
+                        history=history, discretized=snapped)
+
+
+def _selection_accuracy(model: SequenceModel, words: list[tuple[torch.Tensor, torch.Tensor]]
+                        ) -> float:
+    """Mean accuracy over the (words, labels) batches of the discretization check."""
+    with torch.no_grad():
+        return sum(_val_accuracy(model, w, y) for w, y in words) / len(words)
+
+
+def _discretize(model: BilinearModel, config: RunConfig, data: AutomatonData,
+                dev: torch.device) -> tuple[SequenceModel, dict[str, Any]]:
+    """Offer ``model.discretized()`` (readout and ``h0`` refitted on training words, letters
+    frozen); keep it when its accuracy on validation words is at least the model's."""
+    candidate = model.discretized()
+    if candidate is None:
+        return model, {"offered": False}
+    lengths = config.val_lengths or (config.train_lengths[1],)
+    words = []
+    for n in lengths:
+        w, y = data.sample(eval_rng(config.seed + _DISCRETIZE_SEED, n), 128, n)
+        words.append((torch.from_numpy(w).to(dev), torch.from_numpy(y).to(dev)))
+    before = _selection_accuracy(model, words)
+    _refit_readout(candidate, config, data, dev)
+    after = _selection_accuracy(candidate, words)
+    kept = after >= before
+    return (candidate if kept else model), {
+        "offered": True, "kept": kept, "validation_lengths": list(lengths),
+        "accuracy_before": before, "accuracy_after": after}
+
+
+def _refit_readout(model: BilinearModel, config: RunConfig, data: AutomatonData,
+                   dev: torch.device) -> None:
+    """A few Adam steps on the readout and ``h0`` only, on fresh training words."""
+    for p in model.letter_parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.Adam([model.readout, model.h0], lr=config.lr)
+    rng = np.random.default_rng([config.seed, 2])
+    model.train()
+    for _ in range(REFIT_STEPS):
+        w, y = data.sample_train(rng, config.batch_size, config.train_lengths)
+        logits = model(torch.from_numpy(w).to(dev))
+        loss = F.cross_entropy(logits.reshape(-1, data.labels),
+                               torch.from_numpy(y).to(dev).reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    for p in model.letter_parameters():
+        p.requires_grad_(True)
 
 
 def evaluate(
@@ -300,6 +357,8 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
         "threads": torch_threads,
         "history": outcome.history[-20:],
     }
+    if outcome.discretized is not None:
+        info["discretized"] = outcome.discretized
     if validation:
         info["validation"] = validation
     return RunResult(config=config, metrics=metrics, info=info)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from copy import deepcopy
 from typing import Any
 
 import torch
@@ -67,11 +68,58 @@ __all__ = [
     "PositiveDiagonalBilinear",
     "LEVEL_CLASSES",
     "SELECTIONS",
+    "MAX_ROOT_ORDER",
+    "snap_angles",
+    "snap_magnitudes",
 ]
 
 #: How :class:`MonomialBilinear` selects each column's unit: a hard one-hot forward with the
 #: softmax's gradient, or the column softmax itself.
 SELECTIONS: tuple[str, ...] = ("straight_through", "soft")
+
+
+#: Largest order ``m`` of the roots of unity :func:`snap_angles` snaps to: a generic grid (every
+#: angle ``2 pi k / m`` with ``m <= 12``), the same for every task.
+MAX_ROOT_ORDER = 12
+
+
+def snap_angles(angle: torch.Tensor, max_order: int = MAX_ROOT_ORDER) -> torch.Tensor:
+    """Each angle moved to the nearest ``2 pi k / m`` (``1 <= m <= max_order``), choosing per
+    entry the order ``m`` with the smallest error ``m * |angle - 2 pi k / m|`` (small orders win
+    ties: a coarse grid point needs less evidence than a fine one).
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> snapped = snap_angles(torch.tensor([3.1, 2.05, 0.02]))
+    >>> [round(float(a) / math.pi, 4) for a in snapped]   # pi, 2 pi / 3, 0
+    [1.0, 0.6667, 0.0]
+    """
+    max_order = check_positive_int(max_order, "max_order")
+    best = angle.clone()
+    err = torch.full_like(angle, float("inf"))
+    for m in range(1, max_order + 1):
+        grid = torch.round(angle * m / (2 * math.pi)) * (2 * math.pi / m)
+        e = (angle - grid).abs() * m
+        better = e < err * (1 - 1e-9)
+        best = torch.where(better, grid, best)
+        err = torch.where(better, e, err)
+    return best
+
+
+def snap_magnitudes(values: torch.Tensor, *, signed: bool) -> torch.Tensor:
+    """Each entry moved to the nearest of ``{-1, 0, 1}`` (``signed``) or ``{0, 1}``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> snap_magnitudes(torch.tensor([-0.8, 0.3, 1.2]), signed=True).tolist()
+    [-1.0, 0.0, 1.0]
+    >>> snap_magnitudes(torch.tensor([-0.8, 0.3, 1.2]), signed=False).tolist()
+    [1.0, 0.0, 1.0]
+    """
+    mag = (values.abs() >= 0.5).to(values.dtype)
+    return torch.sign(values) * mag if signed else mag
 
 
 class BilinearModel(SequenceModel):
@@ -140,6 +188,21 @@ class BilinearModel(SequenceModel):
     def transition_tensor(self) -> torch.Tensor:
         """The transition tensor ``W`` of shape (H, H, D): ``A(a) = W[:, :, a]``."""
         raise NotImplementedError  # pragma: no cover
+
+    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
+        """A copy whose letters are snapped to the level's exact values, or ``None`` when the
+        level has no such snapping (see :func:`snap_angles` and :func:`snap_magnitudes`).
+
+        The copy depends only on the learned weights, never on a task: the training loop offers
+        it as a candidate and keeps it only when validation accuracy does not drop
+        (:func:`bilinear.experiments.train`, ``discretize=True``).
+        """
+        return None
+
+    def letter_parameters(self) -> tuple[nn.Parameter, ...]:
+        """The parameters that define the letters ``A(a)`` (not ``h0``, not the readout)."""
+        skip = {id(self.h0), id(self.readout)}
+        return tuple(p for p in self.parameters() if id(p) not in skip)
 
     # ------------------------------------------------------------------ forward
     def _initial(self, batch: int) -> torch.Tensor:
@@ -370,6 +433,28 @@ class BlockBilinear(BilinearModel):
             hs.append(h)
         return torch.stack(hs, dim=1), h
 
+    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
+        """For ``block_size=2``: a copy with every block the nearest rotation or reflection by a
+        root-of-unity angle (:func:`snap_angles`; the sign of the determinant decides which);
+        ``None`` for other block sizes."""
+        if self.block_size != 2:
+            return None
+        copy = deepcopy(self)
+        with torch.no_grad():
+            B = self.blocks  # (N, 2, 2, D)
+            a, b_, c, d = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
+            reflect = (a * d - b_ * c) < 0
+            rot = snap_angles(torch.atan2(c - b_, a + d), max_order)
+            ref = snap_angles(torch.atan2(c + b_, a - d), max_order)
+            angle = torch.where(reflect, ref, rot)
+            cos, sin = torch.cos(angle), torch.sin(angle)
+            sign = torch.where(reflect, -torch.ones_like(cos), torch.ones_like(cos))
+            copy.blocks[:, 0, 0] = cos
+            copy.blocks[:, 0, 1] = -sin * sign
+            copy.blocks[:, 1, 0] = sin
+            copy.blocks[:, 1, 1] = cos * sign
+        return copy
+
     def transition_tensor(self) -> torch.Tensor:
         n, b, _, D = self.blocks.shape
         W = self.blocks.new_zeros(self.hidden, self.hidden, D)
@@ -425,6 +510,13 @@ class RealDiagonalBilinear(_Diagonal):
     def _factors(self) -> torch.Tensor:
         return self.diagonal
 
+    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
+        """A copy with every diagonal entry snapped to ``-1``, ``0`` or ``1``."""
+        copy = deepcopy(self)
+        with torch.no_grad():
+            copy.diagonal.copy_(snap_magnitudes(self.diagonal, signed=True))
+        return copy
+
 
 class PositiveDiagonalBilinear(_Diagonal):
     """``positive_diagonal``: ``A(a) = diag(|w[a]|)``, nonnegative (the Mamba-like end)."""
@@ -438,6 +530,13 @@ class PositiveDiagonalBilinear(_Diagonal):
 
     def _factors(self) -> torch.Tensor:
         return self.diagonal.abs()
+
+    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
+        """A copy with every diagonal entry snapped to ``0`` or ``1``."""
+        copy = deepcopy(self)
+        with torch.no_grad():
+            copy.diagonal.copy_(snap_magnitudes(self.diagonal, signed=False))
+        return copy
 
 
 class ComplexDiagonalBilinear(_Diagonal):
@@ -468,6 +567,16 @@ class ComplexDiagonalBilinear(_Diagonal):
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
+
+    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
+        """A copy with every letter a rotation by a root of unity (:func:`snap_angles`,
+        radius 1): drift-free, as an exact construction of a cyclic group is."""
+        copy = deepcopy(self)
+        with torch.no_grad():
+            angle = snap_angles(torch.atan2(self.imag, self.real), max_order)
+            copy.real.copy_(torch.cos(angle))
+            copy.imag.copy_(torch.sin(angle))
+        return copy
 
     def _step(self, prep: Any, h: torch.Tensor, t: int) -> torch.Tensor:
         p, q = prep[0][:, t], prep[1][:, t]
