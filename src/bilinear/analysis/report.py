@@ -64,6 +64,7 @@ from bilinear.analysis.report_rows import (
     TRAINED_KEYS,
     acceptance,
     aggregate,
+    count_ceilings,
     make_row,
     paper_table,
     task_entry,
@@ -80,6 +81,7 @@ from bilinear.analysis.runs import (
 )
 from bilinear.analysis.suite import LEVELS, ModelSpec
 from bilinear.experiments import RunConfig
+from bilinear.vocabulary import DIAGONAL_LEVELS
 
 __all__ = [
     "ROW_KEYS",
@@ -282,9 +284,17 @@ def _rows(report: Report, trained_for: TrainedFor) -> None:
     config = report.config
     theory_by_task = {t["spec"]: t for t in report.tasks}
     for spec in config.suite.tasks:
+        ceilings = None
+        # below a "no" of the highest commutative level (when it says yes, counts suffice)
+        fin = (theory_by_task.get(spec) or {}).get("classification") or {}
+        top = ((fin.get("levels") or {}).get(DIAGONAL_LEVELS[-1]) or {}).get("verdict")
+        if config.train and top == "no" and any(
+                m.name in DIAGONAL_LEVELS for m in config.suite.models):
+            ceilings = count_ceilings(spec, config.suite.budget.test_lengths)
         for model in config.suite.models:
             trained = trained_for(spec, model) if config.train else None
-            report.rows.append(make_row(spec, model, theory_by_task.get(spec), trained))
+            report.rows.append(make_row(spec, model, theory_by_task.get(spec), trained,
+                                        ceilings))
 
 
 def _paper_sections(report: Report, infos: dict[str, backend.TaskInfo],

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bilinear.analysis import _backend as backend
+from bilinear.analysis.ceilings import CountCeiling, count_ceiling
 from bilinear.analysis.judge import (
     LONG_LENGTH,
     PASS_THRESHOLD,
@@ -31,7 +32,9 @@ from bilinear.analysis.judge import (
 from bilinear.analysis.paper import SOURCE_NOTE, PaperTable
 from bilinear.analysis.runs import TrainOutcome
 from bilinear.analysis.suite import LEVELS, ModelSpec, Suite
+from bilinear.automata import tasks
 from bilinear.errors import InvalidArgumentError
+from bilinear.vocabulary import DIAGONAL_LEVELS
 
 __all__ = [
     "ROW_KEYS",
@@ -39,6 +42,7 @@ __all__ = [
     "TRAINED_KEYS",
     "acceptance",
     "aggregate",
+    "count_ceilings",
     "make_row",
     "paper_table",
     "select_run",
@@ -197,16 +201,41 @@ def aggregate(outcomes: Sequence[TrainOutcome]) -> dict[str, Any] | None:
     }
 
 
+def count_ceilings(spec: str, lengths: Iterable[int]) -> dict[int, CountCeiling]:
+    """The counts-only accuracy ceiling of a task at every test length >= :data:`LONG_LENGTH`
+    (:func:`bilinear.analysis.ceilings.count_ceiling`)."""
+    dfa = tasks.resolve(spec).dfa
+    return {n: count_ceiling(dfa, n, words=32, shuffles=128)
+            for n in lengths if n >= LONG_LENGTH}
+
+
+def _ceiling_check(row: dict[str, Any], trained: dict[str, Any] | None,
+                   ceilings: dict[int, CountCeiling] | None) -> None:
+    """Set the row's ``count_ceiling`` and flag a diagonal model above it as a bug."""
+    if not ceilings or not trained or row["model"] not in DIAGONAL_LEVELS:
+        return
+    raw = dict(zip(trained["test_lengths"], trained["accuracy"], strict=False))
+    row["count_ceiling"] = {str(n): c.to_dict() for n, c in sorted(ceilings.items())}
+    above = [n for n, c in ceilings.items() if n in raw and c.exceeded_by(raw[n])]
+    row["count_ceiling_exceeded"] = sorted(above)
+    if above:
+        row["agreement"] = "bug"
+
+
 def make_row(
     task: str,
     model: ModelSpec,
     theory: dict[str, Any] | None,
     trained: dict[str, Any] | None,
+    ceilings: dict[int, CountCeiling] | None = None,
 ) -> dict[str, Any]:
     """One row of ``results.json``: the keys of :data:`ROW_KEYS` plus extras.
 
     Extras: ``options`` (model options), ``theory_fp`` (the ``fp`` verdict), ``dim_lower``,
-    ``construction_method``, ``agreement`` (see :func:`agreement`), ``long_accuracy``.
+    ``construction_method``, ``agreement`` (see :func:`agreement`), ``long_accuracy``; for a
+    diagonal (commutative) level given ``ceilings`` (:func:`count_ceilings`), ``count_ceiling``
+    per long length and ``count_ceiling_exceeded`` (the lengths where the trained model's raw
+    accuracy lies above what any counts-only model reaches: flagged ``bug``).
 
     Examples
     --------
@@ -241,6 +270,7 @@ def make_row(
         row["construction_verified"] = cons.get("verified") if cons.get("built") else None
         row["construction_method"] = cons.get("method") if cons.get("built") else None
         row["agreement"] = agreement(row["theory"], row["theory_fp"], trained)
+        _ceiling_check(row, trained, ceilings)
     else:
         row["theory_fp"] = None
         row["agreement"] = None

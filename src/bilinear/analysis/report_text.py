@@ -128,6 +128,10 @@ def matrix_cell(row: dict[str, Any] | None) -> str:
         mark = {"yes": "✓", "no": "✗", "unknown": "?"}[row["theory"]]
         parts.append(mark + (f" {row['dim']}" if row.get("dim") is not None else ""))
     parts.append(long_cell(row))
+    ceiling = row.get("count_ceiling") or {}
+    if ceiling:
+        worst = min(c["accuracy"] for c in ceiling.values())
+        parts.append(f"counts ceiling {fmt(worst)}")
     flag = row.get("agreement")
     if flag == "bug":
         parts.append("**BUG**")

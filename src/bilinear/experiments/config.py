@@ -137,8 +137,9 @@ class RunConfig:
     weight_decay : float
         Adam weight decay (0: off).
     early_stop : float or None
-        Stop once validation accuracy (at the longest train length, checked every
-        ``eval_every`` steps) reaches this value ``patience`` times in a row.
+        Stop once validation accuracy (at the longest validation length, or the longest train
+        length when there are none; checked every ``eval_every`` steps) reaches this value
+        ``patience`` times in a row.
     eval_every, patience : int
     dtype : str
         ``"float32"`` or ``"float64"``.

@@ -181,7 +181,10 @@ def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
     model = make(config.model, data.vocab, data.labels, config.hidden, device=dev,
                  dtype=config.dtype, seed=config.seed, **dict(config.options))
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    val_w, val_y = data.sample(eval_rng(config.seed + 10_000, 0), 256, config.train_lengths[1])
+    # early stopping reads the longest validation length (never a test length), else the
+    # longest train length
+    stop_length = max(config.val_lengths) if config.val_lengths else config.train_lengths[1]
+    val_w, val_y = data.sample(eval_rng(config.seed + 10_000, 0), 256, stop_length)
     val_words = torch.from_numpy(val_w).to(dev)
     val_labels = torch.from_numpy(val_y).to(dev)
     history: list[dict[str, float]] = []

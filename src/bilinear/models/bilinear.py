@@ -337,6 +337,15 @@ class MonomialBilinear(_GatherAllLetters):
     def _weight_hhd(self) -> torch.Tensor:
         return self.selection_matrix() * self.scale.unsqueeze(0)
 
+    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
+        """A copy with hard selections and every scale snapped to ``-1``, ``0`` or ``1``: a
+        signed partial permutation per letter (``selection="soft"`` is made hard too)."""
+        copy = deepcopy(self)
+        copy.selection = "straight_through"
+        with torch.no_grad():
+            copy.scale.copy_(snap_magnitudes(self.scale, signed=True))
+        return copy
+
 
 # ---------------------------------------------------------------------- cp
 class CPBilinear(BilinearModel):
