@@ -33,9 +33,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bilinear._validation import check_positive_int
 from bilinear.automata.dfa import DFA
 from bilinear.automata.operations import minimize
-from bilinear.errors import InvalidArgumentError, RegexSyntaxError, UnknownSymbolError
+from bilinear.errors import (
+    AutomatonTooLargeError,
+    InvalidArgumentError,
+    RegexSyntaxError,
+    UnknownSymbolError,
+)
+
+#: Default cap on the states of the subset construction (before minimization); raise it with
+#: ``from_regex(..., max_states=...)``.
+MAX_SUBSET_STATES = 10_000
 
 __all__ = ["from_regex", "parse", "Node"]
 
@@ -332,7 +342,7 @@ def _canonical(dfa: DFA, name: str) -> DFA:
 
 
 def from_regex(pattern: str, alphabet: Sequence[Hashable] | str | None = None, *,
-               name: str | None = None) -> DFA:
+               name: str | None = None, max_states: int = MAX_SUBSET_STATES) -> DFA:
     """The minimal automaton of a regular expression (labels ``True`` = the prefix matches).
 
     Parameters
@@ -344,6 +354,8 @@ def from_regex(pattern: str, alphabet: Sequence[Hashable] | str | None = None, *
         ``.`` and ``[^...]`` range over the alphabet.
     name : str, optional
         Name of the automaton (default: the pattern).
+    max_states : int, optional
+        Cap on the states of the subset construction (default :data:`MAX_SUBSET_STATES`).
 
     Returns
     -------
@@ -357,6 +369,8 @@ def from_regex(pattern: str, alphabet: Sequence[Hashable] | str | None = None, *
         A malformed pattern (the message gives the position and the problem).
     UnknownSymbolError
         A literal that is not in the given alphabet.
+    AutomatonTooLargeError
+        The subset construction passed ``max_states`` states (the message says how to raise it).
 
     Examples
     --------
@@ -368,6 +382,7 @@ def from_regex(pattern: str, alphabet: Sequence[Hashable] | str | None = None, *
     ...
     bilinear.errors.UnknownSymbolError: unknown symbol 'a' (at position 0 of the pattern 'a*'); ...
     """
+    max_states = check_positive_int(max_states, "max_states")
     tree = parse(pattern)
     symbols = _resolve_alphabet(tree, pattern, alphabet)
     index = {c: i for i, c in enumerate(symbols)}
@@ -385,6 +400,11 @@ def from_regex(pattern: str, alphabet: Sequence[Hashable] | str | None = None, *
             moved = {t for q in current for chosen, t in nfa.edges[q] if a in chosen}
             target = nfa.closure(moved)
             if target not in subsets:
+                if len(order) >= max_states:
+                    raise AutomatonTooLargeError(
+                        f"the subset construction of the pattern {pattern!r} passed "
+                        f"max_states={max_states} states; raise the cap with "
+                        "from_regex(..., max_states=N)")
                 subsets[target] = len(order)
                 order.append(target)
             row.append(subsets[target])

@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from bilinear import __version__
 from bilinear.cli import (
@@ -42,9 +43,18 @@ _MODULES: dict[str, ModuleType] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit status 2); the
+    subcommand parsers inherit it (``add_subparsers`` uses the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        text = " ".join(message.split())
+        self.exit(2, f"bilinear: error: {text} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (used by ``main`` and by the generated CLI reference)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bilinear",
         description="State tracking in bilinear RNNs: tasks, theory, constructions, proofs.",
     )

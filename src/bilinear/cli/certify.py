@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bilinear.cli._common import load_task_argument, print_json
+from bilinear.cli._common import add_max_states_argument, load_task_argument, print_json
 from bilinear.constructions import BilinearRNN
 from bilinear.errors import InvalidArgumentError
 from bilinear.verification.extraction import certify_trained
@@ -42,6 +42,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--budget", type=int, default=4096,
                    help="distinct hidden states sampled at most (default 4096)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_max_states_argument(p)
     return p
 
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     """Certify and print one line (or JSON); return 0 iff certified for every length."""
     if args.budget < 1:
         raise InvalidArgumentError(f"--budget must be positive, got {args.budget}")
-    task = load_task_argument(args.task)
+    task = load_task_argument(args.task, args.max_states)
     rnn = BilinearRNN.load(args.file)
     cert = certify_trained(rnn, task, budget=args.budget)
     if args.json:

@@ -13,7 +13,12 @@ import json
 import sys
 from typing import Any
 
-from bilinear.cli._common import CommandError, load_task_argument, write_text
+from bilinear.cli._common import (
+    CommandError,
+    add_max_states_argument,
+    load_task_argument,
+    write_text,
+)
 from bilinear.constructions import BilinearRNN, compile_automaton
 from bilinear.constructions.registry import REGISTRY
 from bilinear.errors import BilinearError
@@ -33,7 +38,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("task", metavar="TASK", help="task spec or path to an automaton JSON file")
     p.add_argument("--level", required=True, choices=LEVELS, help="hierarchy level")
     p.add_argument("--block-size", type=int, default=None, metavar="B",
-                   help="block size b for --level block (default: the smallest that works)")
+                   help="block size b for --level block (default: the smallest b <= 8 that "
+                   "works; `classify` reports it as `yes at b = ...` / smallest_block_size)")
     p.add_argument("--rank", type=int, default=None, metavar="R",
                    help="largest CP rank accepted for --level cp")
     p.add_argument("--notion", choices=NOTIONS, default="fin",
@@ -48,12 +54,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--exact", metavar="FILE.json", help="also write the exact weights as JSON")
     p.add_argument("--latex", metavar="FILE.tex", help="also write the tensor as LaTeX")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    add_max_states_argument(p)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Compile the task and write the requested files."""
-    task = load_task_argument(args.task)
+    task = load_task_argument(args.task, args.max_states)
     rnn = compile_automaton(task.dfa, level=args.level, construction=args.construction,
                             notion=args.notion, block_size=args.block_size, rank=args.rank,
                             sparse=True if args.sparse else None,
@@ -70,12 +77,14 @@ def run(args: argparse.Namespace) -> int:
                "construction": rnn.info.get("construction"),
                "field": rnn.exact.field if rnn.exact is not None else None,
                "parameters": _params(rnn), "out": str(args.out),
+               "block_size": rnn.info.get("block_size") if rnn.level == "block" else None,
                "fallback": dict(rnn.info.fallback) if rnn.info.fallback else None}
     if args.json:
         json.dump(summary, sys.stdout)
         sys.stdout.write("\n")
     else:
-        print(f"{summary['task']}: level {rnn.level}, H = {rnn.H} ({summary['construction']}, "
+        level = rnn.level + (f" (b = {summary['block_size']})" if summary["block_size"] else "")
+        print(f"{summary['task']}: level {level}, H = {rnn.H} ({summary['construction']}, "
               f"{summary['field']}) -> {args.out}")
         if rnn.info.fallback:
             print(f"note: {rnn.info.fallback['from']} was refused "

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from bilinear.cli._common import load_task_argument, write_text
+from bilinear.cli._common import add_max_states_argument, load_task_argument, write_text
 
 __all__ = ["register", "run"]
 
@@ -24,12 +24,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "dot"), default="json",
                    help="output format (default: json)")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    add_max_states_argument(p)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Export the automaton."""
-    task = load_task_argument(args.task)
+    task = load_task_argument(args.task, args.max_states)
     dfa = task.dfa
     text = dfa.to_json(indent=2) if args.format == "json" else dfa.to_dot()
     if not text.endswith("\n"):

@@ -80,7 +80,7 @@ class SubgroupFact:
 #: cap and the search budget, so classification stays bounded in time and memory; the
 #: effective values are reported (``monoid_cap`` of the classification).
 MAX_MONOID_ENTRIES = 20_000_000
-MAX_SEARCH_ENTRIES = 4_000_000
+MAX_SEARCH_ENTRIES = 1_000_000
 
 
 class Facts:
@@ -367,6 +367,19 @@ class Facts:
         if self.monoid is not None:
             return self.monoid.max_index
         return max([i.index for i in self.infos] + [self.search.index])
+
+    @property
+    def index_bound_note(self) -> str:
+        """How ``max_index_known`` was obtained: empty when exact, else where the search stopped."""
+        if self.group_dfa or self.monoid is not None:
+            return ""
+        s = self.search
+        if s.complete:
+            return ""
+        return (f"lower bound >= {self.max_index_known} (search stopped at {s.explored} "
+                f"transformations, budget {self.search_budget}; the monoid passed its cap "
+                f"of {self.cap} elements: classify(..., cap=N) raises it up to "
+                f"{MAX_MONOID_ENTRIES} entries / |Q|)")
 
     @cached_property
     def aperiodic(self) -> bool | None:

@@ -94,7 +94,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sympy.combinatorics import PermutationGroup
@@ -226,6 +226,21 @@ class Classification:
         return (f"<Classification {self.task or 'automaton'} {self.notion} "
                 f"minimal_level={self.minimal_level}>")
 
+    def _repr_markdown_(self) -> str:
+        """The verdict table (Jupyter renders it)."""
+        def cell(value: Any) -> str:
+            return "-" if value is None else str(value).replace("|", "\\|")
+
+        lines = [f"**{cell(self.task or 'automaton')}** ({self.notion}, {self.states} states): "
+                 f"minimal level **{cell(self.minimal_level)}**", "",
+                 "| level | verdict | dim | lower | construction | reason |",
+                 "|---|---|---|---|---|---|"]
+        for name, v in self.levels.items():
+            label = name + (f" (b = {v.extra['block_size']})" if "block_size" in v.extra else "")
+            lines.append(f"| {label} | {v.verdict} | {cell(v.dim_upper)} | {cell(v.dim_lower)} | "
+                         f"{cell(v.construction)} | {cell(v.reason)} |")
+        return "\n".join(lines) + "\n"
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bilinear classify --json``."""
         out = {
@@ -292,9 +307,10 @@ def _general_lower(F: Facts, notion: str) -> tuple[int, str]:
         bump(2, "a subgroup of exponent > 2; compact subgroups of GL_1(R) are {+-1} "
                 "(docs/explanation/simulation-notions.md#lemmas)")
     if notion == "fin":
+        note = F.index_bound_note
         bump(F.max_index_known, "index bound: d_fin >= ind(M) "
                 "(docs/explanation/levels.md#index-bound, "
-                "docs/explanation/bounds.md#general-bounds)")
+                "docs/explanation/bounds.md#general-bounds)" + (f"; {note}" if note else ""))
         if F.find_subgroup(lambda s: not s.prop("cyclic_or_dihedral")):
             bump(3, "a subgroup that is neither cyclic nor dihedral; finite subgroups of "
                  "GL_2(R) are (docs/explanation/simulation-notions.md#lemmas, FOLKLORE)")
@@ -556,6 +572,37 @@ def _block(F: Facts, notion: str, b: int) -> LevelVerdict:
                         _general_lower(F, notion)[1], cons, extra=extra)
 
 
+#: The largest block size tried when ``block_size`` is None (the smallest block that works).
+MAX_BLOCK = 8
+
+
+def _smallest_block(F: Facts, notion: str, max_block: int = MAX_BLOCK) -> LevelVerdict:
+    """The ``block`` verdict at the smallest ``b <= max_block`` that says yes (the meaning
+    ``compile`` uses); otherwise the verdict at ``b = max_block``, saying so."""
+    verdict = _block(F, notion, 1)
+    for b in range(1, max_block + 1):
+        verdict = _block(F, notion, b)
+        if verdict.verdict == "yes":
+            return replace(verdict, reason=f"yes at b = {b}, the smallest block size that "
+                           f"works: " + verdict.reason)
+    return replace(verdict, reason=f"no block size b <= {max_block} is known to work; at "
+                   f"b = {max_block}: " + verdict.reason)
+
+
+def _with_smallest_block(F: Facts, notion: str, verdict: LevelVerdict) -> LevelVerdict:
+    """A fixed-``b`` verdict that is not "yes", plus the smallest block size that works
+    (``extra["smallest_block_size"]``, the ``b`` that ``compile --level block`` picks)."""
+    if verdict.verdict == "yes":
+        return verdict
+    b = verdict.extra.get("block_size")
+    for c in range(int(b) + 1 if b else 1, MAX_BLOCK + 1):
+        if _block(F, notion, c).verdict == "yes":
+            return replace(verdict, reason=f"{verdict.reason}; yes at b = {c} (the smallest "
+                           "block size that works, used by compile)",
+                           extra={**verdict.extra, "smallest_block_size": c})
+    return verdict
+
+
 def _full(F: Facts, notion: str) -> LevelVerdict:
     cands = _small_constructions(F, None, exact_only=(notion == "fp"))
     diag = _diagonal(F, "complex_diagonal", notion)
@@ -651,7 +698,7 @@ def _algebra(F: Facts) -> dict[str, Any]:
     return out
 
 
-def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
+def classify(dfa: DFA, notion: str = "fin", *, block_size: int | None = 2,
              cap: int = DEFAULT_CLASSIFY_CAP, group_cap: int = gr.GROUP_CAP,
              search_budget: int = 5_000, task: str | None = None) -> Classification:
     """Classify ``dfa`` (minimized for its labels) in the hierarchy for one simulation notion.
@@ -661,9 +708,10 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
     dfa : DFA
     notion : {"fin", "rob", "fp"}
         Simulation notion of docs/explanation/simulation-notions.md.
-    block_size : int
+    block_size : int or None
         ``b`` of the ``block`` level (default 2, the level's column in
-        docs/explanation/levels.md#examples).
+        docs/explanation/levels.md#examples); None: the smallest ``b <= MAX_BLOCK`` that
+        works, the meaning ``compile`` uses (the verdict's ``block_size`` says which).
     cap : int
         Transition monoids larger than this are not enumerated; a witness search over
         ``search_budget`` distinct words is used instead.
@@ -687,13 +735,15 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
     ...
     bilinear.errors.InvalidArgumentError: unknown notion 'exact'; use one of fin, rob, fp
     """
-    check_positive_int(block_size, "block_size")
+    if block_size is not None:
+        check_positive_int(block_size, "block_size")
     F = _facts(dfa, notion, cap, group_cap, search_budget)
     A = F.A
     levels: dict[str, LevelVerdict] = {}
     for kind in DIAGONAL_LEVELS:
         levels[kind] = _diagonal(F, kind, notion)
-    levels["block"] = _block(F, notion, block_size)
+    levels["block"] = (_smallest_block(F, notion) if block_size is None
+                       else _with_smallest_block(F, notion, _block(F, notion, block_size)))
     levels["full"] = _full(F, notion)
     levels["monomial"] = _monomial(F, notion)
     levels["cp"] = _cp(F, notion, levels["full"])
@@ -704,7 +754,7 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int = 2,
         task=task if task is not None else (dfa.name or None),
         states=A.n_states, alphabet=tuple(A.alphabet), notion=notion,
         algebra=_algebra(F), levels=levels, minimal_level=minimal,
-        block_size=block_size if minimal == "block" else None,
+        block_size=levels["block"].extra.get("block_size") if minimal == "block" else None,
         extra={"input_states": dfa.n_states, "minimal_level_exact": exact,
                "decoder": "argmax over one readout row per codeword, no bias, ties fail (D_lin)",
                "monoid_cap": F.cap},
@@ -719,18 +769,18 @@ def _facts(dfa: DFA, notion: str, cap: int, group_cap: int, search_budget: int) 
     return Facts(minimal_automaton(dfa), cap, group_cap, search_budget)
 
 
-def _level_verdict(F: Facts, level: str, notion: str, block_size: int) -> LevelVerdict:
+def _level_verdict(F: Facts, level: str, notion: str, block_size: int | None) -> LevelVerdict:
     if level in DIAGONAL_LEVELS:
         return _diagonal(F, level, notion)
     if level == "block":
-        return _block(F, notion, block_size)
+        return _smallest_block(F, notion) if block_size is None else _block(F, notion, block_size)
     if level == "monomial":
         return _monomial(F, notion)
     full = _full(F, notion)
     return _cp(F, notion, full) if level == "cp" else full
 
 
-def classify_level(dfa: DFA, level: str, notion: str = "fin", *, block_size: int = 2,
+def classify_level(dfa: DFA, level: str, notion: str = "fin", *, block_size: int | None = 2,
                    cap: int = DEFAULT_CLASSIFY_CAP, group_cap: int = gr.GROUP_CAP,
                    search_budget: int = 5_000) -> LevelVerdict:
     """The verdict of one level, equal to ``classify(dfa, notion, ...).levels[level]``.
@@ -745,7 +795,8 @@ def classify_level(dfa: DFA, level: str, notion: str = "fin", *, block_size: int
     'parity_sign'
     """
     check_choice(level, level_names(), "level")
-    check_positive_int(block_size, "block_size")
+    if block_size is not None:
+        check_positive_int(block_size, "block_size")
     F = _facts(dfa, notion, cap, group_cap, search_budget)
     return _level_verdict(F, level, notion, block_size)
 
