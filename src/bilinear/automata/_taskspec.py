@@ -30,6 +30,7 @@ from bilinear._validation import check_choice
 from bilinear.automata.dfa import DFA
 from bilinear.automata.io import load_dfa
 from bilinear.errors import (
+    AutomatonFormatError,
     InvalidArgumentError,
     TaskParameterError,
     UnknownTaskError,
@@ -263,6 +264,15 @@ def _with_name(dfa: DFA, name: str) -> DFA:
 # ================================================================================ the registry
 _CATALOGUE: dict[str, TaskInfo] = {}
 
+#: Resolver of ``SUITE/TASK`` addresses (set by :mod:`bilinear.automata.tasks`).
+_SUITE_RESOLVER: list[tuple[Callable[[str], Task], Callable[[], list[str]]]] = []
+
+
+def register_suite_resolver(resolver: Callable[[str], Task],
+                            suite_names: Callable[[], list[str]]) -> None:
+    """Let :func:`resolve` accept ``SUITE/TASK`` addresses (:mod:`bilinear.automata.suites`)."""
+    _SUITE_RESOLVER[:] = [(resolver, suite_names)]
+
 
 def register(entry: TaskInfo) -> None:
     """Add a catalogue entry (called by :mod:`bilinear.automata.tasks`, in catalogue order)."""
@@ -452,8 +462,20 @@ def resolve(spec: str) -> Task:
     if not isinstance(spec, str):
         raise InvalidArgumentError(f"a task spec must be a string, got {spec!r}")
     spec = spec.strip()
+    head = spec.partition(":")[0]
+    address = (bool(_SUITE_RESOLVER) and head.count("/") == 1 and "." not in head
+               and not os.path.isfile(spec))
+    if address and head.partition("/")[0].strip() in _SUITE_RESOLVER[0][1]():
+        return _SUITE_RESOLVER[0][0](spec)
     if _looks_like_path(spec):
-        dfa = load_dfa(spec)
+        try:
+            dfa = load_dfa(spec)
+        except AutomatonFormatError as exc:
+            if not address:
+                raise
+            raise AutomatonFormatError(
+                f"{exc}; nor is {head.partition('/')[0].strip()!r} a suite (the suites are "
+                f"{', '.join(_SUITE_RESOLVER[0][1]())})") from None
         return Task(name=Path(spec).stem or "automaton", params={},
                     description=f"automaton read from {spec}", dfa=dfa,
                     expected={"states": None, "source": spec}, path=spec)

@@ -53,6 +53,9 @@ from bilinear.automata._taskspec import (
     resolve,
 )
 from bilinear.automata._taskspec import register as _register
+from bilinear.automata._taskspec import register_suite_resolver as _register_suite_resolver
+from bilinear.automata.suites import resolve as _resolve_suite
+from bilinear.automata.suites import suites as _suite_names
 
 __all__ = ["Task", "Parameter", "TaskInfo", "names", "get", "resolve", "describe", "info",
            "parse_spec", "format_spec", "EXPECTED_KEYS"]
@@ -73,3 +76,4 @@ _ENTRIES = (_groups.PARITY, _groups.MODULAR_ADDITION, _languages.MODULAR_ARITHME
 for _entry in _ENTRIES:
     _register(_entry)
 del _entry
+_register_suite_resolver(_resolve_suite, _suite_names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bilinear.automata import tasks
+from bilinear.automata import suites, tasks
 from bilinear.cli._common import print_json
 
 __all__ = ["register", "run"]
@@ -23,7 +23,29 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true",
                    help="print the catalogue as one JSON document")
+    p.add_argument("--suite", metavar="NAME", default=None,
+                   help="list the tasks of a benchmark suite with their conventions "
+                   f"(suites: {', '.join(suites.suites())}); address one as SUITE/TASK")
     return p
+
+
+def _run_suite(name: str, as_json: bool) -> int:
+    suite = suites.suite(name)
+    if as_json:
+        print_json({"suite": suite.to_dict()})
+        return 0
+    print(f"{suite.name}: {suite.description}")
+    print(f"  source: {suite.source}")
+    for t in suite.tasks:
+        lengths = ("train/test lengths not fixed by the source" if t.train_lengths is None else
+                   f"train lengths {t.train_lengths[0]}-{t.train_lengths[1]}, test lengths "
+                   f"{t.test_lengths[0]}-{t.test_lengths[1]}" if t.test_lengths else "")
+        tokens = ", ".join(f"{a}={m}" for a, m in zip(t.alphabet, t.token_meaning, strict=True))
+        chance = "?" if t.chance is None else f"{100 * t.chance:g}%"
+        print(f"{t.address}  {t.description}")
+        print(f"    tokens: {tokens}; labels: {t.label_kind}; {lengths}; chance {chance}; "
+              f"sampling: {t.length_sampling}")
+    return 0
 
 
 def _param_text(param: dict[str, Any]) -> str:
@@ -35,6 +57,8 @@ def _param_text(param: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the catalogue (text table, or JSON with ``--json``)."""
+    if getattr(args, "suite", None) is not None:
+        return _run_suite(args.suite, args.json)
     entries = tasks.describe()
     if args.json:
         print_json({"tasks": entries})
