@@ -120,6 +120,8 @@ class CyclotomicField:
         self.phi = _cyclotomic_coeffs(N)
         self.degree = len(self.phi) - 1
         self._tail = [(e, p) for e, p in enumerate(self.phi[:-1]) if p]
+        self._powers: list[tuple[int, ...]] = [
+            tuple(int(i == j) for i in range(self.degree)) for j in range(self.degree)]
         self.zero = Cyc(self, (0,) * self.degree)
         self.one = self.rational(1)
         # float cosines correctly rounded from 40-digit values: error <= 2^-53 each
@@ -157,11 +159,15 @@ class CyclotomicField:
     def power(self, e: int) -> Cyc:
         """``zeta^e``."""
         e %= self.N
-        if e < self.degree:
-            c = [0] * self.degree
-            c[e] = 1
-            return Cyc(self, tuple(c))
-        return self.power(e - 1) * self.power(1)
+        powers = self._powers
+        while len(powers) <= e:                 # zeta * previous power: shift, reduce once
+            out = [0, *powers[-1]]
+            t = out.pop()
+            if t:
+                for k, p in self._tail:
+                    out[k] -= t * p
+            powers.append(tuple(out))
+        return Cyc(self, powers[e])
 
     def cos(self, k: int, n: int) -> Cyc:
         """``cos(2 pi k / n)`` (``n`` divides ``N``)."""
