@@ -25,8 +25,14 @@ from bilinear._validation import check_choice, check_positive_int, check_probabi
 from bilinear.errors import InvalidArgumentError
 from bilinear.models._base import SequenceModel
 
-__all__ = ["LSTMModel", "ElmanModel", "TransformerModel", "MambaLikeModel", "BASELINE_CLASSES",
-           "POSITIONS"]
+__all__ = [
+    "LSTMModel",
+    "ElmanModel",
+    "TransformerModel",
+    "MambaLikeModel",
+    "BASELINE_CLASSES",
+    "POSITIONS",
+]
 
 #: Position encodings of :class:`TransformerModel`.
 POSITIONS: tuple[str, ...] = ("sinusoidal", "learned")
@@ -35,8 +41,9 @@ POSITIONS: tuple[str, ...] = ("sinusoidal", "learned")
 class _TorchRNN(SequenceModel):
     rnn_class: type[nn.Module] = nn.LSTM
 
-    def __init__(self, vocab: int, labels: int, hidden: int, *, layers: int = 1,
-                 **extra: Any) -> None:
+    def __init__(
+        self, vocab: int, labels: int, hidden: int, *, layers: int = 1, **extra: Any
+    ) -> None:
         layers = check_positive_int(layers, "layers")
         super().__init__(vocab, labels, hidden, {"layers": layers})
         self.embedding = nn.Embedding(vocab, hidden)
@@ -87,9 +94,18 @@ class TransformerModel(SequenceModel):
     name = "transformer"
     time_chunkable = False
 
-    def __init__(self, vocab: int, labels: int, hidden: int, *, layers: int = 2,
-                 heads: int = 4, positions: str = "sinusoidal", max_length: int = 2048,
-                 dropout: float = 0.0) -> None:
+    def __init__(
+        self,
+        vocab: int,
+        labels: int,
+        hidden: int,
+        *,
+        layers: int = 2,
+        heads: int = 4,
+        positions: str = "sinusoidal",
+        max_length: int = 2048,
+        dropout: float = 0.0,
+    ) -> None:
         layers = check_positive_int(layers, "layers")
         heads = check_positive_int(heads, "heads")
         max_length = check_positive_int(max_length, "max_length")
@@ -97,8 +113,9 @@ class TransformerModel(SequenceModel):
         dropout = check_probability(dropout, "dropout")
         while hidden % heads:
             heads -= 1
-        super().__init__(vocab, labels, hidden,
-                         {"layers": layers, "heads": heads, "positions": positions})
+        super().__init__(
+            vocab, labels, hidden, {"layers": layers, "heads": heads, "positions": positions}
+        )
         self.positions = positions
         self.max_length = max_length
         self.embedding = nn.Embedding(vocab, hidden)
@@ -107,7 +124,11 @@ class TransformerModel(SequenceModel):
         else:
             self.sinusoid = _SinusoidalPositions(hidden)
         layer = nn.TransformerEncoderLayer(
-            hidden, heads, dim_feedforward=4 * hidden, dropout=dropout, batch_first=True,
+            hidden,
+            heads,
+            dim_feedforward=4 * hidden,
+            dropout=dropout,
+            batch_first=True,
             norm_first=True,
         )
         self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
@@ -131,42 +152,73 @@ class TransformerModel(SequenceModel):
         return self.head(self.norm(y)), None
 
 
-class MambaLikeModel(SequenceModel):
-    """``mamba_like``: ``h_t = a(x_t) * h_{t-1} + u(x_t)`` with input-dependent ``a`` in (0, 1).
+class _SelectiveScanLayer(nn.Module):
+    """One selective-scan layer: ``h_t = a_t * h_{t-1} + b_t`` with ``a_t, b_t`` from ``x_t``."""
 
-    ``a = sigmoid(E_a x_t)``, ``u = E_u x_t``; a chunked parallel scan computes it, with the
-    decays applied as ``exp`` of differences of cumulative log-decays (never a division).
-    ``chunk`` (16) trades memory, ``B * T * chunk * H`` floats, against sequential steps.
+    def __init__(self, hidden: int) -> None:
+        super().__init__()
+        self.decay = nn.Linear(hidden, hidden)
+        nn.init.constant_(self.decay.bias, 2.0)
+        self.value = nn.Linear(hidden, hidden)
+
+    def forward(
+        self, x: torch.Tensor, h: torch.Tensor, chunk: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        floor = -_LOG_EXP_RANGE / chunk
+        log_a = F.logsigmoid(self.decay(x)).clamp(min=floor)  # (B, T, H), in [floor, 0)
+        b = self.value(x)
+        outs = []
+        # split, not slicing: a slice's backward fills a zero (B, T, H) tensor per chunk.
+        for la, bc in zip(log_a.split(chunk, dim=1), b.split(chunk, dim=1), strict=True):
+            L = torch.cumsum(la, dim=1)  # (B, C, H), in [-_LOG_EXP_RANGE, 0]
+            # h_t = e^{L_t} (h_0 + sum_{s<=t} e^{-L_s} b_s): O(B * C * H) memory per chunk.
+            out = torch.exp(L) * (h.unsqueeze(1) + torch.cumsum(torch.exp(-L) * bc, dim=1))
+            outs.append(out)
+            h = out[:, -1]
+        y = torch.cat(outs, dim=1) if outs else x.new_zeros(x.shape)
+        return y, h
+
+
+#: ``exp`` of at most this stays finite in float32 (max ~ e^88): the scan clamps log-decays.
+_LOG_EXP_RANGE = 80.0
+
+
+class MambaLikeModel(SequenceModel):
+    """``mamba_like``: stacked selective scans ``h_t = a(x_t) * h_{t-1} + b(x_t)``, ``a`` in (0, 1).
+
+    Each of ``layers`` (1) layers computes ``a = sigmoid(W_a x_t + c)`` (input-dependent, positive,
+    diagonal) and ``b = W_b x_t`` from its input ``x_t`` and adds its output to ``x`` (residual)
+    before a ``LayerNorm``, as in Mamba (Gu & Dao, 2023, "Mamba: Linear-Time Sequence Modeling
+    with Selective State Spaces") without the convolution and gating.  The scan runs in chunks of
+    ``chunk`` (32) steps with cumulative log-decays, ``h_t = e^{L_t} (h_0 + sum e^{-L_s} b_s)``:
+    ``O(B * chunk * H)`` memory per chunk; log-decays are clamped at ``-80 / chunk`` so no
+    ``exp`` overflows float32.
     """
 
     name = "mamba_like"
 
-    def __init__(self, vocab: int, labels: int, hidden: int, *, chunk: int = 16) -> None:
-        super().__init__(vocab, labels, hidden, {})
+    def __init__(
+        self, vocab: int, labels: int, hidden: int, *, layers: int = 1, chunk: int = 32
+    ) -> None:
+        layers = check_positive_int(layers, "layers")
+        super().__init__(vocab, labels, hidden, {"layers": layers})
         self.chunk = check_positive_int(chunk, "chunk")
-        self.decay_logits = nn.Embedding(vocab, hidden)
-        nn.init.uniform_(self.decay_logits.weight, 1.0, 4.0)
-        self.input_term = nn.Embedding(vocab, hidden)
+        self.embed = nn.Embedding(vocab, hidden)
+        self.scans = nn.ModuleList(_SelectiveScanLayer(hidden) for _ in range(layers))
+        self.norms = nn.ModuleList(nn.LayerNorm(hidden) for _ in range(layers))
         self.head = nn.Linear(hidden, labels)
 
     def _forward_state(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
-        B, T = tokens.shape
-        h = state if state is not None else self.head.weight.new_zeros(B, self.hidden)
-        log_a = F.logsigmoid(self.decay_logits(tokens))  # (B, T, H), < 0
-        u = self.input_term(tokens)
-        outs = []
-        for s in range(0, T, self.chunk):
-            la, uc = log_a[:, s : s + self.chunk], u[:, s : s + self.chunk]
-            L = torch.cumsum(la, dim=1)  # (B, C, H)
-            C = L.shape[1]
-            diff = L.unsqueeze(2) - L.unsqueeze(1)  # [t, s] = L_t - L_s
-            causal = torch.ones(C, C, dtype=torch.bool, device=L.device).tril()
-            decay = torch.exp(diff.masked_fill(~causal.view(1, C, C, 1), float("-inf")))
-            out = torch.einsum("btsh,bsh->bth", decay, uc) + torch.exp(L) * h.unsqueeze(1)
-            outs.append(out)
-            h = out[:, -1]
-        states = torch.cat(outs, dim=1) if outs else u.new_zeros(B, 0, self.hidden)
-        return self.head(states), h
+        B = tokens.shape[0]
+        x = self.embed(tokens)
+        if state is None:
+            state = [x.new_zeros(B, self.hidden) for _ in self.scans]
+        new_state = []
+        for scan, norm, h in zip(self.scans, self.norms, state, strict=True):
+            y, h = scan(x, h, self.chunk)
+            new_state.append(h)
+            x = norm(x + y)
+        return self.head(x), new_state
 
 
 BASELINE_CLASSES: dict[str, type[SequenceModel]] = {
