@@ -11,8 +11,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	# The CPU build of torch that lies on this machine's disk, pinned before the package's range.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
-	# The ray extra too: the sweep tests run against a local Ray instance.
-	$(BIN)/python -m pip install --quiet -e ".[dev,docs,ray]"
+	# Every extra: train (torch), plots (matplotlib, markdown-it-py), and ray, since the sweep
+	# tests run against a local Ray instance.
+	$(BIN)/python -m pip install --quiet -e ".[all,dev,docs,ray]"
 	touch $(STAMP)
 
 demo: $(STAMP)

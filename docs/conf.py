@@ -32,11 +32,15 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
-    "sphinx.ext.mathjax",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "bilinear_docs",
+    "offline_math",
 ]
+
+# Math is MathML written at build time (docs/_ext/offline_math.py): no MathJax, no CDN, no
+# network; math in titles becomes Unicode text.
+html_math_renderer = "mathml"
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"

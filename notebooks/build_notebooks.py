@@ -1,8 +1,10 @@
 """Write the teaching notebooks of ``notebooks/`` from the cell sources below (nbformat).
 
-The notebooks are stored without outputs; CI executes them with
-``pytest --nbmake notebooks/`` (each runs in well under a minute on one CPU core).  Edit the
-cells here, then run ``python notebooks/build_notebooks.py`` to rewrite the ``.ipynb`` files.
+The notebooks are stored executed, so their results show where people read them (GitHub, the
+docs); CI executes them again with ``pytest --nbmake notebooks/`` (each runs in well under a
+minute on one CPU core).  Edit the cells here, then run
+``python notebooks/build_notebooks.py`` to rewrite and execute the ``.ipynb`` files
+(``--no-execute`` writes them without outputs).
 """
 
 from __future__ import annotations
@@ -400,14 +402,35 @@ NOTEBOOKS = {
 }
 
 
+def execute(path: Path, timeout: int = 600) -> None:
+    """Run a notebook in its folder and store it with its outputs (nbclient, kernel python3)."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    for cell in nb.cells:  # keep the stored files stable: no timings, no widget state
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+
+
 def build(target: Path = HERE) -> list[Path]:
-    """Write every notebook into ``target``; return the paths."""
+    """Write every notebook into ``target`` without outputs; return the paths."""
     paths = []
     for name, cells in NOTEBOOKS.items():
-        nb = new_notebook(cells=cells, metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-            "language_info": {"name": "python"},
-        })
+        nb = new_notebook(
+            cells=cells,
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                "language_info": {"name": "python"},
+            },
+        )
         nbformat.validate(nb)
         path = target / name
         nbformat.write(nb, path)
@@ -416,5 +439,9 @@ def build(target: Path = HERE) -> list[Path]:
 
 
 if __name__ == "__main__":
+    import sys
+
     for p in build():
+        if "--no-execute" not in sys.argv[1:]:
+            execute(p)
         print(p)

@@ -5,9 +5,13 @@ opens whatever the backend) and returns it; pass ``ax=`` to draw into an existin
 instead.  Inputs are plain numpy arrays or ``bilinear`` objects; torch tensors and modules are
 accepted too and converted, but this module never imports torch itself.
 
-* :func:`automaton_diagram`: a :class:`~bilinear.automata.DFA` as a graph (networkx layout),
-  states coloured by label, the start state marked, parallel edges merged into one arrow
-  labelled with all its symbols;
+* :func:`automaton_diagram`: a :class:`~bilinear.automata.DFA` as a graph (Graphviz ``dot``
+  layout when the ``dot`` program is installed, else a networkx layout), states coloured by
+  label, the start state marked, parallel edges merged into one arrow labelled with all its
+  symbols;
+* :func:`transition_table`: the transition table as a coloured grid (state x symbol, each cell
+  the target state in its label's colour), readable where a graph is a hairball;
+* :func:`automaton_figure`: the diagram for small automata, the table above a size limit;
 * :func:`letter_heatmaps`: the letter matrices ``A(a) = W[:, :, k]``, one heatmap per symbol on
   a shared, zero-centred colour scale, from a construction, a torch model or an array;
 * :func:`state_trajectory`: hidden states after each prefix in the plane (the two units when
@@ -31,16 +35,21 @@ Examples
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
+from bilinear._optional import require
 from bilinear.errors import InvalidArgumentError
 
 __all__ = [
     "automaton_diagram",
+    "automaton_figure",
+    "transition_table",
     "letter_heatmaps",
     "state_trajectory",
     "hidden_states",
@@ -48,14 +57,25 @@ __all__ = [
 ]
 
 #: Colours for labels, in the order of ``dfa.label_values`` (cycled beyond ten labels).
-PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3",
-           "#8c8c8c", "#ccb974", "#64b5cd")
+PALETTE = (
+    "#4c72b0",
+    "#dd8452",
+    "#55a868",
+    "#c44e52",
+    "#8172b3",
+    "#937860",
+    "#da8bc3",
+    "#8c8c8c",
+    "#ccb974",
+    "#64b5cd",
+)
 
 
 # ----------------------------------------------------------------------------- helpers
 def _figure_and_axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
     if ax is not None:
         return ax.figure, ax
+    require("matplotlib", "plots", feature="bilinear.analysis.plots")
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, layout="constrained")
@@ -102,8 +122,10 @@ def automaton_diagram(
         The automaton (:class:`bilinear.automata.DFA`).
     ax : matplotlib.axes.Axes, optional
         Draw into this axes; by default a new figure is made.
-    layout : {"auto", "circular", "spring", "kamada_kawai", "shell"}
-        networkx layout; ``"auto"`` is circular up to 12 states, else Kamada-Kawai.
+    layout : {"auto", "graphviz", "circular", "spring", "kamada_kawai", "shell"}
+        ``"graphviz"`` places the states with Graphviz ``dot`` (the program must be on the
+        ``PATH``); the others are networkx layouts.  ``"auto"`` is ``"graphviz"`` when ``dot``
+        is installed, else circular up to 12 states and Kamada-Kawai beyond.
     max_states : int
         Refuse larger automata (a diagram of hundreds of states is unreadable).
     show_labels : bool
@@ -130,7 +152,7 @@ def automaton_diagram(
     >>> len(ax.collections) >= 1, len(ax.texts) >= 3          # nodes, node and edge labels
     (True, True)
     """
-    layouts = ("auto", "circular", "spring", "kamada_kawai", "shell")
+    layouts = ("auto", "graphviz", "circular", "spring", "kamada_kawai", "shell")
     if layout not in layouts:
         raise InvalidArgumentError(f"unknown layout {layout!r}; use one of {layouts}")
     n = dfa.n_states
@@ -148,8 +170,10 @@ def automaton_diagram(
             symbols.setdefault((q, int(dfa.table[q, k])), []).append(str(a))
     graph.add_edges_from(symbols)
     if layout == "auto":
-        layout = "circular" if n <= 12 else "kamada_kawai"
-    if layout == "spring":
+        layout = "graphviz" if shutil.which("dot") else ("circular" if n <= 12 else "kamada_kawai")
+    if layout == "graphviz" and n > 2:
+        pos = graphviz_positions(graph)
+    elif layout == "spring":
         pos = nx.spring_layout(graph, seed=seed)
     elif layout == "kamada_kawai" and n > 1:
         pos = nx.kamada_kawai_layout(graph)
@@ -158,8 +182,7 @@ def automaton_diagram(
     else:
         pos = nx.circular_layout(graph)
     if n <= 2:  # networkx sizes self-loops by the layout's height: keep it nonzero
-        pos = {0: np.array([-1.0, -0.6]), 1: np.array([1.0, 0.6])} if n == 2 else {
-            0: np.zeros(2)}
+        pos = {0: np.array([-1.0, -0.6]), 1: np.array([1.0, 0.6])} if n == 2 else {0: np.zeros(2)}
     # limits first: networkx sizes self-loops from the current view
     xy = np.array([pos[q] for q in range(n)], dtype=float).reshape(n, 2)
     lo, hi = xy.min(axis=0), xy.max(axis=0)
@@ -168,8 +191,16 @@ def automaton_diagram(
     ax.set_ylim(lo[1] - pad, hi[1] + pad)
     colours = [_label_colour(int(dfa.label_index[q])) for q in range(n)]
     widths = [3.0 if q == dfa.start_index else 1.0 for q in range(n)]
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=900,
-                           edgecolors="black", linewidths=widths, alpha=0.9)
+    nx.draw_networkx_nodes(
+        graph,
+        pos,
+        ax=ax,
+        node_color=colours,
+        node_size=900,
+        edgecolors="black",
+        linewidths=widths,
+        alpha=0.9,
+    )
     names = {}
     for q in range(n):
         name = str(dfa.states[q])
@@ -185,15 +216,21 @@ def automaton_diagram(
     if straight or loops:
         nx.draw_networkx_edges(graph, pos, edgelist=straight + loops, **common)
     if curved:
-        nx.draw_networkx_edges(graph, pos, edgelist=curved, connectionstyle="arc3,rad=0.18",
-                               **common)
+        nx.draw_networkx_edges(
+            graph, pos, edgelist=curved, connectionstyle="arc3,rad=0.18", **common
+        )
     text = {e: ",".join(s) for e, s in symbols.items()}
     if straight:
-        nx.draw_networkx_edge_labels(graph, pos, {e: text[e] for e in straight}, ax=ax,
-                                     font_size=7)
+        nx.draw_networkx_edge_labels(graph, pos, {e: text[e] for e in straight}, ax=ax, font_size=7)
     if curved:
-        nx.draw_networkx_edge_labels(graph, pos, {e: text[e] for e in curved}, ax=ax,
-                                     font_size=7, connectionstyle="arc3,rad=0.18")
+        nx.draw_networkx_edge_labels(
+            graph,
+            pos,
+            {e: text[e] for e in curved},
+            ax=ax,
+            font_size=7,
+            connectionstyle="arc3,rad=0.18",
+        )
     for e in loops:  # networkx does not label self-loops: write the symbols above the node
         x, y = pos[e[0]]
         ax.text(x, y + 0.16, text[e], ha="center", va="bottom", fontsize=7)
@@ -201,6 +238,118 @@ def automaton_diagram(
     ax.set_axis_off()
     ax.set_aspect("equal")
     return fig
+
+
+def graphviz_positions(graph: Any) -> dict[int, np.ndarray]:
+    """Node positions of ``graph`` (integer nodes) from Graphviz ``dot`` (``-Tplain`` output).
+
+    Raises
+    ------
+    InvalidArgumentError
+        When the ``dot`` program is not installed or fails.
+    """
+    dot = shutil.which("dot")
+    if dot is None:
+        raise InvalidArgumentError(
+            "layout 'graphviz' needs the Graphviz program `dot` on the PATH (e.g. apt-get "
+            "install graphviz); use layout='auto' to fall back to networkx"
+        )
+    lines = ["digraph G {", "  rankdir=LR; nodesep=0.5; ranksep=0.8;"]
+    lines += [f"  n{q};" for q in graph.nodes]
+    lines += [f"  n{u} -> n{v};" for u, v in graph.edges if u != v]
+    lines.append("}")
+    try:
+        done = subprocess.run(
+            [dot, "-Tplain"],
+            input="\n".join(lines),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError) as err:
+        raise InvalidArgumentError(f"Graphviz `dot` failed: {err}") from None
+    pos: dict[int, np.ndarray] = {}
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[0] == "node" and parts[1].startswith("n"):
+            pos[int(parts[1][1:])] = np.array([float(parts[2]), float(parts[3])])
+    missing = [q for q in graph.nodes if q not in pos]
+    if missing:
+        raise InvalidArgumentError(f"Graphviz `dot` placed no position for states {missing}")
+    return pos
+
+
+def transition_table(
+    dfa: Any, *, ax: Any = None, title: str | None = None, max_states: int = 400
+) -> Any:
+    """The transition table as a grid: row ``q``, column ``a``, cell ``q . a``.
+
+    Each cell is coloured by the label of its target state and, when the grid is small enough
+    to read, names it; the row headers carry each state's label and the start state is marked
+    with ``>``.  Readable where the graph of :func:`automaton_diagram` is a hairball (dense
+    tables such as ``modular_addition:m=10``, 10 states x 10 symbols).
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> fig = transition_table(tasks.get("modular_addition", m=10).dfa)
+    >>> ax = fig.axes[0]
+    >>> len(ax.get_xticks()), len(ax.get_yticks()), len(ax.texts)   # 10 x 10 cells named
+    (10, 10, 100)
+    """
+    n, m = dfa.n_states, len(dfa.alphabet)
+    if n > max_states:
+        raise InvalidArgumentError(
+            f"the automaton has {n} states, more than max_states={max_states}; minimize it "
+            "or raise max_states"
+        )
+    from matplotlib.colors import to_rgb
+
+    fig, ax = _figure_and_axes(ax, (min(16.0, 2.0 + 0.5 * m), min(16.0, 1.5 + 0.4 * n)))
+    table = np.asarray(dfa.table, dtype=int)
+    image = np.array(
+        [[to_rgb(_label_colour(int(dfa.label_index[t]))) for t in row] for row in table]
+    ).reshape(n, m, 3)
+    ax.imshow(0.35 + 0.65 * image, aspect="auto", interpolation="nearest")
+    if n * m <= 900:
+        size = 8 if n * m <= 150 else 6
+        for q in range(n):
+            for k in range(m):
+                ax.text(
+                    k, q, str(dfa.states[int(table[q, k])]), ha="center", va="center", fontsize=size
+                )
+    rows = []
+    for q in range(n):
+        label = dfa.label_values[int(dfa.label_index[q])]
+        rows.append(("> " if q == dfa.start_index else "") + f"{dfa.states[q]} [{label}]")
+    ax.set_xticks(range(m), [str(a) for a in dfa.alphabet], fontsize=8)
+    ax.set_yticks(range(n), rows, fontsize=8)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("symbol a", fontsize=8)
+    ax.set_ylabel("state q [label]  (cell: q . a)", fontsize=8)
+    ax.set_title((dfa.name if title is None else title) + ": transition table", fontsize=9, pad=8)
+    return fig
+
+
+def automaton_figure(
+    dfa: Any, *, title: str | None = None, max_states: int = 8, max_symbols: int = 6
+) -> Any:
+    """:func:`automaton_diagram` up to ``max_states`` states and ``max_symbols`` symbols,
+    :func:`transition_table` beyond (a graph of more is unreadable).
+
+    Examples
+    --------
+    >>> from bilinear.automata import tasks
+    >>> automaton_figure(tasks.get("parity").dfa).axes[0].get_title()
+    'parity'
+    >>> automaton_figure(tasks.get("modular_addition", m=10).dfa).axes[0].get_title()
+    'modular_addition:m=10: transition table'
+    """
+    if dfa.n_states > max_states or len(dfa.alphabet) > max_symbols:
+        return transition_table(dfa, title=title)
+    return automaton_diagram(dfa, title=title)
 
 
 # ------------------------------------------------------------------- letter matrices
@@ -327,8 +476,15 @@ def letter_heatmaps(
             for r in range(H):
                 for c in range(H):
                     value = W[r, c, k]
-                    ax.text(c, r, f"{value:.2g}", ha="center", va="center", fontsize=7,
-                            color="white" if abs(value) > 0.6 * vmax else "black")
+                    ax.text(
+                        c,
+                        r,
+                        f"{value:.2g}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if abs(value) > 0.6 * vmax else "black",
+                    )
     for j in range(len(keep), rows * cols):
         fig.delaxes(axes[j // cols][j % cols])
     assert image is not None  # ``keep`` is not empty (checked above)
@@ -339,8 +495,9 @@ def letter_heatmaps(
 
 
 # --------------------------------------------------------------------- trajectories
-def hidden_states(model: Any, word: Sequence[Hashable] | np.ndarray, *,
-                  alphabet: Sequence[Hashable] | None = None) -> np.ndarray:
+def hidden_states(
+    model: Any, word: Sequence[Hashable] | np.ndarray, *, alphabet: Sequence[Hashable] | None = None
+) -> np.ndarray:
     """Hidden states after each prefix of ``word``, shape (T, H), as float64.
 
     Parameters
@@ -485,22 +642,36 @@ def state_trajectory(
         order = list(dict.fromkeys(lab))
         for i, value in enumerate(order):
             mask = np.array([x == value for x in lab])
-            ax.scatter(points[mask, 0], points[mask, 1], s=30, color=_label_colour(i),
-                       label=str(value), zorder=2, edgecolors="black", linewidths=0.3)
+            ax.scatter(
+                points[mask, 0],
+                points[mask, 1],
+                s=30,
+                color=_label_colour(i),
+                label=str(value),
+                zorder=2,
+                edgecolors="black",
+                linewidths=0.3,
+            )
         ax.legend(title="label", fontsize=7, title_fontsize=8, loc="best")
     if start is not None:
         ax.scatter([start[0]], [start[1]], marker="*", s=160, color="black", zorder=3)
-    radius = np.linalg.norm(points - (0.0 if method != "pca" and H <= 2 else points.mean(0)),
-                            axis=1)
+    radius = np.linalg.norm(
+        points - (0.0 if method != "pca" and H <= 2 else points.mean(0)), axis=1
+    )
     if circle is None:
-        circle = H <= 2 and method != "pca" and radius.mean() > 0 and (
-            radius.std() <= 1e-6 * max(1.0, radius.mean()))
+        circle = (
+            H <= 2
+            and method != "pca"
+            and radius.mean() > 0
+            and (radius.std() <= 1e-6 * max(1.0, radius.mean()))
+        )
     if circle:
         from matplotlib.patches import Circle
 
         centre = (0.0, 0.0) if (H <= 2 and method != "pca") else tuple(points.mean(0))
-        ax.add_patch(Circle(centre, float(radius.mean()), fill=False, linestyle="--",
-                            color="0.5", zorder=0))
+        ax.add_patch(
+            Circle(centre, float(radius.mean()), fill=False, linestyle="--", color="0.5", zorder=0)
+        )
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

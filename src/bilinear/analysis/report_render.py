@@ -10,9 +10,15 @@ files never disagree (examples: :mod:`bilinear.analysis.report_blocks`).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from bilinear.analysis.judge import AGREEMENT_TEXT, LONG_LENGTH, PASS_THRESHOLD
+try:  # the plots extra: certificates are rendered, else shown as preformatted text
+    from markdown_it import MarkdownIt
+except ImportError:  # pragma: no cover - exercised by monkeypatching MarkdownIt to None
+    MarkdownIt = None  # type: ignore[assignment,misc]
+
+from bilinear.analysis.judge import AGREEMENT_TEXT, LONG_LENGTH, PASS_THRESHOLD, primary_accuracy
 from bilinear.analysis.report_blocks import (
     Block,
     BulletList,
@@ -42,7 +48,7 @@ from bilinear.analysis.report_text import (
 from bilinear.analysis.suite import LEVELS
 from bilinear.theory import LEVELS as HIERARCHY
 
-__all__ = ["build_document", "to_markdown", "to_html", "fmt"]
+__all__ = ["build_document", "markdown_blocks", "to_markdown", "to_html", "fmt"]
 
 Row = dict[str, Any]
 
@@ -73,8 +79,10 @@ def _header(report: Any) -> list[Block]:
     suite = cfg.suite
     b = suite.budget
     avail = report.availability
-    pieces = ", ".join(f"{k} {'yes' if avail.get(k) else 'NOT AVAILABLE'}"
-                       for k in ("theory", "constructions", "verification", "training"))
+    pieces = ", ".join(
+        f"{k} {'yes' if avail.get(k) else 'NOT AVAILABLE'}"
+        for k in ("theory", "constructions", "verification", "training")
+    )
     t = report.timing
     return [
         Heading(1, f"The bilinear hierarchy report ({suite.name} suite)"),
@@ -105,9 +113,13 @@ def _header(report: Any) -> list[Block]:
 def _acceptance_section(report: Any) -> list[Block]:
     doc: list[Block] = [
         Heading(2, "Acceptance checks"),
-        Table(["check", "holds", "value"],
-              [[c["check"], holds_text(c["holds"]), value_text(c["value"])]
-               for c in report.acceptance]),
+        Table(
+            ["check", "holds", "value"],
+            [
+                [c["check"], holds_text(c["holds"]), value_text(c["value"])]
+                for c in report.acceptance
+            ],
+        ),
     ]
     counts: dict[str, int] = {}
     for r in report.rows:
@@ -115,8 +127,13 @@ def _acceptance_section(report: Any) -> list[Block]:
             counts[r["agreement"]] = counts.get(r["agreement"], 0) + 1
     if counts:
         order = ("agree", "agree_fp", "gap", "bug", "open")
-        doc.append(Paragraph("Trained levels against theory: " + ", ".join(
-            f"{counts[k]} {AGREE[k].strip('*')}" for k in order if k in counts) + "."))
+        doc.append(
+            Paragraph(
+                "Trained levels against theory: "
+                + ", ".join(f"{counts[k]} {AGREE[k].strip('*')}" for k in order if k in counts)
+                + "."
+            )
+        )
     return doc
 
 
@@ -126,8 +143,9 @@ def _levels_table() -> list[list[Any]]:
     for name, lvl in HIERARCHY.items():
         tests = [t for t in lvl.tests if t.notion == "fin"]
         test = "; ".join(f"{t.statement} ({t.kind}, {t.status}, {t.source})" for t in tests[:2])
-        rows.append([f"`{name}`", lvl.structure, lvl.params, "yes" if lvl.on_chain else "no",
-                     test or "—"])
+        rows.append(
+            [f"`{name}`", lvl.structure, lvl.params, "yes" if lvl.on_chain else "no", test or "—"]
+        )
     return rows
 
 
@@ -139,21 +157,45 @@ def _placement_row(task: dict[str, Any]) -> list[Any]:
     expected = (task.get("expected") or {}).get("minimal_level")
     if expected and fin.get("minimal_level") and expected != fin["minimal_level"]:
         expected = f"{expected} (**differs**)"
-    return [f"`{task['spec']}`", task["states"], len(task["alphabet"]),
-            algebra_text(fin.get("algebra")), minimal or "—", expected or "—"]
+    return [
+        f"`{task['spec']}`",
+        task["states"],
+        len(task["alphabet"]),
+        algebra_text(fin.get("algebra")),
+        minimal or "—",
+        expected or "—",
+    ]
 
 
 def _hierarchy_section(report: Any) -> list[Block]:
     doc: list[Block] = [Heading(2, "Where each task sits in the hierarchy")]
     levels_table = _levels_table()
     if levels_table:
-        doc.append(Table(["level", "structure of each A(a)", "parameters", "on the chain",
-                          "fin test (docs/explanation/levels.md)"], levels_table))
+        doc.append(
+            Table(
+                [
+                    "level",
+                    "structure of each A(a)",
+                    "parameters",
+                    "on the chain",
+                    "fin test (docs/explanation/levels.md)",
+                ],
+                levels_table,
+            )
+        )
     if "hierarchy" in report.files:
-        doc.append(Image(report.files["hierarchy"],
-                         "The chain of levels, with every task at its minimal level (fin notion)."))
-    doc.append(Table(["task", "states", "symbols", "algebra", "minimal level",
-                      "literature expects"], [_placement_row(t) for t in report.tasks]))
+        doc.append(
+            Image(
+                report.files["hierarchy"],
+                "The chain of levels, with every task at its minimal level (fin notion).",
+            )
+        )
+    doc.append(
+        Table(
+            ["task", "states", "symbols", "algebra", "minimal level", "literature expects"],
+            [_placement_row(t) for t in report.tasks],
+        )
+    )
     return doc
 
 
@@ -168,15 +210,15 @@ def _matrix_section(report: Any) -> list[Block]:
     for task in report.tasks:
         cells = [f"`{task['spec']}`"]
         for m in suite.models:
-            cells.append(matrix_cell(by.get((task["spec"], m.name,
-                                             _options_key(m.option_dict())))))
+            cells.append(matrix_cell(by.get((task["spec"], m.name, _options_key(m.option_dict())))))
         matrix.append(cells)
     return [
         Heading(2, "Theory beside training"),
         Paragraph(
             "Each cell: the level's verdict, its smallest verified dimension, and the trained "
             f"model's worst normalized accuracy at length >= {LONG_LENGTH}. Agreement flags: "
-            + "; ".join(f"{AGREE[k]}: {v}" for k, v in AGREEMENT_TEXT.items()) + "."
+            + "; ".join(f"{AGREE[k]}: {v}" for k, v in AGREEMENT_TEXT.items())
+            + "."
         ),
         Table(["task"] + [m.label for m in suite.models], matrix),
     ]
@@ -184,27 +226,46 @@ def _matrix_section(report: Any) -> list[Block]:
 
 def _result_row(r: Row, lengths: tuple[int, ...]) -> list[Any]:
     trained = r.get("trained") or {}
-    accs = dict(zip(trained.get("test_lengths", []), trained.get("normalized_accuracy", []),
-                    strict=False))
+    accs = dict(
+        zip(
+            trained.get("test_lengths", []),
+            primary_accuracy(trained) if trained else [],
+            strict=False,
+        )
+    )
     cons = r.get("construction_verified")
-    cons_text = "—" if cons is None else (
-        f"verified ({r.get('construction_method')})" if cons else "FAILED")
-    return ([f"`{r['task']}`", model_label(r), VERDICT.get(r.get("theory"), "—"),
-             VERDICT.get(r.get("theory_fp"), "—"), fmt(r.get("dim")), cons_text,
-             fmt(trained.get("params"))]
-            + [fmt(accs.get(n)) for n in lengths]
-            + [AGREE.get(r.get("agreement"), "—")])
+    cons_text = (
+        "—"
+        if cons is None
+        else (f"verified ({r.get('construction_method')})" if cons else "FAILED")
+    )
+    return (
+        [
+            f"`{r['task']}`",
+            model_label(r),
+            VERDICT.get(r.get("theory"), "—"),
+            VERDICT.get(r.get("theory_fp"), "—"),
+            fmt(r.get("dim")),
+            cons_text,
+            fmt(trained.get("params")),
+        ]
+        + [fmt(accs.get(n)) for n in lengths]
+        + [AGREE.get(r.get("agreement"), "—")]
+    )
 
 
 def _results_section(report: Any) -> list[Block]:
     lengths = tuple(report.config.suite.budget.test_lengths)
     header = ["task", "model", "theory", "fp", "dim", "construction", "params"]
     header += [f"L={n}" for n in lengths] + ["agreement"]
-    doc: list[Block] = [Heading(2, "All results"),
-                        Table(header, [_result_row(r, lengths) for r in report.rows])]
-    for key, caption in (("accuracy", "Normalized accuracy against test length, per task."),
-                         ("params", "Parameters against normalized accuracy at the longest "
-                                    "test length.")):
+    doc: list[Block] = [
+        Heading(2, "All results"),
+        Table(header, [_result_row(r, lengths) for r in report.rows]),
+    ]
+    for key, caption in (
+        ("accuracy", "Normalized accuracy against test length, per task."),
+        ("params", "Parameters against normalized accuracy at the longest test length."),
+    ):
         if key in report.files:
             doc.append(Image(report.files[key], caption))
     return doc
@@ -214,13 +275,17 @@ def _results_section(report: Any) -> list[Block]:
 def _task_intro(task: dict[str, Any], report: Any) -> list[Block]:
     fin = task.get("classification") or {}
     alphabet = task["alphabet"]
-    doc: list[Block] = [Heading(3, f"`{task['spec']}`"), Paragraph(
-        f"{task.get('description') or ''} {task['states']} states, alphabet "
-        f"{{{', '.join(alphabet[:12])}{', ...' if len(alphabet) > 12 else ''}}}"
-        f", {task['labels']} labels. Algebra: {algebra_text(fin.get('algebra'))}. Minimal "
-        f"level: **{fin.get('minimal_level') or 'not available'}**"
-        + (f" (block size {fin['block_size']})" if fin.get("block_size") else "") + "."
-    )]
+    doc: list[Block] = [
+        Heading(3, f"`{task['spec']}`"),
+        Paragraph(
+            f"{task.get('description') or ''} {task['states']} states, alphabet "
+            f"{{{', '.join(alphabet[:12])}{', ...' if len(alphabet) > 12 else ''}}}"
+            f", {task['labels']} labels. Algebra: {algebra_text(fin.get('algebra'))}. Minimal "
+            f"level: **{fin.get('minimal_level') or 'not available'}**"
+            + (f" (block size {fin['block_size']})" if fin.get("block_size") else "")
+            + "."
+        ),
+    ]
     if task.get("theory_error"):
         doc.append(Paragraph(f"Theory: {task['theory_error']}."))
     fig = report.files.get(f"automaton:{task['spec']}")
@@ -228,8 +293,13 @@ def _task_intro(task: dict[str, Any], report: Any) -> list[Block]:
         doc.append(Image(fig, f"The automaton of `{task['spec']}`."))
     fig = report.files.get(f"letters:{task['spec']}")
     if fig:
-        doc.append(Image(fig, f"The letter matrices A(a) of the verified construction at "
-                              f"the minimal level ({fin.get('minimal_level')})."))
+        doc.append(
+            Image(
+                fig,
+                f"The letter matrices A(a) of the verified construction at "
+                f"the minimal level ({fin.get('minimal_level')}).",
+            )
+        )
     return doc
 
 
@@ -246,21 +316,31 @@ def _evidence(entry: dict[str, Any], cons: dict[str, Any]) -> str:
     if cons.get("verified") is False:
         return f"construction of dim {dim} **FAILED** verification"
     return f"construction of dim {dim} built, not verified" + (
-        f" ({cons['error']})" if cons.get("error") else "")
+        f" ({cons['error']})" if cons.get("error") else ""
+    )
 
 
-def _level_row(level: str, entry: dict[str, Any], cons: dict[str, Any],
-               trained: list[Row]) -> list[Any]:
+def _level_row(
+    level: str, entry: dict[str, Any], cons: dict[str, Any], trained: list[Row]
+) -> list[Any]:
     dims = f"{fmt(entry.get('dim_upper'))} / {fmt(entry.get('dim_lower'))}" if entry else "—"
     reason = (entry.get("reason") or "").strip()
     acc = "; ".join(f"{model_label(r)} {long_cell(r)}" for r in trained) or "not trained"
     flags = "; ".join(AGREE.get(r.get("agreement"), "—") for r in trained) or "—"
-    return [level, VERDICT.get(entry.get("verdict"), "—"), dims, reason[:300] or "—",
-            _evidence(entry, cons), acc, flags]
+    return [
+        level,
+        VERDICT.get(entry.get("verdict"), "—"),
+        dims,
+        reason[:300] or "—",
+        _evidence(entry, cons),
+        acc,
+        flags,
+    ]
 
 
-def _task_section(task: dict[str, Any], rows: list[Row], levels: tuple[str, ...],
-                  report: Any) -> list[Block]:
+def _task_section(
+    task: dict[str, Any], rows: list[Row], levels: tuple[str, ...], report: Any
+) -> list[Block]:
     doc = _task_intro(task, report)
     fin = task.get("classification") or {}
     by_model: dict[str, list[Row]] = {}
@@ -271,16 +351,36 @@ def _task_section(task: dict[str, Any], rows: list[Row], levels: tuple[str, ...]
         entry = (fin.get("levels") or {}).get(level) or {}
         cons = (task.get("constructions") or {}).get(level) or {}
         table.append(_level_row(level, entry, cons, by_model.get(level, [])))
-    doc.append(Table(["level", "verdict", "dim (upper / lower)", "reason", "evidence",
-                      "trained (long)", "agreement"], table))
+    doc.append(
+        Table(
+            [
+                "level",
+                "verdict",
+                "dim (upper / lower)",
+                "reason",
+                "evidence",
+                "trained (long)",
+                "agreement",
+            ],
+            table,
+        )
+    )
     baselines = [r for r in rows if r.get("theory") is None and r["model"] not in levels]
     if baselines:
-        doc.append(Paragraph("Baselines (no theory): " + "; ".join(
-            f"{model_label(r)} {long_cell(r)}" for r in baselines) + "."))
+        doc.append(
+            Paragraph(
+                "Baselines (no theory): "
+                + "; ".join(f"{model_label(r)} {long_cell(r)}" for r in baselines)
+                + "."
+            )
+        )
     minimal = fin.get("minimal_level")
     if minimal in levels:  # one proof per task: the construction at the minimal level
-        doc += _certificate(minimal, (fin.get("levels") or {}).get(minimal) or {},
-                            (task.get("constructions") or {}).get(minimal) or {})
+        doc += _certificate(
+            minimal,
+            (fin.get("levels") or {}).get(minimal) or {},
+            (task.get("constructions") or {}).get(minimal) or {},
+        )
     return doc
 
 
@@ -289,9 +389,91 @@ def _certificate(level: str, entry: dict[str, Any], cons: dict[str, Any]) -> lis
     md = cons.get("certificate_markdown")
     if entry.get("verdict") == "no" or not cons.get("built") or not md:
         return []
-    text = md if len(md) <= 6000 else md[:6000] + "\n... (truncated)"
-    return [Details(f"Certificate of the {level} construction (click to open)",
-                    [Preformatted(text)])]
+    return [
+        Details(f"Certificate of the {level} construction (click to open)", markdown_blocks(md))
+    ]
+
+
+#: Rows of a certificate's table kept in the report (the rest are counted).
+MAX_TABLE_ROWS = 40
+
+
+def markdown_blocks(text: str, *, heading_offset: int = 3) -> list[Block]:
+    r"""A Markdown text (a certificate) as report blocks, so the HTML shows it rendered.
+
+    Headings move down by ``heading_offset`` (a certificate's ``#`` becomes a level-4 heading,
+    out of the table of contents); ordered lists keep their numbers and ``[x]`` becomes a tick;
+    tables longer than :data:`MAX_TABLE_ROWS` are cut with a count of the rows left out.  Without
+    ``markdown-it-py`` (the ``plots`` extra) the text is kept as one preformatted block.
+
+    Examples
+    --------
+    >>> blocks = markdown_blocks("# T\n\n**Verdict:** proved.\n\n1. [x] a\n\n| a | b |\n"
+    ...                          "|---|---|\n| 1 | 2 |\n")
+    >>> [type(b).__name__ for b in blocks]
+    ['Heading', 'Paragraph', 'BulletList', 'Table']
+    >>> blocks[2].items, blocks[3].rows
+    (('1. ✓ a',), (('1', '2'),))
+    >>> "|---|" in to_html(blocks) or "**Verdict:**" in to_html(blocks)
+    False
+    """
+    if MarkdownIt is None:
+        return [Preformatted(text)]
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    blocks: list[Block] = []
+    items: list[str] = []
+    numbers: list[int | None] = []  # the next number of each open list (None: bullets)
+    table: list[list[str]] = []
+    header: list[str] = []
+    in_head = False
+    for i, tok in enumerate(tokens):
+        kind = tok.type
+        if kind == "heading_open":
+            level = min(6, int(tok.tag[1]) + heading_offset)
+            blocks.append(Heading(level, tokens[i + 1].content))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            numbers.append(int(tok.attrGet("start") or 1) if kind == "ordered_list_open" else None)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            numbers.pop()
+            if not numbers and items:
+                blocks.append(BulletList(items))
+                items = []
+        elif kind == "inline" and numbers and tokens[i - 1].type == "paragraph_open":
+            content = tok.content.replace("\n", " ")
+            if content.startswith("[x] "):
+                content = "✓ " + content[4:]
+            elif content.startswith("[ ] "):
+                content = "✗ " + content[4:]
+            depth = "  " * (len(numbers) - 1)
+            if numbers[-1] is not None:
+                n = numbers[-1]
+                numbers[-1] = n + 1
+                content = f"{n}. {content}"
+            items.append(depth + content)
+        elif kind == "inline" and tokens[i - 1].type == "paragraph_open":
+            # a hard line break ("  " or "\\" at a line's end) starts a new paragraph
+            for line in re.split(r"(?: {2,}|\\)\n", tok.content):
+                blocks.append(Paragraph(line.replace("\n", " ").strip()))
+        elif kind in ("fence", "code_block"):
+            blocks.append(Preformatted(tok.content))
+        elif kind == "thead_open":
+            in_head, header, table = True, [], []
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open" and not in_head:
+            table.append([])
+        elif kind == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
+            (header if in_head else table[-1]).append(tok.content)
+        elif kind == "table_close":
+            rows: list[list[Any]] = list(table[:MAX_TABLE_ROWS])
+            if len(table) > MAX_TABLE_ROWS:
+                rows.append(
+                    [f"... ({len(table) - MAX_TABLE_ROWS} more rows)"] + [""] * (len(header) - 1)
+                )
+            blocks.append(Table(header, rows))
+        elif kind == "html_block":
+            blocks.append(Preformatted(tok.content))
+    return blocks
 
 
 # ================================================================================ notes

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bilinear._optional import require, require_extra
 from bilinear.cli._common import CommandError, print_json
 
 if TYPE_CHECKING:
@@ -73,56 +74,124 @@ def register(sub: Any) -> argparse.ArgumentParser:
         "reuses finished runs.",
     )
     size = p.add_mutually_exclusive_group()
-    size.add_argument("--quick", dest="suite", action="store_const", const="quick",
-                      help="a subset with small budgets; minutes on 2 CPU cores (default)")
-    size.add_argument("--full", dest="suite", action="store_const", const="full",
-                      help="the paper's protocol (hidden 256, 100k steps, 3 seeds x 3 lrs); "
-                      "meant for a GPU")
-    size.add_argument("--suite", dest="suite", choices=("quick", "full", "tiny"),
-                      help=argparse.SUPPRESS)
+    size.add_argument(
+        "--quick",
+        dest="suite",
+        action="store_const",
+        const="quick",
+        help="a subset with small budgets; minutes on 2 CPU cores (default)",
+    )
+    size.add_argument(
+        "--full",
+        dest="suite",
+        action="store_const",
+        const="full",
+        help="the paper's protocol (hidden 256, 100k steps, 3 seeds x 3 lrs); meant for a GPU",
+    )
+    size.add_argument(
+        "--suite", dest="suite", choices=("quick", "full", "tiny"), help=argparse.SUPPRESS
+    )
     p.add_argument("--out", metavar="DIR", help="output directory (default reports/SUITE)")
-    p.add_argument("--tasks", nargs="+", metavar="TASK",
-                   help="tasks to run instead of the suite's (NAME, NAME:key=value,... or a "
-                   "JSON path)")
-    p.add_argument("--models", nargs="+", metavar="MODEL",
-                   help="models to run instead of the suite's: levels (full, cp, monomial, "
-                   "block, complex_diagonal, real_diagonal, positive_diagonal) and baselines "
-                   "(lstm, elman, transformer, mamba_like); options as cp:rank=8")
+    p.add_argument(
+        "--tasks",
+        nargs="+",
+        metavar="TASK",
+        help="tasks to run instead of the suite's (NAME, NAME:key=value,... or a JSON path)",
+    )
+    p.add_argument(
+        "--models",
+        nargs="+",
+        metavar="MODEL",
+        help="models to run instead of the suite's: levels (full, cp, monomial, "
+        "block, complex_diagonal, real_diagonal, positive_diagonal) and baselines "
+        "(lstm, elman, transformer, mamba_like); options as cp:rank=8",
+    )
     p.add_argument("--store", metavar="FILE", help="results store (default OUT/results.sqlite)")
     p.add_argument("--hidden", type=_positive_int, help="override the suite's hidden size")
     p.add_argument("--steps", type=_positive_int, help="override the training steps")
-    p.add_argument("--batch", type=_positive_int, help="override the batch size")
-    p.add_argument("--seeds", type=_int_list, nargs="+", metavar="S",
-                   help="override the seeds (space or comma separated, as in sweep)")
-    p.add_argument("--lrs", type=_float_list, nargs="+", metavar="LR",
-                   help="override learning rates (space or comma separated, as in sweep)")
-    p.add_argument("--train-lengths", type=_length_range, metavar="LO-HI")
-    p.add_argument("--test-lengths", type=_int_list, metavar="N,N")
+    p.add_argument(
+        "--batch-size",
+        "--batch",
+        dest="batch",
+        type=_positive_int,
+        help="override the batch size (words per batch, as in train; --batch is the same option)",
+    )
+    p.add_argument(
+        "--seeds",
+        type=_int_list,
+        nargs="+",
+        metavar="S",
+        help="override the seeds (space or comma separated, as in sweep)",
+    )
+    p.add_argument(
+        "--lrs",
+        type=_float_list,
+        nargs="+",
+        metavar="LR",
+        help="override learning rates (space or comma separated, as in sweep)",
+    )
+    p.add_argument(
+        "--train-lengths",
+        type=_length_range,
+        metavar="LO-HI",
+        help="override the train length range, e.g. 2-10",
+    )
+    p.add_argument(
+        "--test-lengths",
+        type=_int_list,
+        nargs="+",
+        metavar="N",
+        help="override the test lengths (space or comma separated)",
+    )
     p.add_argument("--no-train", action="store_true", help="theory and constructions only")
     p.add_argument("--no-paper", action="store_true", help="skip the paper's experiments")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--device", default="cpu", help="torch device for training (cpu, cuda)")
-    p.add_argument("--workers", type=_positive_int, default=2,
-                   help="training processes (default 2; 1 trains in this process)")
-    p.add_argument("--backend", choices=("sequential", "process", "ray"),
-                   help="training backend (default: process when --workers > 1)")
-    p.add_argument("--ray-address", metavar="ADDR",
-                   help="a running Ray cluster for --backend ray (default: a local instance)")
-    p.add_argument("--threads", type=_positive_int, default=1,
-                   help="torch CPU threads per training process (default 1)")
-    p.add_argument("--theory-timeout", type=float, default=30.0, metavar="SECONDS",
-                   help="time allowed for each classify / compile-and-verify call (default 30)")
-    p.add_argument("--strict", action="store_true",
-                   help="exit 1 when an acceptance check of the report fails")
-    p.add_argument("--json", action="store_true",
-                   help="print the acceptance checks and file paths as JSON")
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=2,
+        help="training processes (default 2; 1 trains in this process)",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("sequential", "process", "ray"),
+        help="training backend (default: process when --workers > 1)",
+    )
+    p.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="a running Ray cluster for --backend ray (default: a local instance)",
+    )
+    p.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=1,
+        help="torch CPU threads per training process (default 1)",
+    )
+    p.add_argument(
+        "--theory-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time allowed for each classify / compile-and-verify call (default 30)",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="exit 1 when an acceptance check of the report fails"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print the acceptance checks and file paths as JSON"
+    )
     return p
 
 
 def build_config(args: argparse.Namespace) -> ReportConfig:
     """Turn parsed arguments into a validated ``ReportConfig`` (no work done yet)."""
     # local: these load torch, which the CLI must not import for the commands that do not train
+    require_extra("train", feature="`bilinear report`")
+    if not args.no_plots:
+        require("matplotlib", "plots", feature="the report's plots (--no-plots skips them)")
     from bilinear.analysis.report import ReportConfig, prepare_output
     from bilinear.analysis.suite import get_suite, select
     from bilinear.models import resolve_device
@@ -134,15 +203,19 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
     overrides = {
         key: value
         for key, value in (
-            ("hidden", args.hidden), ("steps", args.steps), ("batch", args.batch),
-            ("seeds", _joined(args.seeds)), ("lrs", _joined(args.lrs)),
+            ("hidden", args.hidden),
+            ("steps", args.steps),
+            ("batch", args.batch),
+            ("seeds", _joined(args.seeds)),
+            ("lrs", _joined(args.lrs)),
             ("train_lengths", args.train_lengths),
-            ("test_lengths", args.test_lengths),
+            ("test_lengths", _joined(args.test_lengths)),
         )
         if value is not None
     }
-    suite = select(get_suite(suite_name), tasks=args.tasks, models=args.models,
-                   budget=overrides or None)
+    suite = select(
+        get_suite(suite_name), tasks=args.tasks, models=args.models, budget=overrides or None
+    )
     out = args.out or f"reports/{suite_name}"
     prepare_output(out)
     if args.store is not None:
@@ -150,25 +223,37 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
         if not parent.is_dir():
             raise CommandError(f"the directory of --store {args.store!r} does not exist")
     return ReportConfig(
-        suite=suite, out=Path(out), store=args.store, train=not args.no_train,
-        paper=not args.no_paper, plots=not args.no_plots, progress=not args.no_progress,
-        device=args.device, workers=args.workers, threads=args.threads,
-        backend=args.backend, ray_address=args.ray_address,
+        suite=suite,
+        out=Path(out),
+        store=args.store,
+        train=not args.no_train,
+        paper=not args.no_paper,
+        plots=not args.no_plots,
+        progress=not args.no_progress,
+        device=args.device,
+        workers=args.workers,
+        threads=args.threads,
+        backend=args.backend,
+        ray_address=args.ray_address,
         theory_timeout=args.theory_timeout if args.theory_timeout > 0 else None,
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the report; print where it is."""
+    require_extra("train", feature="`bilinear report`")
     from bilinear.analysis.report import run_report  # local: loads torch (see the module)
 
     config = build_config(args)
     suite = config.suite
     if config.train and suite.budget.steps * suite.n_runs > 5_000_000:
-        print(f"bilinear: note: the {suite.name} suite trains {suite.n_runs} runs of "
-              f"{suite.budget.steps:,} steps (plus the paper's extra runs); it is meant for a "
-              "GPU (--device cuda) or a Ray cluster (--backend ray). Finished runs are kept in "
-              "the store, so an interrupted report resumes where it stopped.", file=sys.stderr)
+        print(
+            f"bilinear: note: the {suite.name} suite trains {suite.n_runs} runs of "
+            f"{suite.budget.steps:,} steps (plus the paper's extra runs); it is meant for a "
+            "GPU (--device cuda) or a Ray cluster (--backend ray). Finished runs are kept in "
+            "the store, so an interrupted report resumes where it stopped.",
+            file=sys.stderr,
+        )
     report = run_report(config)
     out = config.out
     summary = {
@@ -190,8 +275,10 @@ def run(args: argparse.Namespace) -> int:
     for check in report.acceptance:
         mark = {True: "ok  ", False: "FAIL", None: "n/a "}[check["holds"]]
         print(f"  [{mark}] {check['check']}")
-    print(f"time: {report.timing.get('total_s', 0):.0f} s "
-          f"({report.timing.get('runs', 0)} runs, {report.timing.get('runs_reused', 0)} reused)")
+    print(
+        f"time: {report.timing.get('total_s', 0):.0f} s "
+        f"({report.timing.get('runs', 0)} runs, {report.timing.get('runs_reused', 0)} reused)"
+    )
     if report.errors:
         print(f"{len(report.errors)} problem(s) noted in the report", file=sys.stderr)
     return status

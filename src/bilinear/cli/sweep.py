@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bilinear._optional import require, require_extra
 from bilinear.cli._common import CommandError, print_json
 from bilinear.cli.train import _options, add_run_arguments, common_config
 
@@ -31,23 +32,57 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "store does not already hold as finished. Killing a sweep loses only the runs under "
         "way; running it again completes the grid without duplicates.",
     )
-    p.add_argument("--tasks", nargs="+", required=True, metavar="TASK",
-                   help="task specs (space separated; NAME:key=value,... allowed)")
-    p.add_argument("--models", nargs="+", required=True, metavar="MODEL",
-                   help="model specs, e.g. full block:block_size=2 cp:rank=8")
-    p.add_argument("--seeds", nargs="+", default=["0"], help="seeds (space or comma separated)")
-    p.add_argument("--lrs", nargs="+", default=["1e-3"], help="learning rates")
+    p.add_argument(
+        "--tasks",
+        nargs="+",
+        required=True,
+        metavar="TASK",
+        help="task specs (space separated; NAME:key=value,... allowed)",
+    )
+    p.add_argument(
+        "--models",
+        nargs="+",
+        required=True,
+        metavar="MODEL",
+        help="model specs, e.g. full block:block_size=2 cp:rank=8",
+    )
+    p.add_argument(
+        "--seeds",
+        nargs="+",
+        default=["0"],
+        metavar="S",
+        help="seeds (space or comma separated; default 0)",
+    )
+    p.add_argument(
+        "--lrs",
+        nargs="+",
+        default=["1e-3"],
+        metavar="LR",
+        help="Adam learning rates (space or comma separated; default 1e-3)",
+    )
     add_run_arguments(p)
-    p.add_argument("--backend", choices=("sequential", "process", "ray"), default="sequential",
-                   help="where the runs execute: sequential (this process, the default), "
-                   "process (--workers local processes) or ray (Ray tasks, see --ray-address)")
+    p.add_argument(
+        "--backend",
+        choices=("sequential", "process", "ray"),
+        default="sequential",
+        help="where the runs execute: sequential (this process, the default), "
+        "process (--workers local processes) or ray (Ray tasks, see --ray-address)",
+    )
     p.add_argument("--workers", type=int, default=None, help="processes (backend process)")
-    p.add_argument("--ray-address", default=None, metavar="HOST:PORT",
-                   help="address of a running Ray cluster (backend ray; default: start a local "
-                   "instance for the sweep)")
-    p.add_argument("--on-error", choices=("raise", "continue"), default="raise",
-                   help="raise: stop at the first failed run (the default; finished runs stay "
-                   "stored); continue: record the failure in the store and go on")
+    p.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="HOST:PORT",
+        help="address of a running Ray cluster (backend ray; default: start a local "
+        "instance for the sweep)",
+    )
+    p.add_argument(
+        "--on-error",
+        choices=("raise", "continue"),
+        default="raise",
+        help="raise: stop at the first failed run (the default; finished runs stay "
+        "stored); continue: record the failure in the store and go on",
+    )
     p.add_argument("--export-json", default=None, metavar="FILE", help="write results as JSON")
     p.add_argument("--export-csv", default=None, metavar="FILE", help="write results as CSV")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -58,13 +93,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Expand the grid, run what is missing, export on request."""
-    from bilinear.experiments import ResultsStore, grid, run_sweep
-
     if not args.store:
         raise CommandError("sweep needs --store FILE (the results store that makes it resumable)")
-    if args.threads:
-        import torch
+    require_extra("train", feature="`bilinear sweep`")
+    torch = require("torch", "train")
+    from bilinear.experiments import ResultsStore, grid, run_sweep
+    from bilinear.models import resolve_device
 
+    resolve_device(args.device)  # once, before any run: --device cuda without CUDA fails here
+    if args.threads:
         torch.set_num_threads(args.threads)
     opts = _options(args)
     models = []
@@ -72,22 +109,41 @@ def run(args: argparse.Namespace) -> int:
         sep = "," if ":" in spec else ":"
         extra = ",".join(f"{k}={v}" for k, v in opts.items())
         models.append(spec + (sep + extra if extra else ""))
-    configs = grid(args.tasks, models, seeds=_split(args.seeds, int, "seeds"),
-                   lrs=_split(args.lrs, float, "lrs"), **common_config(args))
+    configs = grid(
+        args.tasks,
+        models,
+        seeds=_split(args.seeds, int, "seeds"),
+        lrs=_split(args.lrs, float, "lrs"),
+        **common_config(args),
+    )
     store = ResultsStore(args.store)
-    report = run_sweep(configs, store, backend=args.backend, workers=args.workers,
-                       device=args.device, threads=args.threads or 1,
-                       progress=not args.no_progress, on_error=args.on_error,
-                       ray_address=args.ray_address)
+    report = run_sweep(
+        configs,
+        store,
+        backend=args.backend,
+        workers=args.workers,
+        device=args.device,
+        threads=args.threads or 1,
+        progress=not args.no_progress,
+        on_error=args.on_error,
+        ray_address=args.ray_address,
+    )
     if args.export_json:
         store.export_json(args.export_json)
     if args.export_csv:
         store.export_csv(args.export_csv)
-    summary = {"store": str(store.path), "total": report.total, "skipped": report.skipped,
-               "finished": report.finished, "failed": report.failed}
+    summary = {
+        "store": str(store.path),
+        "total": report.total,
+        "skipped": report.skipped,
+        "finished": report.finished,
+        "failed": report.failed,
+    }
     if args.json:
         print_json(summary)
     else:
-        print(f"sweep: {report.total} runs, {report.skipped} already finished, "
-              f"{report.finished} finished now, {report.failed} failed; store {store.path}")
+        print(
+            f"sweep: {report.total} runs, {report.skipped} already finished, "
+            f"{report.finished} finished now, {report.failed} failed; store {store.path}"
+        )
     return 0 if report.failed == 0 else 1

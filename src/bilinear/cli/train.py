@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bilinear._optional import require, require_extra
 from bilinear.cli._common import CommandError, load_task_argument, print_json
 from bilinear.vocabulary import BASELINES, LEVELS
 
@@ -15,31 +16,75 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     """Options shared by ``train`` and ``sweep`` (RunConfig fields but task, model, seed, lr)."""
     p.add_argument("--hidden", type=int, default=64, help="hidden units (default 64)")
     p.add_argument("--steps", type=int, default=2000, help="optimizer steps (default 2000)")
-    p.add_argument("--batch-size", type=int, default=64, help="words per batch (default 64)")
-    p.add_argument("--train-lengths", default="2-10", metavar="LO-HI",
-                   help="train length range, e.g. 2-10 (default)")
-    p.add_argument("--test-lengths", default="10,50,100,500", metavar="N,N,...",
-                   help="test lengths (default 10,50,100,500)")
+    p.add_argument(
+        "--batch-size",
+        "--batch",
+        dest="batch_size",
+        type=int,
+        default=64,
+        help="words per batch (default 64; --batch is the same option)",
+    )
+    p.add_argument(
+        "--train-lengths",
+        default="2-10",
+        metavar="LO-HI",
+        help="train length range, e.g. 2-10 (default)",
+    )
+    p.add_argument(
+        "--test-lengths",
+        nargs="+",
+        default=["10,50,100,500"],
+        metavar="N",
+        help="test lengths, space or comma separated (default 10 50 100 500)",
+    )
     p.add_argument("--test-words", type=int, default=256, help="words per test length")
     p.add_argument("--clip", type=float, default=1.0, help="gradient-norm clip (0: off)")
-    p.add_argument("--early-stop", type=float, default=None, metavar="ACC",
-                   help="stop once validation accuracy reaches ACC")
+    p.add_argument(
+        "--early-stop",
+        type=float,
+        default=None,
+        metavar="ACC",
+        help="stop once validation accuracy reaches ACC",
+    )
     p.add_argument("--eval-every", type=int, default=100, help="validation interval (steps)")
-    p.add_argument("--patience", type=int, default=1,
-                   help="validation checks at --early-stop in a row before stopping")
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
-                   help="floating dtype of the weights and states (default float32)")
+    p.add_argument(
+        "--patience",
+        type=int,
+        default=1,
+        help="validation checks at --early-stop in a row before stopping",
+    )
+    p.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        default="float32",
+        help="floating dtype of the weights and states (default float32)",
+    )
     p.add_argument("--block-size", type=int, default=None, help="block size (model block)")
     p.add_argument("--rank", type=int, default=None, help="CP rank (model cp)")
     p.add_argument("--affine", action="store_true", help="add B x_t + b (bilinear levels)")
-    p.add_argument("--no-normalize", action="store_true",
-                   help="do not normalize h after every step (bilinear levels)")
-    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
-                   help="any other model option (repeatable), e.g. --option layers=2")
-    p.add_argument("--store", default=None, metavar="FILE",
-                   help="SQLite results store (finished runs are skipped)")
-    p.add_argument("--device", default="auto",
-                   help="auto (default: CUDA when present, else CPU), cpu, cuda or cuda:N")
+    p.add_argument(
+        "--no-normalize",
+        action="store_true",
+        help="do not normalize h after every step (bilinear levels)",
+    )
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other model option (repeatable), e.g. --option layers=2",
+    )
+    p.add_argument(
+        "--store",
+        default=None,
+        metavar="FILE",
+        help="SQLite results store (finished runs are skipped)",
+    )
+    p.add_argument(
+        "--device",
+        default="auto",
+        help="auto (default: CUDA when present, else CPU), cpu, cuda or cuda:N",
+    )
     p.add_argument("--threads", type=int, default=None, help="torch threads")
 
 
@@ -66,11 +111,17 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 def common_config(args: argparse.Namespace) -> dict[str, Any]:
     """RunConfig fields from the shared options."""
     return {
-        "hidden": args.hidden, "steps": args.steps, "batch_size": args.batch_size,
-        "train_lengths": args.train_lengths, "test_lengths": args.test_lengths,
-        "test_words": args.test_words, "clip": args.clip or None,
-        "early_stop": args.early_stop, "eval_every": args.eval_every,
-        "patience": args.patience, "dtype": args.dtype,
+        "hidden": args.hidden,
+        "steps": args.steps,
+        "batch_size": args.batch_size,
+        "train_lengths": args.train_lengths,
+        "test_lengths": ",".join(args.test_lengths),  # "10 50" and "10,50" alike
+        "test_words": args.test_words,
+        "clip": args.clip or None,
+        "early_stop": args.early_stop,
+        "eval_every": args.eval_every,
+        "patience": args.patience,
+        "dtype": args.dtype,
     }
 
 
@@ -84,13 +135,18 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "accuracy (acc - c)/(1 - c), c = 1/labels, per test length.",
     )
     p.add_argument("task", metavar="TASK", help="NAME, NAME:key=value,... or automaton JSON")
-    p.add_argument("--model", required=True,
-                   help="a level of the hierarchy or a baseline: "
-                   + ", ".join(LEVELS + BASELINES))
+    p.add_argument(
+        "--model",
+        required=True,
+        help="a level of the hierarchy or a baseline: " + ", ".join(LEVELS + BASELINES),
+    )
     p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default 1e-3)")
-    p.add_argument("--seed", type=int, default=0,
-                   help="seeds the initial weights, the training words and the test words "
-                   "(default 0)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seeds the initial weights, the training words and the test words (default 0)",
+    )
     add_run_arguments(p)
     p.add_argument("--force", action="store_true", help="rerun even if the store has it")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
@@ -101,7 +157,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Train, evaluate, print (and store) one run."""
     task = load_task_argument(args.task)
-    import torch
+    require_extra("train", feature="`bilinear train`")
+    torch = require("torch", "train")
 
     from bilinear.experiments import ResultsStore, RunConfig, by_length
     from bilinear.experiments import run as run_config
@@ -110,14 +167,25 @@ def run(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)  # once, before anything runs: cuda without CUDA fails
     if args.threads:
         torch.set_num_threads(args.threads)
-    config = RunConfig(task=task.spec, model=args.model, options=_options(args), seed=args.seed,
-                       lr=args.lr, **common_config(args))
+    config = RunConfig(
+        task=task.spec,
+        model=args.model,
+        options=_options(args),
+        seed=args.seed,
+        lr=args.lr,
+        **common_config(args),
+    )
     store = ResultsStore(args.store) if args.store else None
     if store is not None and not args.force and store.is_finished(config.key()):
         row = store.results(task=config.task, model=config.model, seed=config.seed)
         stored = next(r for r in row if r["key"] == config.key())
-        payload = {"key": config.key(), "config": stored["config"], "metrics": stored["metrics"],
-                   "info": stored["info"], "cached": True}
+        payload = {
+            "key": config.key(),
+            "config": stored["config"],
+            "metrics": stored["metrics"],
+            "info": stored["info"],
+            "cached": True,
+        }
     else:
         if store is not None:
             store.mark_started(config)
@@ -130,9 +198,13 @@ def run(args: argparse.Namespace) -> int:
         print_json(payload)
         return 0
     info = payload["info"]
-    print(f"{config.describe()}: {info.get('steps')} steps, {info.get('parameters')} parameters"
-          + (" (from the store)" if payload["cached"] else ""))
+    print(
+        f"{config.describe()}: {info.get('steps')} steps, {info.get('parameters')} parameters"
+        + (" (from the store)" if payload["cached"] else "")
+    )
     for length, m in payload["metrics"].items():
-        print(f"  length {int(length):>6}: accuracy {m['accuracy']:.4f}  "
-              f"normalized {m['normalized_accuracy']:.4f}  final {m['final_accuracy']:.4f}")
+        print(
+            f"  length {int(length):>6}: accuracy {m['accuracy']:.4f}  "
+            f"normalized {m['normalized_accuracy']:.4f}  final {m['final_accuracy']:.4f}"
+        )
     return 0
