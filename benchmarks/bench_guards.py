@@ -35,18 +35,21 @@ def _run(args: list[str]) -> tuple[float, float, int]:
 
 
 def rows(quick: bool) -> list[dict]:
-    """Seconds and peak MiB (max over children so far) of each guarded command."""
+    """Seconds and peak MiB (max over children so far) of each guarded command, as a ratio
+    to ``bilinear classify parity`` (process start-up and imports) run just before it."""
     out = []
     for name, args in COMMANDS.items():
         args = QUICK.get(name, args) if quick else args
+        startup, _, _ = _run(["classify", "parity"])
         elapsed, peak_mib, rc = _run(args)
         out.append(
             {
                 "benchmark": name,
                 "value": elapsed,
                 "unit": "s",
-                "baseline": f"peak RSS {peak_mib:.0f} MiB, exit {rc}",
-                "ratio": None,
+                "baseline": f"`bilinear classify parity` (start-up); peak RSS {peak_mib:.0f} MiB, "
+                f"exit {rc}",
+                "ratio": elapsed / startup,
             }
         )
     return out
