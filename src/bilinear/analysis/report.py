@@ -66,6 +66,7 @@ from bilinear.analysis.report_rows import (
     aggregate,
     count_ceilings,
     make_row,
+    needs_count_ceiling,
     paper_table,
     task_entry,
     task_summary,
@@ -285,10 +286,8 @@ def _rows(report: Report, trained_for: TrainedFor) -> None:
     theory_by_task = {t["spec"]: t for t in report.tasks}
     for spec in config.suite.tasks:
         ceilings = None
-        # below a "no" of the highest commutative level (when it says yes, counts suffice)
-        fin = (theory_by_task.get(spec) or {}).get("classification") or {}
-        top = ((fin.get("levels") or {}).get(DIAGONAL_LEVELS[-1]) or {}).get("verdict")
-        if config.train and top == "no" and any(
+        fin = (theory_by_task.get(spec) or {}).get("classification")
+        if config.train and needs_count_ceiling(fin) and any(
                 m.name in DIAGONAL_LEVELS for m in config.suite.models):
             ceilings = count_ceilings(spec, config.suite.budget.test_lengths)
         for model in config.suite.models:

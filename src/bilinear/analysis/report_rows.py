@@ -44,6 +44,7 @@ __all__ = [
     "aggregate",
     "count_ceilings",
     "make_row",
+    "needs_count_ceiling",
     "paper_table",
     "select_run",
     "task_entry",
@@ -172,7 +173,6 @@ def aggregate(outcomes: Sequence[TrainOutcome]) -> dict[str, Any] | None:
     runs = sorted(outcomes, key=lambda r: (r.job.lr, r.job.seed))
     lengths = list(chosen.test_lengths)
     job = chosen.job
-    primary = list(chosen.majority_normalized_accuracy or chosen.normalized_accuracy)
     return {
         "hidden": job.hidden,
         "params": chosen.params,
@@ -185,20 +185,25 @@ def aggregate(outcomes: Sequence[TrainOutcome]) -> dict[str, Any] | None:
         "validation": {str(n): v for n, v in sorted(chosen.validation.items())},
         "accuracy": list(chosen.accuracy),
         "normalized_accuracy": list(chosen.normalized_accuracy),
-        "majority_normalized_accuracy": primary,
+        "majority_normalized_accuracy": list(chosen.primary_accuracy),
         "lr": job.lr,
         "lrs": sorted({r.job.lr for r in runs}),
         "selection": SELECTION_RULE,
         "per_run": [{"lr": r.job.lr, "seed": r.job.seed,
                      "validation": {str(n): v for n, v in sorted(r.validation.items())},
-                     "majority_normalized_accuracy": list(r.majority_normalized_accuracy
-                                                          or r.normalized_accuracy)}
+                     "majority_normalized_accuracy": list(r.primary_accuracy)}
                     for r in runs],
         "per_seed_normalized_accuracy": [list(r.normalized_accuracy) for r in runs
                                          if r.job.lr == job.lr],
         "discretized": chosen.extra.get("discretized"),
         "reused": all(r.reused for r in outcomes),
     }
+
+
+def needs_count_ceiling(classification: dict[str, Any] | None) -> bool:
+    """Whether the highest commutative level is ruled out: below it a diagonal model sees only
+    letter counts and :func:`count_ceilings` bounds it (when it says yes, counts suffice)."""
+    return _verdict(classification, DIAGONAL_LEVELS[-1]) == "no"
 
 
 def count_ceilings(spec: str, lengths: Iterable[int]) -> dict[int, CountCeiling]:

@@ -48,6 +48,12 @@ class TrainOutcome:
     #: ``{length: majority-normalized accuracy}`` at the validation lengths (model selection).
     validation: dict[int, float] = field(default_factory=dict)
 
+    @property
+    def primary_accuracy(self) -> tuple[float, ...]:
+        """The figure the report judges by, per test length: the majority-normalized accuracy,
+        or the 1/labels-normalized one for outcomes that lack it."""
+        return self.majority_normalized_accuracy or self.normalized_accuracy
+
 
 def describe(job: RunConfig) -> str:
     """A short line naming a run in the report's problem list: task, model, seed, lr."""

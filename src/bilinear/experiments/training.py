@@ -196,16 +196,7 @@ def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
     step = 0
     model.train()
     for step in range(1, config.steps + 1):
-        w, y = data.sample_train(rng, config.batch_size, config.train_lengths)
-        logits = model(torch.from_numpy(w).to(dev))
-        target = torch.from_numpy(y).to(dev).reshape(-1)
-        loss = F.cross_entropy(logits.reshape(-1, data.labels), target)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if config.clip is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
-        opt.step()
-        loss_value = float(loss.detach())
+        loss_value = _optimizer_step(model, opt, data, rng, config, dev, config.clip)
         if callback is not None:
             callback(step, loss_value)
         if bar is not None:
@@ -229,6 +220,22 @@ def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
     return TrainOutcome(model=model, steps=step, stopped_early=stopped,
                         seconds=time.perf_counter() - start, final_loss=loss_value,
                         history=history, discretized=snapped)
+
+
+def _optimizer_step(model: SequenceModel, opt: torch.optim.Optimizer, data: AutomatonData,
+                    rng: np.random.Generator, config: RunConfig, dev: torch.device,
+                    clip: float | None) -> float:
+    """One step on a fresh training batch (cross-entropy at every position); returns the loss."""
+    w, y = data.sample_train(rng, config.batch_size, config.train_lengths)
+    logits = model(torch.from_numpy(w).to(dev))
+    target = torch.from_numpy(y).to(dev).reshape(-1)
+    loss = F.cross_entropy(logits.reshape(-1, data.labels), target)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip is not None:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    opt.step()
+    return float(loss.detach())
 
 
 def _selection_accuracy(model: SequenceModel, words: list[tuple[torch.Tensor, torch.Tensor]]
@@ -268,13 +275,7 @@ def _refit_readout(model: BilinearModel, config: RunConfig, data: AutomatonData,
     rng = np.random.default_rng([config.seed, 2])
     model.train()
     for _ in range(REFIT_STEPS):
-        w, y = data.sample_train(rng, config.batch_size, config.train_lengths)
-        logits = model(torch.from_numpy(w).to(dev))
-        loss = F.cross_entropy(logits.reshape(-1, data.labels),
-                               torch.from_numpy(y).to(dev).reshape(-1))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        _optimizer_step(model, opt, data, rng, config, dev, None)
     for p in model.letter_parameters():
         p.requires_grad_(True)
 
