@@ -21,7 +21,7 @@ Examples
 >>> require("no_such_module_xyz", "train", feature="`bilinear train`")
 Traceback (most recent call last):
 ...
-bilinear._optional.MissingExtraError: no_such_module_xyz is needed for ...; install bilinear[train]
+bilinear.errors.MissingExtraError: no_such_module_xyz is needed for ...; install bilinear[train]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from bilinear.errors import BilinearError
+from bilinear.errors import MissingExtraError
 
 __all__ = ["EXTRAS", "MissingExtraError", "require", "require_extra", "available"]
 
@@ -38,10 +38,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "train": ("torch", "tqdm"),
     "plots": ("matplotlib", "markdown_it"),
 }
-
-
-class MissingExtraError(BilinearError, ImportError):
-    """An optional dependency is not installed; the message names the extra that brings it."""
 
 
 def _distribution(module: str) -> str:

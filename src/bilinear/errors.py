@@ -24,6 +24,7 @@ from typing import Any
 
 __all__ = [
     "BilinearError",
+    "MissingExtraError",
     "InvalidArgumentError",
     "InvalidAutomatonError",
     "UnknownStateError",
@@ -179,3 +180,8 @@ class AutomatonTooLargeError(BilinearError, OverflowError):
 
 class WeightsTooLargeError(BilinearError, MemoryError):
     """Dense weights would exceed a size cap; use the sparse exact form (``save(sparse=True)``)."""
+
+
+class MissingExtraError(BilinearError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it
+    (``pip install bilinear[train]``, ``bilinear[plots]``)."""

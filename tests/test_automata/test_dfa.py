@@ -187,6 +187,17 @@ def test_networkx_and_dot_export() -> None:
     )
     dot = d.to_dot()
     assert dot.startswith('digraph "parity"') and '"even" -> "odd" [label="1"];' in dot
+    # the line break between state and label is DOT's own escape, written once
+    assert '"even" [shape=circle, label="even\\n[0]"];' in dot
+    assert "\\\\n" not in dot
+
+
+def test_dot_escapes_state_and_label_separately() -> None:
+    d = DFA(states=['a"b', "c\\d"], alphabet=["x"],
+            transitions={('a"b', "x"): "c\\d", ("c\\d", "x"): 'a"b'},
+            start='a"b', labels={'a"b': 'y"', "c\\d": "z"})
+    dot = d.to_dot()
+    assert 'label="a\\"b\\n[y\\"]"' in dot and 'label="c\\\\d\\n[z]"' in dot
 
 
 def test_trusted_constructor_agrees_with_validated_one() -> None:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bilinear import _optional
+from bilinear import _optional, errors
 from bilinear.cli import build_parser, main
 from bilinear.cli.report import build_config
 
@@ -155,7 +155,7 @@ def test_require_reraises_a_broken_dependency(monkeypatch):
 
 
 def test_require_names_the_pip_distribution():
-    with pytest.raises(_optional.MissingExtraError, match=r"install bilinear\[plots\]"):
+    with pytest.raises(errors.MissingExtraError, match=r"install bilinear\[plots\]"):
         _optional.require("no_such_module_for_test", "plots", feature="the plots")
     assert _optional.require("sys", "train") is sys
 

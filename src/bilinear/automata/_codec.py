@@ -203,8 +203,12 @@ def to_networkx(dfa: Automaton) -> nx.MultiDiGraph:
     return g
 
 
+def _dot_escape(x: Any) -> str:
+    return str(x).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _dot_id(x: Any) -> str:
-    return '"' + str(x).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + _dot_escape(x) + '"'
 
 
 def to_dot(dfa: Automaton) -> str:
@@ -221,8 +225,12 @@ def to_dot(dfa: Automaton) -> str:
     for i, q in enumerate(dfa.states):
         label = dfa.label_values[dfa.label_index[i]]
         shape = "doublecircle" if label is True else "circle"
-        text = str(q) if dfa.labels is None else f"{q}\\n[{label}]"
-        lines.append(f"  {_dot_id(q)} [shape={shape}, label={_dot_id(text)}];")
+        # state name and label are escaped separately; the line break between them is DOT's
+        # own ``\\n`` escape, written once (not escaped again)
+        text = _dot_escape(q)
+        if dfa.labels is not None:
+            text += f"\\n[{_dot_escape(label)}]"
+        lines.append(f'  {_dot_id(q)} [shape={shape}, label="{text}"];')
     lines.append(f"  __start -> {_dot_id(dfa.start)};")
     edges: dict[tuple[int, int], list[str]] = {}
     for i in range(dfa.n_states):
