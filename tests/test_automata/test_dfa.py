@@ -204,3 +204,14 @@ def test_trusted_constructor_agrees_with_validated_one() -> None:
     d = parity()
     t = DFA._from_trusted(d.states, d.alphabet, d.table, d.start_index, [0, 1], "parity")
     assert t == d and t.transitions[("odd", "1")] == "even" and len(t.transitions) == 4
+
+
+def test_repr_and_jupyter_table_stay_short_for_large_automata() -> None:
+    from bilinear.automata import tasks
+
+    d = tasks.get("random_fsm", states=200, symbols=40, seed=1).dfa
+    assert len(repr(d)) < 200 and "(40 symbols)" in repr(d)
+    md = d._repr_markdown_()
+    assert md.count("\n| `") == 30 and "(first 30 states and 12 symbols shown)" in md
+    small = parity()._repr_markdown_()
+    assert "| `even` (start) | 0 | even | odd |" in small and "shown" not in small

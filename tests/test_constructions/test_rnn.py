@@ -186,3 +186,14 @@ def test_normalized_states_decode_the_same() -> None:
     word = np.random.default_rng(3).integers(0, d.n_symbols, 500)
     assert rnn.output(word, normalize=True) == d.output(word)
     assert np.allclose(np.linalg.norm(rnn.states(word, normalize=True), axis=1), 1.0)
+
+
+def test_jupyter_markdown_shows_small_matrices_and_hides_large_ones() -> None:
+    from bilinear.automata import tasks
+    from bilinear.constructions import compile_automaton
+
+    small = compile_automaton(tasks.get("parity").dfa, level="real_diagonal")._repr_markdown_()
+    assert "at level `real_diagonal`" in small and "- `A(1)` = `[[-1.]]`" in small
+    big = compile_automaton(tasks.get("random_fsm", states=10, symbols=3, seed=0).dfa,
+                            level="full")._repr_markdown_()
+    assert "letter matrices not shown: H = 10" in big and "`A(" not in big

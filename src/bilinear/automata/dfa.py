@@ -53,6 +53,10 @@ from bilinear.errors import (
 
 __all__ = ["DFA", "Word"]
 
+#: How much of an automaton ``repr`` and the Jupyter table show.
+_REPR_SYMBOLS = 12
+_REPR_STATES = 30
+
 
 class _TransitionView(Mapping[tuple[Hashable, Hashable], Hashable]):
     """Read-only ``{(state, symbol): next_state}`` view over the dense table (no copy)."""
@@ -509,10 +513,44 @@ class DFA:
 
     def __repr__(self) -> str:
         name = f"{self.name!r}, " if self.name else ""
+        shown = list(self.alphabet[:_REPR_SYMBOLS])
+        alphabet = repr(shown) if len(self.alphabet) <= _REPR_SYMBOLS else (
+            repr(shown)[:-1] + f", ... ({len(self.alphabet)} symbols)]")
         return (
-            f"DFA({name}{self.n_states} states, alphabet={list(self.alphabet)!r}, "
+            f"DFA({name}{self.n_states} states, alphabet={alphabet}, "
             f"{len(self.label_values)} labels)"
         )
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the transition table (first 30 states) with each state's label.
+
+        Examples
+        --------
+        >>> from bilinear.automata import tasks
+        >>> print(tasks.get("parity").dfa._repr_markdown_())
+        **DFA 'parity'**: 2 states, 2 symbols, start `even`
+        <BLANKLINE>
+        | state | label | 0 | 1 |
+        |---|---|---|---|
+        | `even` (start) | 0 | even | odd |
+        | `odd` | 1 | odd | even |
+        """
+        head = (f"**DFA {self.name!r}**: " if self.name else "**DFA**: ") + (
+            f"{self.n_states} states, {len(self.alphabet)} symbols, start `{self.start}`")
+        symbols = self.alphabet[:_REPR_SYMBOLS]
+        rows = ["| state | label | " + " | ".join(str(a) for a in symbols) + " |",
+                "|---" * (len(symbols) + 2) + "|"]
+        for i in range(min(self.n_states, _REPR_STATES)):
+            mark = " (start)" if i == self.start_index else ""
+            label = self.label_values[self.label_index[i]]
+            targets = " | ".join(str(self.states[int(self.table[i, k])])
+                                 for k in range(len(symbols)))
+            rows.append(f"| `{self.states[i]}`{mark} | {label} | {targets} |")
+        more = []
+        if self.n_states > _REPR_STATES or len(self.alphabet) > _REPR_SYMBOLS:
+            more = ["", f"(first {min(self.n_states, _REPR_STATES)} states and "
+                        f"{len(symbols)} symbols shown)"]
+        return "\n".join([head, "", *rows, *more])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dictionary of docs/reference/formats.md#automaton-json (names become

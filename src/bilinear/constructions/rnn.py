@@ -60,6 +60,9 @@ from bilinear.theory.hierarchy import parameter_count
 
 __all__ = ["BilinearRNN", "ExactWeights", "DENSE_CAP", "SYMPY_CAP"]
 
+#: Letter matrices are shown in Jupyter up to this hidden size and alphabet size.
+_REPR_MATRIX = 6
+
 FloatArray = npt.NDArray[np.float64]
 _ = _field_of  # re-exported for the constructions that assemble exact weights
 
@@ -327,6 +330,37 @@ class BilinearRNN:
         return (f"BilinearRNN(level={self.level!r}, H={self.H}, D={self.D}, S={self.S}"
                 + (f", construction={name!r}" if name else "")
                 + (f", source={self.source!r}" if self.source else "") + ")")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: level, sizes, construction, and each letter's matrix when it is small.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rnn = BilinearRNN(W=np.array([[[1.0, -1.0]]]), h0=np.ones(1),
+        ...                   readout=np.array([[1.0], [-1.0]]), alphabet=("0", "1"),
+        ...                   labels=(0, 1), level="real_diagonal")
+        >>> print(rnn._repr_markdown_())
+        **BilinearRNN** at level `real_diagonal`: H = 1, D = 2 symbols, S = 2 labels
+        <BLANKLINE>
+        - `A(0)` = `[[1.]]`
+        - `A(1)` = `[[-1.]]`
+        """
+        head = (f"**BilinearRNN** at level `{self.level}`: H = {self.H}, D = {self.D} symbols, "
+                f"S = {self.S} labels")
+        extra = [f"construction `{self.info['construction']}`"] if self.info.get(
+            "construction") else []
+        if self.source:
+            extra.append(f"from `{self.source}`")
+        lines = [head + (" (" + ", ".join(extra) + ")" if extra else ""), ""]
+        if self.is_sparse or self.H > _REPR_MATRIX or self.D > _REPR_MATRIX:
+            lines.append(f"(letter matrices not shown: H = {self.H}, D = {self.D})")
+            return "\n".join(lines)
+        for k, a in enumerate(self.alphabet):
+            m = np.array2string(self.W[:, :, k], precision=4, suppress_small=True,
+                                separator=", ").replace("\n", "")
+            lines.append(f"- `A({a})` = `{' '.join(m.split())}`")
+        return "\n".join(lines)
 
     # ------------------------------------------------------------------ running
     def encode(self, word: Any) -> np.ndarray:
