@@ -93,3 +93,9 @@ def test_max_states_option(capsys) -> None:
     assert main(["export", "random_fsm:states=30,symbols=2", "--max-states", "30"]) == 0
     assert main(["export", "parity", "--max-states", "0"]) == 2
     assert "--max-states" in _one_line(capsys)
+
+
+@pytest.mark.parametrize("command", [["classify"], ["train", "--model", "full"]])
+def test_max_states_guards_classify_and_train(command: list[str], capsys) -> None:
+    assert main([*command, "random_fsm:states=30,symbols=2", "--max-states", "10"]) == 2
+    assert "--max-states 10" in _one_line(capsys)

@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from bilinear.cli._common import load_task_argument, print_json
+from bilinear.cli._common import add_max_states_argument, load_task_argument, print_json
 from bilinear.theory import classify
 
 __all__ = ["register", "run", "format_table"]
@@ -32,6 +32,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--block-size", type=int, default=2, metavar="B",
                    help="block size b of the block level (default: 2)")
     p.add_argument("--json", action="store_true", help="print the classification as JSON")
+    add_max_states_argument(p)
     return p
 
 
@@ -78,7 +79,7 @@ def format_table(data: dict) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Classify the task and print the result."""
-    task = load_task_argument(args.task)
+    task = load_task_argument(args.task, args.max_states)
     # "task" echoes the spec as given (docs/reference/formats.md#classification-json); "task_spec"
     # is its canonical form
     canonical = getattr(task, "spec", None) or getattr(task, "name", None) or args.task

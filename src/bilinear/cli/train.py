@@ -6,7 +6,12 @@ import argparse
 from typing import Any
 
 from bilinear._optional import require, require_extra
-from bilinear.cli._common import CommandError, load_task_argument, print_json
+from bilinear.cli._common import (
+    CommandError,
+    add_max_states_argument,
+    load_task_argument,
+    print_json,
+)
 from bilinear.vocabulary import BASELINES, LEVELS
 
 __all__ = ["register", "run", "add_run_arguments", "common_config"]
@@ -151,12 +156,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rerun even if the store has it")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.add_argument("--json", action="store_true", help="print the result as one JSON document")
+    add_max_states_argument(p)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Train, evaluate, print (and store) one run."""
-    task = load_task_argument(args.task)
+    task = load_task_argument(args.task, args.max_states)
     require_extra("train", feature="`bilinear train`")
     torch = require("torch", "train")
 
