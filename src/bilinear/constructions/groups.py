@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from functools import partial
+from collections.abc import Hashable
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,8 @@ from sympy.combinatorics import Permutation, PermutationGroup
 from bilinear.automata.dfa import DFA
 from bilinear.constructions._spec import Spec, matrix_from_action
 from bilinear.errors import UnsupportedConstructionError
-from bilinear.theory.groups import abelian_snf, psi_blocks, transition_group
+from bilinear.theory.groups import abelian_snf, psi_blocks
+from bilinear.theory.groups import transition_group as _transition_group
 from bilinear.theory.letters import letter_maps
 
 __all__ = ["MatrixGroup", "find_images", "group_spec", "best_group_construction",
@@ -45,6 +47,15 @@ __all__ = ["MatrixGroup", "find_images", "group_spec", "best_group_construction"
 
 #: Largest matrix group enumerated.
 GROUP_CAP = 1000
+
+
+@lru_cache(maxsize=16)
+def transition_group(dfa: DFA) -> tuple[Any, dict[Hashable, Any]]:
+    """:func:`bilinear.theory.groups.transition_group`, computed once per automaton in a
+    compile: sympy caches ``is_dihedral``, ``order`` and the orbits on the group object, so the
+    planner and the builders share one object instead of recomputing them (DFAs are immutable
+    and hashable)."""
+    return _transition_group(dfa)
 
 
 def _key(m: np.ndarray) -> bytes:
