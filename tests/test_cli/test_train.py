@@ -124,3 +124,10 @@ def test_train_and_sweep_commands_import_torch_lazily() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_train_prints_the_majority_figure_first(tmp_path, capsys) -> None:
+    code, out, _ = run(capsys, "train", "parity", "--model", "real_diagonal", *TINY)
+    assert code == 0
+    line = next(x for x in out.splitlines() if "length" in x)
+    assert line.index("vs majority") < line.index("vs 1/labels")
