@@ -118,6 +118,18 @@ def test_cuda_without_cuda_fails_fast_in_one_line(tmp_path, monkeypatch, capsys,
     assert "cuda" in err and "CUDA is not available" in err and "Traceback" not in err
 
 
+def _hide_module(monkeypatch, hidden: str) -> None:
+    """Make ``bilinear._optional`` see ``hidden`` as not installed (other imports unchanged)."""
+    real = _optional.importlib.import_module
+
+    def without(name, *args, **kwargs):
+        if name == hidden:
+            raise ModuleNotFoundError(f"No module named {hidden!r}", name=hidden)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(_optional.importlib, "import_module", without)
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -127,14 +139,7 @@ def test_cuda_without_cuda_fails_fast_in_one_line(tmp_path, monkeypatch, capsys,
     ],
 )
 def test_a_missing_torch_names_the_extra(tmp_path, monkeypatch, capsys, argv):
-    real = _optional.importlib.import_module
-
-    def no_torch(name, *args, **kwargs):
-        if name == "torch":
-            raise ModuleNotFoundError("No module named 'torch'", name="torch")
-        return real(name, *args, **kwargs)
-
-    monkeypatch.setattr(_optional.importlib, "import_module", no_torch)
+    _hide_module(monkeypatch, "torch")
     argv = [str(tmp_path / "s.sqlite") if a == "STORE" else a for a in argv]
     if argv[0] == "report":
         argv += ["--out", str(tmp_path / "r")]
@@ -161,14 +166,7 @@ def test_require_names_the_pip_distribution():
 
 
 def test_report_without_matplotlib_names_the_plots_extra(tmp_path, monkeypatch, capsys):
-    real = _optional.importlib.import_module
-
-    def no_matplotlib(name, *args, **kwargs):
-        if name == "matplotlib":
-            raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
-        return real(name, *args, **kwargs)
-
-    monkeypatch.setattr(_optional.importlib, "import_module", no_matplotlib)
+    _hide_module(monkeypatch, "matplotlib")
     status = main(["report", "--quick", "--no-train", "--out", str(tmp_path / "r")])
     err = capsys.readouterr().err.strip()
     assert status != 0 and err.splitlines() == [err]

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-from pathlib import Path
 
 import pytest
 
-EXT = Path(__file__).resolve().parents[2] / "docs" / "_ext" / "bilinear_docs.py"
-
 
 @pytest.fixture(scope="module")
-def ext():
-    spec = importlib.util.spec_from_file_location("bilinear_docs", EXT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def ext(load_docs_extension):
+    return load_docs_extension("bilinear_docs")
 
 
 def test_cli_page_has_every_subcommand_help(ext) -> None:

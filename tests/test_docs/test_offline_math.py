@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -27,11 +26,8 @@ REMOTE_SCRIPT = re.compile(r"<script[^>]+src=\"(https?:)?//", re.I)
 
 
 @pytest.fixture(scope="module")
-def ext():
-    spec = importlib.util.spec_from_file_location("offline_math", EXT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def ext(load_docs_extension):
+    return load_docs_extension("offline_math")
 
 
 def _math_of_pages() -> list[tuple[str, str, bool, bool]]:
