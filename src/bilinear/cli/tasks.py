@@ -21,11 +21,14 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "A task is "
         "named NAME or NAME:key=value,key=value anywhere a TASK is taken.",
     )
-    p.add_argument("--json", action="store_true",
-                   help="print the catalogue as one JSON document")
-    p.add_argument("--suite", metavar="NAME", default=None,
-                   help="list the tasks of a benchmark suite with their conventions "
-                   f"(suites: {', '.join(suites.suites())}); address one as SUITE/TASK")
+    p.add_argument("--json", action="store_true", help="print the catalogue as one JSON document")
+    p.add_argument(
+        "--suite",
+        metavar="NAME",
+        default=None,
+        help="list the tasks of a benchmark suite with their conventions "
+        f"(suites: {', '.join(suites.suites())}); address one as SUITE/TASK",
+    )
     return p
 
 
@@ -37,14 +40,29 @@ def _run_suite(name: str, as_json: bool) -> int:
     print(f"{suite.name}: {suite.description}")
     print(f"  source: {suite.source}")
     for t in suite.tasks:
-        lengths = ("train/test lengths not fixed by the source" if t.train_lengths is None else
-                   f"train lengths {t.train_lengths[0]}-{t.train_lengths[1]}, test lengths "
-                   f"{t.test_lengths[0]}-{t.test_lengths[1]}" if t.test_lengths else "")
-        tokens = ", ".join(f"{a}={m}" for a, m in zip(t.alphabet, t.token_meaning, strict=True))
-        chance = "?" if t.chance is None else f"{100 * t.chance:g}%"
+        lengths = (
+            "train/test lengths not fixed by the source"
+            if t.train_lengths is None
+            else f"train lengths {t.train_lengths[0]}-{t.train_lengths[1]}, test lengths "
+            f"{t.test_lengths[0]}-{t.test_lengths[1]}"
+            if t.test_lengths
+            else ""
+        )
+        pairs = [f"{a}={m}" for a, m in zip(t.alphabet, t.token_meaning, strict=True)]
+        tokens = (
+            ", ".join(pairs)
+            if len(pairs) <= 8
+            else ", ".join(pairs[:3]) + f", ... ({len(pairs)} tokens)"
+        )
+        chance = "?" if t.chance is None else f"{100 * t.chance:.3g}%"
+        params = ", ".join(_param_text(p.to_dict()) for p in t.parameters)
         print(f"{t.address}  {t.description}")
-        print(f"    tokens: {tokens}; labels: {t.label_kind}; {lengths}; chance {chance}; "
-              f"sampling: {t.length_sampling}")
+        print(
+            f"    tokens: {tokens}; labels: {t.label_kind}; {lengths}; chance {chance}; "
+            f"sampling: {t.length_sampling}"
+        )
+        if params:
+            print(f"    parameters: {params}; address with them as {t.address}:key=value,...")
     return 0
 
 

@@ -77,6 +77,12 @@ from bilinear.theory.representations import (
     real_irrep_matrices,
     real_irreps,
 )
+from bilinear.theory.suites import (
+    SuiteClassification,
+    SuiteTaskClassification,
+    classify_suite,
+    witness_text,
+)
 from bilinear.theory.witnesses import WITNESS_KINDS, Witness, check_witness_basic
 
 __all__ = [
@@ -96,6 +102,8 @@ __all__ = [
     "MaximalSubgroup",
     "RealIrrep",
     "SNFBasis",
+    "SuiteClassification",
+    "SuiteTaskClassification",
     "TransitionMonoid",
     "R2Packing",
     "Witness",
@@ -108,6 +116,7 @@ __all__ = [
     "character_table",
     "check_witness_basic",
     "classify",
+    "classify_suite",
     "classify_level",
     "smallest_block",
     "commutation_witness",
@@ -137,5 +146,6 @@ __all__ = [
     "transition_monoid",
     "units_group",
     "witness_search",
+    "witness_text",
     "word_map",
 ]
