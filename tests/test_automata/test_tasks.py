@@ -144,7 +144,8 @@ def test_describe_is_json_and_lists_parameters() -> None:
     assert [e["name"] for e in entries] == REQUIRED
     by_name = {e["name"]: e for e in entries}
     assert [p["name"] for p in by_name["random_fsm"]["parameters"]] == ["states", "symbols",
-                                                                        "seed"]
+                                                                        "seed", "kind"]
+    assert by_name["random_fsm"]["parameters"][3]["omitted_at_default"] is True
     assert by_name["symmetric"]["parameters"][1]["choices"] == ["regular", "points"]
     assert by_name["cyclic"]["parameters"][0]["default"] == 6
     for e in entries:
@@ -163,7 +164,7 @@ def test_spec_parsing() -> None:
         "regex", {"pattern": "[a,b]*", "alphabet": "ab"})
     assert parse_spec("regex:pattern=a=b") == ("regex", {"pattern": "a=b"})
     assert tasks.resolve("random_fsm:states=10,symbols=3,seed=1").params == {
-        "states": 10, "symbols": 3, "seed": 1}
+        "states": 10, "symbols": 3, "seed": 1, "kind": "uniform"}
     assert tasks.resolve("abelian:orders=2x4").dfa.n_states == 8
     assert tasks.resolve("regex:pattern=(ab)*").dfa.output("aba") == [False, True, False]
     assert tasks.resolve("regex:pattern=a/b").dfa.alphabet == ("/", "a", "b")  # not a path

@@ -72,10 +72,15 @@ PALETTE = (
 
 
 # ----------------------------------------------------------------------------- helpers
+def _need_matplotlib(feature: str) -> None:
+    """Fail in one line naming ``bilinear[plots]`` when matplotlib is not installed."""
+    require("matplotlib", "plots", feature=feature)
+
+
 def _figure_and_axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
     if ax is not None:
         return ax.figure, ax
-    require("matplotlib", "plots", feature="bilinear.analysis.plots")
+    _need_matplotlib("bilinear.analysis.plots")
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, layout="constrained")
@@ -304,6 +309,7 @@ def transition_table(
             f"the automaton has {n} states, more than max_states={max_states}; minimize it "
             "or raise max_states"
         )
+    _need_matplotlib("bilinear.analysis.plots.transition_table")
     from matplotlib.colors import to_rgb
 
     fig, ax = _figure_and_axes(ax, (min(16.0, 2.0 + 0.5 * m), min(16.0, 1.5 + 0.4 * n)))
@@ -434,6 +440,7 @@ def letter_heatmaps(
     >>> fig.axes[0].images[0].get_array().shape
     (2, 2)
     """
+    _need_matplotlib("bilinear.analysis.plots.letter_heatmaps")
     from matplotlib.figure import Figure
 
     W, known = letter_matrices(weights)

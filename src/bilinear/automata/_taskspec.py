@@ -12,6 +12,15 @@ Examples
 'cyclic:n=5,action=regular'
 >>> parse_spec("cyclic:n=5,action=regular")
 ('cyclic', {'n': '5', 'action': 'regular'})
+
+Two rules keep published spec strings (and the store keys made from them) stable and the cost of
+a build bounded:
+
+* a parameter declared ``added_later`` (:class:`Parameter`) is left out of the canonical spec at
+  its default value, so adding one to a task changes none of its existing specs;
+* a catalogue entry may declare its build's memory (:attr:`TaskInfo.memory`); :func:`get`
+  refuses, before allocating, a build whose estimate exceeds :func:`build_memory_cap`
+  (:data:`BUILD_MEMORY_CAP`, raised with the environment variable :data:`BUILD_MEMORY_ENV`).
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from bilinear.automata.dfa import DFA
 from bilinear.automata.io import load_dfa
 from bilinear.errors import (
     AutomatonFormatError,
+    AutomatonTooLargeError,
     InvalidArgumentError,
     TaskParameterError,
     UnknownTaskError,
@@ -38,7 +48,8 @@ from bilinear.errors import (
 from bilinear.vocabulary import CHAIN
 
 __all__ = ["Task", "Parameter", "TaskInfo", "names", "get", "resolve", "describe", "info",
-           "parse_spec", "format_spec", "EXPECTED_KEYS", "LEVEL_CHAIN", "PARAMETER_TYPES"]
+           "parse_spec", "format_spec", "EXPECTED_KEYS", "LEVEL_CHAIN", "PARAMETER_TYPES",
+           "BUILD_MEMORY_CAP", "BUILD_MEMORY_ENV", "build_memory_cap", "check_build_memory"]
 
 #: Keys of :attr:`Task.expected` (always all present).
 EXPECTED_KEYS = ("minimal_level", "block_size", "dim", "dim_enc", "states", "monoid_size",
@@ -51,6 +62,12 @@ LEVEL_CHAIN = CHAIN
 #: Declared parameter types (:attr:`Parameter.type`).
 PARAMETER_TYPES = ("int", "str", "choice", "orders")
 
+#: Default cap, in bytes, on the estimated peak memory of building one catalogue automaton
+#: (256 MiB: the size of the largest dense ``W`` materialised, ``constructions.exact.DENSE_CAP``).
+BUILD_MEMORY_CAP = 2**28
+#: Environment variable that sets the cap instead, in GiB (e.g. ``BILINEAR_BUILD_MEMORY_GIB=4``).
+BUILD_MEMORY_ENV = "BILINEAR_BUILD_MEMORY_GIB"
+
 
 # ================================================================================ data types
 @dataclass(frozen=True)
@@ -59,6 +76,11 @@ class Parameter:
 
     ``type`` is ``"int"``, ``"str"``, ``"choice"`` (one of ``choices``) or ``"orders"`` (cyclic
     orders joined by ``x``, e.g. ``"2x4"``).  Values are stored as ``int`` or ``str``.
+
+    ``added_later`` marks a parameter added to a task after its specs were published: at its
+    default value it is left out of the canonical spec (:func:`format_spec`), so every spec
+    string and store key made before it existed stays the same.  (Parameters declared from the
+    start are always printed: omitting defaults in general would change existing specs.)
 
     Examples
     --------
@@ -78,6 +100,7 @@ class Parameter:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
+    added_later: bool = False
 
     def __post_init__(self) -> None:
         check_choice(self.type, PARAMETER_TYPES, "parameter type")
@@ -136,6 +159,8 @@ class Parameter:
             out["max"] = self.maximum
         if self.choices:
             out["choices"] = list(self.choices)
+        if self.added_later:
+            out["omitted_at_default"] = True
         return out
 
 
@@ -215,7 +240,11 @@ class Task:
 
 @dataclass(frozen=True)
 class TaskInfo:
-    """A catalogue entry: how to build and describe a task from its parameter values."""
+    """A catalogue entry: how to build and describe a task from its parameter values.
+
+    ``memory``, when given, estimates the peak bytes of ``build`` from the converted values;
+    :func:`get` checks it against :func:`build_memory_cap` before building.
+    """
 
     name: str
     summary: str
@@ -224,6 +253,7 @@ class TaskInfo:
     expect: Callable[[dict[str, Any]], dict[str, Any]] = field(repr=False)
     describe: Callable[[dict[str, Any]], str] = field(repr=False)
     check: Callable[[dict[str, Any]], None] | None = field(default=None, repr=False)
+    memory: Callable[[dict[str, Any]], int] | None = field(default=None, repr=False)
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -254,6 +284,65 @@ def numbered(n: int) -> list[str]:
     ['0', '1', '2']
     """
     return [str(i) for i in range(n)]
+
+
+def _gib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**30:.2f} GiB"
+
+
+def build_memory_cap() -> int:
+    """The cap on the estimated memory of one catalogue build, in bytes.
+
+    :data:`BUILD_MEMORY_CAP` unless the environment variable :data:`BUILD_MEMORY_ENV` gives
+    another value in GiB.
+
+    Examples
+    --------
+    >>> build_memory_cap() == BUILD_MEMORY_CAP or BUILD_MEMORY_ENV in os.environ
+    True
+    """
+    raw = os.environ.get(BUILD_MEMORY_ENV)
+    if raw is None or not raw.strip():
+        return BUILD_MEMORY_CAP
+    try:
+        gib = float(raw)
+    except ValueError:
+        gib = math.nan
+    if not math.isfinite(gib) or gib <= 0:
+        raise InvalidArgumentError(
+            f"environment variable {BUILD_MEMORY_ENV}={raw!r} must be a positive number of GiB"
+        )
+    return int(gib * 2**30)
+
+
+def check_build_memory(what: str, estimate: int, detail: str = "") -> None:
+    """Refuse a build whose estimated peak memory ``estimate`` (bytes) exceeds the cap.
+
+    Raises
+    ------
+    AutomatonTooLargeError
+        Naming ``what``, the estimate, the cap and how to raise it.
+
+    Examples
+    --------
+    >>> check_build_memory("random_fsm:states=10", 1000)
+    >>> check_build_memory("random_fsm:states=100000,symbols=1000", 1_600_000_000,
+    ...                    "100,000 x 1,000 transitions")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.AutomatonTooLargeError: random_fsm:states=100000,symbols=1000 would need
+    1.49 GiB to build (100,000 x 1,000 transitions); the cap is 0.25 GiB: raise it with the
+    environment variable BILINEAR_BUILD_MEMORY_GIB=2
+    """
+    cap = build_memory_cap()
+    if estimate <= cap:
+        return
+    suggestion = max(1, math.ceil(estimate / 2**30))
+    raise AutomatonTooLargeError(
+        f"{what} would need {_gib(estimate)} to build" + (f" ({detail})" if detail else "")
+        + f"; the cap is {_gib(cap)}: raise it with the environment variable "
+        f"{BUILD_MEMORY_ENV}={suggestion}"
+    )
 
 
 def _with_name(dfa: DFA, name: str) -> DFA:
@@ -300,7 +389,7 @@ def info(name: str) -> TaskInfo:
     >>> from bilinear.automata import tasks
     >>> entry = tasks.info("random_fsm")
     >>> [p.name for p in entry.parameters], entry.defaults["seed"]
-    (['states', 'symbols', 'seed'], 1)
+    (['states', 'symbols', 'seed', 'kind'], 1)
     """
     if not isinstance(name, str) or name not in _CATALOGUE:
         raise UnknownTaskError(f"unknown task {name!r}; the tasks are {', '.join(_CATALOGUE)}")
@@ -344,6 +433,9 @@ def get(name: str, **params: Any) -> Task:
         ``name`` is not in the catalogue (the message lists the names).
     TaskParameterError
         An unknown parameter, or a value of the wrong type or out of range (named).
+    AutomatonTooLargeError
+        The build's estimated memory (:attr:`TaskInfo.memory`) passes :func:`build_memory_cap`;
+        refused before anything is allocated.
 
     Examples
     --------
@@ -360,8 +452,10 @@ def get(name: str, **params: Any) -> Task:
     """
     entry = info(name)
     values = _convert(entry, params)
-    dfa = entry.build(values)
     spec = format_spec(entry.name, values)
+    if entry.memory is not None:
+        check_build_memory(spec, entry.memory(values))
+    dfa = entry.build(values)
     if dfa.name != spec:
         dfa = _with_name(dfa, spec)
     return Task(name=entry.name, params=values, description=entry.describe(values),
@@ -371,11 +465,18 @@ def get(name: str, **params: Any) -> Task:
 def format_spec(name: str, params: Mapping[str, Any]) -> str:
     """The spec string ``NAME:key=value,...`` (``NAME`` alone without parameters).
 
+    For a catalogue task, a parameter declared ``added_later`` is left out at its default value
+    (:class:`Parameter`), so specs written before it existed stay canonical.
+
     Examples
     --------
     >>> format_spec("random_fsm", {"states": 5, "symbols": 3, "seed": 1})
     'random_fsm:states=5,symbols=3,seed=1'
     """
+    entry = _CATALOGUE.get(name)
+    if entry is not None:
+        later = {p.name: p.default for p in entry.parameters if p.added_later}
+        params = {k: v for k, v in params.items() if k not in later or v != later[k]}
     if not params:
         return name
     return name + ":" + ",".join(f"{k}={v}" for k, v in params.items())

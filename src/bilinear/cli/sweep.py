@@ -6,7 +6,13 @@ import argparse
 from typing import Any
 
 from bilinear._optional import require, require_extra
-from bilinear.cli._common import CommandError, print_json
+from bilinear._progress import PROGRESS_ENV
+from bilinear.cli._common import (
+    CommandError,
+    add_max_states_argument,
+    load_task_argument,
+    print_json,
+)
 from bilinear.cli.train import _options, add_run_arguments, common_config
 
 __all__ = ["register", "run"]
@@ -85,7 +91,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--export-json", default=None, metavar="FILE", help="write results as JSON")
     p.add_argument("--export-csv", default=None, metavar="FILE", help="write results as CSV")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    progress = p.add_mutually_exclusive_group()
+    progress.add_argument(
+        "--progress",
+        action="store_true",
+        help="report the runs done on stderr even when it is not a terminal "
+        f"(default: only on a terminal; env {PROGRESS_ENV}=1 does the same)",
+    )
+    progress.add_argument("--no-progress", action="store_true", help="never report progress")
+    add_max_states_argument(p)
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(store=None)
     return p
@@ -95,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
     """Expand the grid, run what is missing, export on request."""
     if not args.store:
         raise CommandError("sweep needs --store FILE (the results store that makes it resumable)")
+    # every task checked against --max-states first: a catalogue task declaring too many
+    # states is refused before its automaton is built (and before torch is imported)
+    task_specs = [load_task_argument(spec, args.max_states).spec for spec in args.tasks]
     require_extra("train", feature="`bilinear sweep`")
     torch = require("torch", "train")
     from bilinear.experiments import ResultsStore, grid, run_sweep
@@ -110,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         extra = ",".join(f"{k}={v}" for k, v in opts.items())
         models.append(spec + (sep + extra if extra else ""))
     configs = grid(
-        args.tasks,
+        task_specs,
         models,
         seeds=_split(args.seeds, int, "seeds"),
         lrs=_split(args.lrs, float, "lrs"),
@@ -124,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         device=args.device,
         threads=args.threads or 1,
-        progress=not args.no_progress,
+        progress=True if args.progress else (False if args.no_progress else None),
         on_error=args.on_error,
         ray_address=args.ray_address,
     )

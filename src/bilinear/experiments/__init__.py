@@ -7,17 +7,23 @@ Examples
 (10, 50, 100, 500)
 """
 
-from bilinear.experiments.config import RunConfig, parse_length_range, parse_lengths
-from bilinear.experiments.data import AutomatonData
-from bilinear.experiments.store import ResultsStore, by_length
-from bilinear.experiments.sweep import (
+from bilinear._optional import require_extra
+
+# without torch (``pip install bilinear`` without the ``train`` extra) this package fails at
+# once, in one line naming the extra, instead of deep inside a submodule's ``import torch``
+require_extra("train", feature="bilinear.experiments")
+
+from bilinear.experiments.config import RunConfig, parse_length_range, parse_lengths  # noqa: E402
+from bilinear.experiments.data import AutomatonData  # noqa: E402
+from bilinear.experiments.store import ResultsStore, by_length  # noqa: E402
+from bilinear.experiments.sweep import (  # noqa: E402
     SweepReport,
     grid,
     parse_model_spec,
     parse_option_value,
     run_sweep,
 )
-from bilinear.experiments.training import (
+from bilinear.experiments.training import (  # noqa: E402
     RunResult,
     TrainOutcome,
     evaluate,

@@ -1,4 +1,4 @@
-"""Sweeps over tasks x models x seeds x learning rates: resumable, with a progress bar.
+"""Sweeps over tasks x models x seeds x learning rates: resumable, with a progress line.
 
 A sweep expands its grid into :class:`RunConfig` objects, skips every run the store already has
 as finished, and runs the rest on a backend:
@@ -10,7 +10,8 @@ as finished, and runs the rest on a backend:
 
 Only the coordinating process writes to the store, one transaction per finished run, so a sweep
 killed at any point loses only the runs that were under way, and running it again finishes the
-grid without duplicates.
+grid without duplicates.  Progress (runs done, time left, the last run) goes to stderr through
+:class:`bilinear._progress.Progress`: on a terminal, or when asked (``progress=True``).
 
 Examples
 --------
@@ -38,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from tqdm.auto import tqdm
 
+from bilinear._progress import Progress
 from bilinear._validation import (
+    check_bool,
     check_choice,
     check_device,
     check_nonnegative_int,
@@ -162,7 +164,7 @@ def run_sweep(
     workers: int | None = None,
     device: str = "auto",
     threads: int | None = 1,
-    progress: bool = True,
+    progress: bool | None = None,
     on_error: str = "raise",
     ray_address: str | None = None,
 ) -> SweepReport:
@@ -182,8 +184,9 @@ def run_sweep(
     threads : int or None
         torch threads per run (1 keeps parallel workers from oversubscribing cores; None leaves
         torch's default).
-    progress : bool
-        Show a tqdm bar over runs.
+    progress : bool or None
+        Report the runs done on stderr: True always, False never, None (the default) when
+        stderr is a terminal (:class:`bilinear._progress.Progress`, rate-limited).
     on_error : {"raise", "continue"}
         Re-raise the first failure (finished runs stay stored), or mark it failed and go on.
     ray_address : str, optional
@@ -212,9 +215,10 @@ def run_sweep(
     done = store.finished_keys()
     todo = [c for c in configs if c.key() not in done]
     skipped = len(configs) - len(todo)
-    bar = None
-    if progress and todo:
-        bar = tqdm(total=len(todo), desc="sweep", unit="run")
+    if progress is not None:
+        progress = check_bool(progress, "progress")
+    bar = Progress(len(todo), "sweep", unit="run", show=progress if todo else False)
+    bar.update(0)  # the first line at once: the first run may take minutes
     counts = {"finished": 0, "failed": 0}
 
     def finish(cfg: RunConfig, out: dict[str, Any] | None, err: BaseException | None) -> None:
@@ -224,9 +228,7 @@ def run_sweep(
         else:
             store.record_failure(cfg, "".join(traceback.format_exception_only(type(err), err)))
             counts["failed"] += 1
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix_str(cfg.describe()[:60])
+        bar.update(1, note=cfg.describe()[:60] + (" (failed)" if err is not None else ""))
 
     try:
         if backend == "sequential":
@@ -236,8 +238,7 @@ def run_sweep(
         else:
             run_ray(todo, store, device, threads, finish, on_error, ray_address, _run_worker)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     return SweepReport(total=len(configs), skipped=skipped, finished=counts["finished"],
                        failed=counts["failed"])
 

@@ -14,9 +14,15 @@ torch.Size([4, 20, 3])
 True
 """
 
-from bilinear.models._base import SequenceModel, decode_logits, resolve_device, resolve_dtype
-from bilinear.models.baselines import ElmanModel, LSTMModel, MambaLikeModel, TransformerModel
-from bilinear.models.bilinear import (
+from bilinear._optional import require_extra
+
+# without torch (``pip install bilinear`` without the ``train`` extra) this package fails at
+# once, in one line naming the extra, instead of deep inside a submodule's ``import torch``
+require_extra("train", feature="bilinear.models")
+
+from bilinear.models._base import SequenceModel, decode_logits, resolve_device, resolve_dtype  # noqa: E402
+from bilinear.models.baselines import ElmanModel, LSTMModel, MambaLikeModel, TransformerModel  # noqa: E402
+from bilinear.models.bilinear import (  # noqa: E402
     BilinearModel,
     BlockBilinear,
     ComplexDiagonalBilinear,
@@ -26,8 +32,8 @@ from bilinear.models.bilinear import (
     PositiveDiagonalBilinear,
     RealDiagonalBilinear,
 )
-from bilinear.models.construction import decode_construction_outputs, from_construction
-from bilinear.models.factory import BASELINES, LEVELS, MODEL_NAMES, make, model_options
+from bilinear.models.construction import decode_construction_outputs, from_construction  # noqa: E402
+from bilinear.models.factory import BASELINES, LEVELS, MODEL_NAMES, make, model_options  # noqa: E402
 
 __all__ = [
     "BASELINES",
