@@ -99,3 +99,11 @@ def test_max_states_option(capsys) -> None:
 def test_max_states_guards_classify_and_train(command: list[str], capsys) -> None:
     assert main([*command, "random_fsm:states=30,symbols=2", "--max-states", "10"]) == 2
     assert "--max-states 10" in _one_line(capsys)
+
+
+def test_export_refuses_text_above_the_transition_cap(capsys) -> None:
+    argv = ["export", "random_fsm:states=30,symbols=2", "--out", "/dev/null"]
+    assert main([*argv, "--max-transitions", "59"]) == 2
+    line = _one_line(capsys)
+    assert "60 transitions" in line and "--max-transitions 60" in line
+    assert main([*argv, "--max-transitions", "60"]) == 0

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from bilinear._optional import require
 from bilinear.automata.dfa import DFA
 from bilinear.errors import InvalidArgumentError
 from bilinear.verification.common import align, resolve_automaton
@@ -172,7 +173,7 @@ def plot_drift(results: Sequence[DriftResult], path: str | Path | None = None,
     >>> len(fig.axes)
     2
     """
-    import matplotlib
+    matplotlib = require("matplotlib", "plots", feature="bilinear.verification.drift.plot_drift")
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
