@@ -99,6 +99,7 @@ from typing import Any
 
 from sympy.combinatorics import PermutationGroup
 
+from bilinear._progress import Progress
 from bilinear._validation import check_choice, check_positive_int
 from bilinear.automata import DFA
 from bilinear.errors import InvalidArgumentError
@@ -740,13 +741,22 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int | None = 2,
     F = _facts(dfa, notion, cap, group_cap, search_budget)
     A = F.A
     levels: dict[str, LevelVerdict] = {}
-    for kind in DIAGONAL_LEVELS:
-        levels[kind] = _diagonal(F, kind, notion)
-    levels["block"] = (_smallest_block(F, notion) if block_size is None
-                       else _with_smallest_block(F, notion, _block(F, notion, block_size)))
-    levels["full"] = _full(F, notion)
-    levels["monomial"] = _monomial(F, notion)
-    levels["cp"] = _cp(F, notion, levels["full"])
+    # The facts are lazy, so each level pays for what it reads: report per level (a terminal
+    # sees it; elsewhere silent unless BILINEAR_PROGRESS=1).
+    with Progress(total=len(level_names()), desc=f"classify {dfa.name or ''}".rstrip(),
+                  unit="level") as bar:
+        for kind in DIAGONAL_LEVELS:
+            levels[kind] = _diagonal(F, kind, notion)
+            bar.update(note=kind)
+        levels["block"] = (_smallest_block(F, notion) if block_size is None
+                           else _with_smallest_block(F, notion, _block(F, notion, block_size)))
+        bar.update(note="block")
+        levels["full"] = _full(F, notion)
+        bar.update(note="full")
+        levels["monomial"] = _monomial(F, notion)
+        bar.update(note="monomial")
+        levels["cp"] = _cp(F, notion, levels["full"])
+        bar.update(note="cp")
     minimal = next((n for n in CHAIN if levels[n].verdict == "yes"), None)
     exact = all(levels[n].verdict == "no" for n in CHAIN[: CHAIN.index(minimal)]) \
         if minimal else False
