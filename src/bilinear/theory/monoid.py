@@ -36,6 +36,7 @@ import networkx as nx
 import numpy as np
 from sympy.combinatorics import Permutation, PermutationGroup
 
+from bilinear._progress import Progress
 from bilinear.automata import DFA
 from bilinear.errors import InvalidArgumentError, MonoidTooLargeError
 from bilinear.theory.letters import index_period, letter_maps
@@ -366,22 +367,27 @@ def bfs_closure(maps: np.ndarray, limit: int | None = None
     blocks, parents, letters = [ident], [np.array([-1])], [np.array([-1])]
     seen = _row_keys(ident)
     frontier, base, total = ident, 0, 1
-    while len(frontier):
-        f = len(frontier)
-        C = np.concatenate([maps[a][frontier] for a in range(K)])
-        Cv = _row_keys(C)
-        u, first = np.unique(Cv, return_index=True)
-        pos = np.searchsorted(seen, u)
-        pos[pos == len(seen)] = 0
-        first = np.sort(first[seen[pos] != u])
-        new = C[first]
-        blocks.append(new)
-        parents.append(base + first % f)
-        letters.append(first // f)
-        seen = np.sort(np.concatenate([seen, Cv[first]]))
-        base, total, frontier = total, total + len(new), new
-        if limit is not None and total >= limit:
-            break
+    with Progress(None, "monoid closure", unit="element") as bar:
+        bar.update(1)
+        depth = 0
+        while len(frontier):
+            f = len(frontier)
+            C = np.concatenate([maps[a][frontier] for a in range(K)])
+            Cv = _row_keys(C)
+            u, first = np.unique(Cv, return_index=True)
+            pos = np.searchsorted(seen, u)
+            pos[pos == len(seen)] = 0
+            first = np.sort(first[seen[pos] != u])
+            new = C[first]
+            blocks.append(new)
+            parents.append(base + first % f)
+            letters.append(first // f)
+            seen = np.sort(np.concatenate([seen, Cv[first]]))
+            base, total, frontier = total, total + len(new), new
+            depth += 1
+            bar.update(len(new), note=f"word length {depth}")
+            if limit is not None and total >= limit:
+                break
     return np.concatenate(blocks), np.concatenate(parents), np.concatenate(letters)
 
 
