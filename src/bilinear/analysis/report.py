@@ -17,6 +17,13 @@ the judgement of a trained model (:mod:`~bilinear.analysis.judge`), the rows and
 (:mod:`~bilinear.analysis.report_rows`), the plots (:mod:`~bilinear.analysis.report_plots`) and
 the document (:mod:`~bilinear.analysis.report_render`).
 
+A suite made from a benchmark suite (:func:`bilinear.analysis.suite.from_benchmark`) is scored
+as the benchmark scores it: every trained cell of such a task also carries ``final_accuracy``
+(the label after the whole word, per test length), ``final_normalized_accuracy`` (normalized by
+the benchmark's chance level) and ``scoring`` (the task's :class:`~bilinear.analysis.suite.
+TaskScoring`); the published numbers of the benchmark are set beside ours
+(:mod:`~bilinear.analysis.report_published`, ``results.json["published"]``).
+
 Examples
 --------
 >>> from bilinear.analysis.report import agreement, succeeded
@@ -43,7 +50,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from bilinear.analysis import _backend as backend
-from bilinear.analysis import report_plots, report_render
+from bilinear.analysis import report_plots, report_published, report_render
 from bilinear.analysis.judge import (
     AGREEMENT_TEXT,
     LONG_LENGTH,
@@ -80,8 +87,8 @@ from bilinear.analysis.runs import (
     validate_jobs,
     with_options,
 )
-from bilinear.analysis.suite import LEVELS, ModelSpec
-from bilinear.experiments import RunConfig
+from bilinear.analysis.suite import LEVELS, ModelSpec, TaskScoring
+from bilinear.experiments import ResultsStore, RunConfig
 from bilinear.vocabulary import DIAGONAL_LEVELS
 
 __all__ = [
@@ -120,6 +127,7 @@ class Report:
     errors: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     created: str = ""
+    published: list[dict[str, Any]] = field(default_factory=list)
 
     def results_json(self) -> dict[str, Any]:
         """The document written to ``results.json``: ``{"rows": [...]}`` plus context."""
@@ -131,7 +139,11 @@ class Report:
                 "tasks": list(suite.tasks),
                 "models": [m.label for m in suite.models],
                 "budget": asdict(suite.budget),
+                "benchmark": suite.benchmark,
+                "protocol": suite.protocol or None,
+                "scoring": [e.to_dict() for e in suite.scoring],
             },
+            "published": self.published,
             "tasks": [task_summary(t) for t in self.tasks],
             "paper": self.paper,
             "acceptance": self.acceptance,
@@ -213,6 +225,7 @@ def run_report(
         trained_for = _train(report, jobs)
         progress = _Progress(frozen_steps + 1, config.progress)
         _rows(report, trained_for)
+        report.published = report_published.published_rows(report)
         if config.paper and suite.paper is not None:
             t0 = time.perf_counter()
             report.paper = _paper_sections(report, infos, trained_for, progress)
@@ -272,12 +285,61 @@ def _train(report: Report, jobs: list[RunConfig]) -> TrainedFor:
     report.timing["training_s"] = round(time.perf_counter() - t0, 2)
     report.timing["runs"] = len(jobs)
     report.timing["runs_reused"] = sum(1 for o in outcomes.values() if o and o.reused)
+    finals = _final_accuracies(str(config.store_path), jobs) if config.suite.scoring else {}
 
     def trained_for(task: str, model: ModelSpec) -> dict[str, Any] | None:
-        runs = [outcomes.get(j) for j in grid(task, model, config.suite)]
-        return aggregate([o for o in runs if o is not None])
+        runs = [o for o in (outcomes.get(j) for j in grid(task, model, config.suite))
+                if o is not None]
+        return with_scoring(aggregate(runs), runs, finals, config.suite.scoring_for(task))
 
     return trained_for
+
+
+def _final_accuracies(store: str, jobs: list[RunConfig]) -> dict[str, dict[int, float]]:
+    """``{run key: {test length: final_accuracy}}`` of the finished runs among ``jobs``."""
+    keys = {j.key() for j in jobs}
+    out: dict[str, dict[int, float]] = {}
+    for row in ResultsStore(store).results():
+        if row["key"] in keys:
+            out[row["key"]] = {int(n): float(m["final_accuracy"])
+                               for n, m in (row.get("metrics") or {}).items()
+                               if isinstance(m, dict) and m.get("final_accuracy") is not None}
+    return out
+
+
+def with_scoring(trained: dict[str, Any] | None, runs: list[Any],
+                 finals: dict[str, dict[int, float]],
+                 scoring: TaskScoring | None) -> dict[str, Any] | None:
+    """A cell's ``trained`` object with the benchmark's scoring added (a copy; ``trained``
+    itself when the task is not a benchmark task or nothing was trained).
+
+    Adds ``scoring`` (the :class:`TaskScoring` record), ``final_accuracy`` per test length (the
+    run the cell reports; also in each ``per_run`` entry) and, where the benchmark states a
+    chance level ``c``, ``final_normalized_accuracy`` = ``(final - c) / (1 - c)``.
+
+    Examples
+    --------
+    >>> trained = {"seed": 0, "lr": 0.01, "test_lengths": [41, 500], "per_run": []}
+    >>> with_scoring(trained, [], {}, None) is trained
+    True
+    """
+    if trained is None or scoring is None:
+        return trained
+    out = dict(trained)
+    by_run = {(o.job.lr, o.job.seed): finals.get(o.job.key(), {}) for o in runs}
+    lengths = [int(n) for n in trained["test_lengths"]]
+    chosen = by_run.get((trained["lr"], trained["seed"]), {})
+    final = [chosen.get(n) for n in lengths]
+    out["scoring"] = scoring.to_dict()
+    out["final_accuracy"] = final if all(f is not None for f in final) else None
+    out["per_run"] = [
+        {**r, "final_accuracy": [by_run.get((r["lr"], r["seed"]), {}).get(n) for n in lengths]}
+        for r in trained.get("per_run") or []]
+    c = scoring.chance
+    out["final_normalized_accuracy"] = (
+        [(f - c) / (1 - c) for f in out["final_accuracy"]]
+        if c is not None and out["final_accuracy"] is not None else None)
+    return out
 
 
 def _rows(report: Report, trained_for: TrainedFor) -> None:
@@ -355,7 +417,7 @@ def _write(report: Report, out: Path) -> None:
             report.files.update(report_plots.make_plots(report, out))
         except Exception as err:
             report.errors.append(f"plots failed: {' '.join(str(err).split())}")
-    doc = report_render.build_document(report)
+    doc = report_published.with_section(report_render.build_document(report), report)
     (out / "report.md").write_text(report_render.to_markdown(doc), encoding="utf-8")
     report.files["markdown"] = "report.md"
     if report.config.html:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilinear.analysis.suite import Suite
+from bilinear.analysis.suite import Suite, TaskScoring
 from bilinear.errors import InvalidArgumentError
 
 __all__ = ["ReportConfig", "prepare_output"]
@@ -96,6 +96,19 @@ class ReportConfig:
             raise InvalidArgumentError(f"workers must be a positive integer, got {self.workers!r}")
         if self.threads is not None and (not isinstance(self.threads, int) or self.threads < 1):
             raise InvalidArgumentError(f"threads must be a positive integer, got {self.threads!r}")
+
+    def scoring_for(self, task: str) -> TaskScoring | None:
+        """How the benchmark suite the report runs scores ``task`` (final label only or every
+        position, chance level); ``None`` when it is not a benchmark task.
+
+        Examples
+        --------
+        >>> from bilinear.analysis.suite import from_benchmark
+        >>> cfg = ReportConfig(from_benchmark("chomsky-regular"), "r", train=False)
+        >>> cfg.scoring_for("chomsky-regular/even_pairs").label_kind
+        'final'
+        """
+        return self.suite.scoring_for(task)
 
     @property
     def store_path(self) -> Path:

@@ -7,6 +7,11 @@ predefined: :data:`QUICK` (a subset with small budgets; minutes on 2 CPU cores) 
 hidden 256; meant for a GPU or the Ray backend).  :func:`select` narrows a suite to the tasks and
 models a user asks for and validates every name *before* any work starts.
 
+:func:`from_benchmark` makes a report suite of one of the field's benchmark suites
+(:mod:`bilinear.automata.suites`, tasks addressed ``SUITE/TASK``): its tasks, its train / test
+length protocol, and per task how the suite scores it (:class:`TaskScoring`: final label only or
+every position, chance level); :func:`report_suite` finds a suite by name among both kinds.
+
 Examples
 --------
 >>> from bilinear.analysis.suite import QUICK, get_suite
@@ -27,9 +32,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bilinear._validation import check_positive_int
+from bilinear._validation import check_choice, check_positive_int
+from bilinear.automata import suites as benchmarks
 from bilinear.automata import tasks as catalogue
-from bilinear.errors import InvalidArgumentError, UnknownLevelError
+from bilinear.errors import InvalidArgumentError, UnknownLevelError, UnknownTaskError
 from bilinear.vocabulary import BASELINES, CHAIN, Level
 from bilinear.vocabulary import LEVELS as ALL_LEVELS
 
@@ -42,11 +48,14 @@ __all__ = [
     "ModelSpec",
     "PaperBudget",
     "Suite",
+    "TaskScoring",
     "QUICK",
     "FULL",
     "TINY",
     "SUITES",
     "get_suite",
+    "from_benchmark",
+    "report_suite",
     "parse_model_spec",
     "select",
 ]
@@ -285,9 +294,94 @@ class PaperBudget:
                 raise UnknownLevelError(f"ablation model {m!r} is not a level")
 
 
+def _optional_range(value: Any, name: str) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise InvalidArgumentError(f"{name} must be (lo, hi) or None, got {value!r}")
+    lo, hi = (check_positive_int(v, name) for v in value)
+    if hi < lo:
+        raise InvalidArgumentError(f"{name} must be (lo, hi) with lo <= hi, got {value!r}")
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class TaskScoring:
+    """How a benchmark suite scores one of its tasks (carried by the report :class:`Suite`).
+
+    Parameters
+    ----------
+    task : str
+        The task spec as the report suite lists it (``SUITE/TASK``).
+    label_kind : {"final", "per_position"}
+        ``"final"``: the suite scores the label after the whole word only; ``"per_position"``:
+        after every token.
+    chance : float or None
+        The suite's chance accuracy (``None`` where it states none).
+    train_lengths, test_lengths : (int, int) or None
+        The suite's own length protocol (inclusive ranges), before any scaling.
+
+    Examples
+    --------
+    >>> s = TaskScoring("chomsky-regular/parity_check", "final", 0.5, (1, 40), (41, 500))
+    >>> s.final_only, TaskScoring.from_dict(s.to_dict()) == s
+    (True, True)
+    >>> TaskScoring("x", "last", None)
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.InvalidArgumentError: unknown label kind 'last'; use one of final, \
+per_position
+    """
+
+    task: str
+    label_kind: str
+    chance: float | None
+    train_lengths: tuple[int, int] | None = None
+    test_lengths: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.task, str) or not self.task:
+            raise InvalidArgumentError(f"scoring task must be a task spec, got {self.task!r}")
+        check_choice(self.label_kind, benchmarks.LABEL_KINDS, "label kind")
+        if self.chance is not None:
+            if isinstance(self.chance, bool) or not isinstance(self.chance, (int, float)) \
+                    or not 0.0 <= float(self.chance) < 1.0:
+                raise InvalidArgumentError(f"chance must be a number in [0, 1), got "
+                                           f"{self.chance!r}")
+            object.__setattr__(self, "chance", float(self.chance))
+        object.__setattr__(self, "train_lengths",
+                           _optional_range(self.train_lengths, "train_lengths"))
+        object.__setattr__(self, "test_lengths",
+                           _optional_range(self.test_lengths, "test_lengths"))
+
+    @property
+    def final_only(self) -> bool:
+        """Whether only the label after the whole word is scored."""
+        return self.label_kind == "final"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready record."""
+        return {"task": self.task, "label_kind": self.label_kind, "chance": self.chance,
+                "train_lengths": None if self.train_lengths is None else list(self.train_lengths),
+                "test_lengths": None if self.test_lengths is None else list(self.test_lengths)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TaskScoring:
+        """The record of a :meth:`to_dict` mapping."""
+        if not isinstance(d, Mapping) or "task" not in d or "label_kind" not in d:
+            raise InvalidArgumentError(
+                f"a task scoring must be a mapping with 'task' and 'label_kind', got {d!r}")
+        return cls(d["task"], d["label_kind"], d.get("chance"), d.get("train_lengths"),
+                   d.get("test_lengths"))
+
+
 @dataclass(frozen=True)
 class Suite:
     """A named suite: tasks x models trained under one budget, plus the paper's experiments.
+
+    A suite made from a benchmark suite (:func:`from_benchmark`) also names it
+    (``benchmark``), states its length protocol and any scaling of it (``protocol``), and
+    carries how the benchmark scores each task (``scoring``, see :meth:`scoring_for`).
 
     Examples
     --------
@@ -302,6 +396,9 @@ class Suite:
     budget: Budget
     paper: PaperBudget | None = field(default_factory=PaperBudget)
     description: str = ""
+    benchmark: str | None = None
+    protocol: str = ""
+    scoring: tuple[TaskScoring, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tasks", tuple(str(t) for t in self.tasks))
@@ -310,6 +407,25 @@ class Suite:
             raise InvalidArgumentError("a suite needs at least one task")
         if not self.models:
             raise InvalidArgumentError("a suite needs at least one model")
+        object.__setattr__(self, "scoring", tuple(self.scoring))
+        for entry in self.scoring:
+            if not isinstance(entry, TaskScoring):
+                raise InvalidArgumentError(f"scoring entries must be TaskScoring, got {entry!r}")
+        if self.benchmark is not None:
+            benchmarks.suite(self.benchmark)  # UnknownTaskError names the known suites
+
+    def scoring_for(self, task: str) -> TaskScoring | None:
+        """How the benchmark scores ``task`` (``None``: not a task of the benchmark suite).
+
+        Examples
+        --------
+        >>> s = from_benchmark("chomsky-regular")
+        >>> s.scoring_for("chomsky-regular/cycle_navigation").chance
+        0.2
+        >>> s.scoring_for("parity") is None
+        True
+        """
+        return next((e for e in self.scoring if e.task == task), None)
 
     @property
     def task_specs(self) -> tuple[str, ...]:
@@ -350,6 +466,7 @@ QUICK = Suite(
         "modular_addition:m=3",
         "modular_addition:m=5",
         "modular_addition:m=10",
+        "modular_arithmetic:m=5",
         "random_fsm:states=2",
         "random_fsm:states=5",
         "symmetric:n=3",
@@ -468,6 +585,143 @@ def get_suite(name: str) -> Suite:
         raise InvalidArgumentError(
             f"unknown suite {name!r}; the suites are {sorted(SUITES)!r}"
         ) from None
+
+
+#: Test lengths used inside a benchmark's test range besides its two ends (full / quick).
+_FULL_POINTS = (50, 100, 200, 300, 400, 1000)
+_QUICK_POINTS = (100, 200)
+
+
+_Protocol = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _protocol(tasks: Sequence[benchmarks.SuiteTask]) -> _Protocol | None:
+    """The length protocol most of the tasks share (``None``: the source fixes none)."""
+    pairs = [(t.train_lengths, t.test_lengths) for t in tasks
+             if t.train_lengths is not None and t.test_lengths is not None]
+    if not pairs:
+        return None
+    best = max(set(pairs), key=lambda p: (pairs.count(p), p))
+    return best[0], best[1]
+
+
+def _fmt_range(r: tuple[int, int]) -> str:
+    return f"{r[0]}-{r[1]}"
+
+
+def from_benchmark(name: str, *, quick: bool = True) -> Suite:
+    """A report suite of the benchmark suite ``name``, with the benchmark's protocol.
+
+    Its tasks are the benchmark's (``SUITE/TASK``, at the source's default parameters); each
+    carries its :class:`TaskScoring` (final label only or every position, chance level).  The
+    models and the training sizes (hidden size, steps, batch, learning rates, seeds) are those
+    of :data:`QUICK` (``quick=True``) or :data:`FULL`; the lengths are the benchmark's:
+
+    * train lengths: the benchmark's range; in the quick variant the range is scaled so that its
+      upper end is the quick budget's upper train length (``1-40`` becomes ``1-10``, ``40-40``
+      becomes ``10-10``: a training step then costs what a step of the quick suite costs), and
+      the scaling is stated in ``protocol``;
+    * test lengths: both ends of the benchmark's test range and a few round lengths inside it
+      (the benchmark's score is the mean over every length of the range; ours over these);
+    * validation lengths (model selection): lengths of the benchmark's train range, disjoint
+      from the test lengths.
+
+    A benchmark whose source fixes no length protocol (``tomita``) keeps the budget's lengths.
+    The paper's extra experiments are left out (``paper=None``).
+
+    Raises
+    ------
+    UnknownTaskError
+        An unknown benchmark suite (the message names the known ones).
+
+    Examples
+    --------
+    >>> s = from_benchmark("chomsky-regular")
+    >>> s.name, s.tasks[1], s.budget.train_lengths, s.budget.test_lengths
+    ('chomsky-regular-quick', 'chomsky-regular/parity_check', (1, 10), (41, 100, 200, 500))
+    >>> full = from_benchmark("chomsky-regular", quick=False)
+    >>> full.budget.train_lengths, full.budget.test_lengths, full.budget.val_lengths
+    ((1, 40), (41, 50, 100, 200, 300, 400, 500), (20, 40))
+    >>> [e.label_kind for e in s.scoring] == ["final"] * 4
+    True
+    """
+    bench = benchmarks.suite(name)
+    base = QUICK if quick else FULL
+    b = base.budget
+    protocol = _protocol(bench.tasks)
+    variant = "quick" if quick else "full"
+    sizes = (f"hidden {b.hidden}, {b.steps} steps, batch {b.batch}, "
+             f"{len(b.seeds)} seed(s) x {len(b.lrs)} learning rate(s), as the {base.name} suite")
+    if protocol is None:
+        budget = b
+        note = (f"the source fixes no length protocol: the {base.name} suite's lengths (train "
+                f"{_fmt_range(b.train_lengths)}, test {', '.join(map(str, b.test_lengths))}); "
+                + sizes)
+    else:
+        (train_lo, train_hi), (test_lo, test_hi) = protocol
+        scaled_lo, scaled_hi = train_lo, train_hi
+        if quick and train_hi > b.train_lengths[1]:
+            factor = b.train_lengths[1] / train_hi
+            scaled_lo = max(1, round(train_lo * factor))
+            scaled_hi = max(scaled_lo, b.train_lengths[1])
+        points = _QUICK_POINTS if quick else _FULL_POINTS
+        test = tuple(dict.fromkeys(
+            (test_lo, *(x for x in points if test_lo < x < test_hi), test_hi)))
+        val = tuple(x for x in base.budget.val_lengths or (train_hi,)
+                    if x <= train_hi and x not in test) or (train_hi,)
+        budget = replace(b, train_lengths=(scaled_lo, scaled_hi), test_lengths=test,
+                         val_lengths=val)
+        scaled = ""
+        if scaled_hi != train_hi:
+            scaled = (f" scaled to {_fmt_range((scaled_lo, scaled_hi))} (x {scaled_hi}/"
+                      f"{train_hi}: the upper end becomes the quick budget's upper train length, "
+                      "so a training step costs what a quick-suite step costs)")
+        note = (f"the benchmark's protocol: train lengths {_fmt_range((train_lo, train_hi))}"
+                f"{scaled}; test lengths {', '.join(map(str, test))} from its test range "
+                f"{_fmt_range((test_lo, test_hi))} (not scaled; the benchmark averages every "
+                f"length of the range, we average these); validation (model selection) at "
+                f"{', '.join(map(str, val))}; " + sizes)
+    scoring = tuple(TaskScoring(t.address, t.label_kind, t.chance, t.train_lengths,
+                                t.test_lengths) for t in bench.tasks)
+    return Suite(
+        name=f"{bench.name}-quick" if quick else bench.name,
+        tasks=tuple(t.address for t in bench.tasks),
+        models=base.models,
+        budget=budget,
+        paper=None,
+        description=f"{bench.description} ({bench.source}), {variant} variant",
+        benchmark=bench.name,
+        protocol=note,
+        scoring=scoring,
+    )
+
+
+def report_suite(name: str, *, quick: bool = True) -> Suite:
+    """The report suite called ``name``: one of :data:`SUITES` (``quick`` ignored), or a
+    benchmark suite (:func:`from_benchmark`).
+
+    Raises
+    ------
+    UnknownTaskError
+        In one line naming the benchmark suites and the report's own.
+
+    Examples
+    --------
+    >>> report_suite("tiny") is TINY, report_suite("tomita").benchmark
+    (True, 'tomita')
+    >>> report_suite("nope")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    bilinear.errors.UnknownTaskError: unknown suite 'nope'; the benchmark suites are \
+chomsky-regular, ...; the report's own suites are quick, full, tiny
+    """
+    if name in SUITES:
+        return SUITES[name]
+    if not isinstance(name, str) or name not in benchmarks.suites():
+        raise UnknownTaskError(
+            f"unknown suite {name!r}; the benchmark suites are {', '.join(benchmarks.suites())}"
+            f"; the report's own suites are {', '.join(SUITES)}")
+    return from_benchmark(name, quick=quick)
 
 
 def _validate_task(spec: str) -> None:

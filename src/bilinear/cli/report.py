@@ -1,7 +1,11 @@
 """``bilinear report``: the hierarchy report (see :mod:`bilinear.analysis.report`).
 
-Every name in ``--tasks`` / ``--models`` and the ``--out`` directory are checked before any
-training starts; errors print one line and exit 2.  :mod:`bilinear.analysis` loads torch (it
+Every name in ``--suite`` / ``--tasks`` / ``--models``, the ``--max-states`` cap and the ``--out``
+directory are checked before any training starts; errors print one line and exit 2.
+``--suite NAME`` runs one of the field's benchmark suites (``chomsky-regular``, ...) with its
+own protocol (:func:`bilinear.analysis.suite.from_benchmark`): ``--quick`` (the default) keeps the
+quick budget's sizes with the benchmark's lengths scaled as the report states, ``--full`` the
+full budget with the benchmark's lengths.  :mod:`bilinear.analysis` loads torch (it
 trains through :mod:`bilinear.experiments`), so this command imports it inside
 :func:`build_config` and :func:`run`: ``bilinear classify`` and the other commands that do not
 train never pay for ``import torch``.
@@ -15,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bilinear._optional import require, require_extra
-from bilinear.cli._common import CommandError, print_json
+from bilinear.automata.suites import suites as benchmark_suites
+from bilinear.cli._common import (
+    CommandError,
+    add_max_states_argument,
+    load_task_argument,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from bilinear.analysis.report import ReportConfig
@@ -79,17 +89,24 @@ def register(sub: Any) -> argparse.ArgumentParser:
         dest="suite",
         action="store_const",
         const="quick",
-        help="a subset with small budgets; minutes on 2 CPU cores (default)",
+        help="a subset with small budgets; minutes on 2 CPU cores (default); with --suite, the "
+        "benchmark's tasks at the quick budget's sizes",
     )
     size.add_argument(
         "--full",
         dest="suite",
         action="store_const",
         const="full",
-        help="the paper's protocol (hidden 256, 100k steps, 3 seeds x 3 lrs); meant for a GPU",
+        help="the paper's protocol (hidden 256, 100k steps, 3 seeds x 3 lrs); meant for a GPU; "
+        "with --suite, the benchmark's tasks at these sizes",
     )
-    size.add_argument(
-        "--suite", dest="suite", choices=("quick", "full", "tiny"), help=argparse.SUPPRESS
+    p.add_argument(
+        "--suite",
+        dest="benchmark",
+        metavar="NAME",
+        help="run a benchmark suite with its protocol (train / test lengths, final-label "
+        "scoring where it scores final labels, chance level) and its published numbers beside "
+        f"ours: {', '.join(benchmark_suites())}",
     )
     p.add_argument("--out", metavar="DIR", help="output directory (default reports/SUITE)")
     p.add_argument(
@@ -180,6 +197,7 @@ def register(sub: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--strict", action="store_true", help="exit 1 when an acceptance check of the report fails"
     )
+    add_max_states_argument(p)
     p.add_argument(
         "--json", action="store_true", help="print the acceptance checks and file paths as JSON"
     )
@@ -193,13 +211,13 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
     if not args.no_plots:
         require("matplotlib", "plots", feature="the report's plots (--no-plots skips them)")
     from bilinear.analysis.report import ReportConfig, prepare_output
-    from bilinear.analysis.suite import get_suite, select
+    from bilinear.analysis.suite import SUITES, report_suite, select
     from bilinear.models import resolve_device
 
     if not args.no_train:
         # fail fast on an unusable device (e.g. --device cuda without CUDA) before any run
         resolve_device(args.device)
-    suite_name = args.suite or "quick"
+    base = _base_suite(args, SUITES, report_suite)
     overrides = {
         key: value
         for key, value in (
@@ -213,10 +231,12 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
         )
         if value is not None
     }
-    suite = select(
-        get_suite(suite_name), tasks=args.tasks, models=args.models, budget=overrides or None
-    )
-    out = args.out or f"reports/{suite_name}"
+    suite = select(base, tasks=args.tasks, models=args.models, budget=overrides or None)
+    max_states = getattr(args, "max_states", None)
+    if max_states is not None:
+        for spec in suite.tasks:  # refused in one line before any work
+            load_task_argument(spec, max_states)
+    out = args.out or f"reports/{suite.name}"
     prepare_output(out)
     if args.store is not None:
         parent = Path(args.store).expanduser().resolve().parent
@@ -237,6 +257,19 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
         ray_address=args.ray_address,
         theory_timeout=args.theory_timeout if args.theory_timeout > 0 else None,
     )
+
+
+def _base_suite(args: argparse.Namespace, own: Any, report_suite: Any) -> Any:
+    """The report suite of ``--quick`` / ``--full`` / ``--suite NAME`` (before overrides)."""
+    size = args.suite
+    name = getattr(args, "benchmark", None)
+    if name is None:
+        return own[size or "quick"]
+    if name in own:
+        if size is not None and size != name:
+            raise CommandError(f"--suite {name} and --{size} name two different suites")
+        return own[name]
+    return report_suite(name, quick=size != "full")
 
 
 def run(args: argparse.Namespace) -> int:
