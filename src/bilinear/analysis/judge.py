@@ -71,11 +71,21 @@ def primary_accuracy(trained: dict[str, Any]) -> list[float]:
     """The per-length figure the report judges by: :data:`PRIMARY_METRIC` when the runs
     recorded it, else (results of older versions) :data:`SECONDARY_METRIC`.
 
+    A benchmark task that scores the final label only (``scoring.label_kind == "final"``) is
+    judged by ``final_normalized_accuracy``: the final label's accuracy normalized by the
+    suite's chance level.
+
     Examples
     --------
     >>> primary_accuracy({"normalized_accuracy": [0.9], "majority_normalized_accuracy": [0.2]})
     [0.2]
+    >>> primary_accuracy({"majority_normalized_accuracy": [0.2], "final_normalized_accuracy": [0.5],
+    ...                   "scoring": {"label_kind": "final"}})
+    [0.5]
     """
+    final = trained.get("final_normalized_accuracy")
+    if (trained.get("scoring") or {}).get("label_kind") == "final" and final is not None:
+        return list(final)
     values = trained.get(PRIMARY_METRIC)
     return list(values if values is not None else trained[SECONDARY_METRIC])
 
