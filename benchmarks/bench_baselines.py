@@ -13,12 +13,12 @@ Rows (``rows(quick)``, see ``benchmarks/run.py``):
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
+from _timing import median, timed
 from bilinear.models import make
 
 LSTM_BASELINE = "torch.nn.LSTM, 1 layer, Adam step included (same input, same run)"
@@ -43,17 +43,6 @@ def _stepper(model: Any, x: torch.Tensor, y: torch.Tensor):
     return step
 
 
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def _median(values: list[float]) -> float:
-    values = sorted(values)
-    return values[len(values) // 2]
-
-
 def baseline_rows(quick: bool) -> list[dict]:
     """``baseline_<name>_L<layers>`` rows against a 1-layer LSTM."""
     B, T, H, D = (16, 64, 64, 8) if quick else (64, 256, 64, 8)
@@ -69,15 +58,15 @@ def baseline_rows(quick: bool) -> list[dict]:
         lstm_step()  # warm up
         mine, base = [], []
         for _ in range(reps):
-            base.append(_timed(lstm_step))
-            mine.append(_timed(step))
+            base.append(timed(lstm_step))
+            mine.append(timed(step))
         rows.append(
             {
                 "benchmark": f"baseline_{name}_L{layers}",
-                "value": 1e3 * _median(mine),
+                "value": 1e3 * median(mine),
                 "unit": "ms/step",
                 "baseline": LSTM_BASELINE,
-                "ratio": _median([b / m for b, m in zip(base, mine, strict=True)]),
+                "ratio": median([b / m for b, m in zip(base, mine, strict=True)]),
                 "shape": {"batch": B, "length": T, "hidden": H, "symbols": D, "layers": layers},
             }
         )

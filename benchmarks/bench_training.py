@@ -9,21 +9,37 @@ Rows (``rows(quick)``, see ``benchmarks/run.py``):
   step, then one model step) of their ratio, so a change of machine load during the run moves
   both times of a pair alike;
 * ``training_lstm``: the baseline itself (ratio 1);
+* ``throughput_quick_runs``: whole runs (training with early stop and discretization, then
+  evaluation at every test length) per minute, at the quick suite's budget (hidden, batch,
+  learning rate, lengths, words, early stop, discretization of
+  ``bilinear.analysis.suite.QUICK``) over the cells of :data:`THROUGHPUT_CELLS`, through
+  ``bilinear.experiments.run``; ``ratio`` = its runs per minute / those of
+  :func:`_reference_run`, the training loop of commit 6957709 (one step at a time, no batching
+  over seeds or learning rates) reconstructed in this file as the named baseline, timed
+  interleaved with it on the same configurations (the same seeds: both train the same
+  models and stop at the same step, which the row checks);
 * ``eval_full_long``: symbols per second of a 32-unit full model evaluating 256 words of 10,000
   steps (chunked, no gradients); ``ratio`` against the LSTM evaluating the same words.
 
-``quick`` shrinks the sizes (batch 16, length 64; 32 words of 2,000 steps).  Torch runs on one
+``quick`` shrinks the sizes (batch 16, length 64; 32 words of 2,000 steps; throughput: 60 steps,
+32 test words, two cells).  Torch runs on one
 thread so the numbers are comparable between machines with different core counts.
 """
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from bilinear.models import LEVELS, make
+from _timing import median, timed
+from bilinear.analysis.suite import QUICK
+from bilinear.automata import tasks
+from bilinear.experiments import RunConfig, run
+from bilinear.experiments.data import AutomatonData, eval_rng
+from bilinear.models import LEVELS, BilinearModel, make
 
 OPTIONS = {"block": {"block_size": 2}, "cp": {"rank": 64}}
 LSTM_BASELINE = "torch.nn.LSTM (same input, same run)"
@@ -33,17 +49,6 @@ def _train_step(model, x: torch.Tensor, y: torch.Tensor) -> None:
     model.zero_grad(set_to_none=True)
     logits = model(x)
     F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).backward()
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def _median(values: list[float]) -> float:
-    values = sorted(values)
-    return values[len(values) // 2]
 
 
 def training_rows(quick: bool) -> list[dict]:
@@ -61,14 +66,14 @@ def training_rows(quick: bool) -> list[dict]:
             _train_step(m, x, y)
         mine, base = [], []
         for _ in range(reps):  # interleaved, so load changes hit both alike
-            base.append(_timed(lambda: _train_step(lstm, x, y)))
-            mine.append(_timed(lambda m=model: _train_step(m, x, y)))
+            base.append(timed(lambda: _train_step(lstm, x, y)))
+            mine.append(timed(lambda m=model: _train_step(m, x, y)))
         lstm_times.extend(base)
-        ratio = _median([b / m for b, m in zip(base, mine, strict=True)])
-        rows.append({"benchmark": f"training_{level}", "value": 1e3 * _median(mine),
+        ratio = median([b / m for b, m in zip(base, mine, strict=True)])
+        rows.append({"benchmark": f"training_{level}", "value": 1e3 * median(mine),
                      "unit": "ms/batch", "baseline": LSTM_BASELINE, "ratio": ratio,
                      "shape": {"batch": B, "length": T, "hidden": H, "symbols": D}})
-    t = _median(lstm_times)
+    t = median(lstm_times)
     rows.append({"benchmark": "training_lstm", "value": 1e3 * t, "unit": "ms/batch",
                  "baseline": LSTM_BASELINE, "ratio": 1.0,
                  "shape": {"batch": B, "length": T, "hidden": H, "symbols": D}})
@@ -83,12 +88,135 @@ def eval_rows(quick: bool) -> list[dict]:
     lstm = make("lstm", D, D, 32, seed=0)
     with torch.no_grad():
         full.predict(x[:2, :100])
-        t_full = _timed(lambda: full.predict(x, chunk=2048))
-        t_lstm = _timed(lambda: lstm.predict(x, chunk=2048))
+        t_full = timed(lambda: full.predict(x, chunk=2048))
+        t_lstm = timed(lambda: lstm.predict(x, chunk=2048))
     symbols = words * length
     return [{"benchmark": "eval_full_long", "value": symbols / t_full, "unit": "symbols/s",
              "baseline": "torch.nn.LSTM, 32 units, same words", "ratio": t_lstm / t_full,
              "shape": {"words": words, "length": length, "hidden": 32, "symbols": D}}]
+
+
+#: (task, model, options) cells of the throughput row: a diagonal, a block and a full level on
+#: tasks of the quick suite (the quick variant keeps the first two).
+THROUGHPUT_CELLS: tuple[tuple[str, str, tuple[tuple[str, Any], ...]], ...] = (
+    ("parity", "complex_diagonal", ()),
+    ("modular_addition:m=3", "block", (("block_size", 2),)),
+    ("random_fsm:states=5", "full", ()),
+    ("symmetric:n=3", "monomial", ()),
+)
+REFERENCE_LOOP = "training loop of commit 6957709 (reconstructed in bench_training.py)"
+
+
+def _quick_configs(quick: bool) -> list[RunConfig]:
+    b = QUICK.budget
+    cells = THROUGHPUT_CELLS[:2] if quick else THROUGHPUT_CELLS
+    return [RunConfig(task=t, model=m, options=o, hidden=b.hidden,
+                      steps=60 if quick else b.steps, batch_size=b.batch, lr=b.lrs[0],
+                      seed=b.seeds[0], train_lengths=b.train_lengths,
+                      test_lengths=b.test_lengths, val_lengths=b.val_lengths,
+                      test_words=32 if quick else b.test_words, discretize=b.discretize,
+                      early_stop=b.early_stop, patience=b.patience) for t, m, o in cells]
+
+
+def _ref_step(model, opt, data, rng, c: RunConfig, clip) -> float:
+    w, y = data.sample_train(rng, c.batch_size, c.train_lengths)
+    logits = model(torch.from_numpy(w))
+    loss = F.cross_entropy(logits.reshape(-1, data.labels), torch.from_numpy(y).reshape(-1))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip is not None:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    opt.step()
+    return float(loss.detach())
+
+
+def _ref_accuracy(model, batches) -> float:
+    with torch.no_grad():
+        return sum(float((model.predict(w) == y).double().mean()) for w, y in batches) / len(
+            batches)
+
+
+def _reference_run(c: RunConfig) -> int:
+    """The run of ``c`` as the training loop of commit 6957709 did it, on the CPU: a fresh
+    batch per step, validation every ``eval_every`` steps at the longest validation length,
+    early stop, discretized copy refitted and kept on validation words, then evaluation of
+    ``test_words`` words per test length and per validation length.  Returns the steps run."""
+    dfa = tasks.resolve(c.task).dfa
+    data = AutomatonData(dfa)
+    rng = np.random.default_rng([c.seed, 1])
+    model = make(c.model, data.vocab, data.labels, c.hidden, device="cpu", dtype=c.dtype,
+                 seed=c.seed, **dict(c.options))
+    opt = torch.optim.Adam(model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
+    stop_length = max(c.val_lengths) if c.val_lengths else c.train_lengths[1]
+    vw, vy = data.sample(eval_rng(c.seed + 10_000, 0), 256, stop_length)
+    val = [(torch.from_numpy(vw), torch.from_numpy(vy))]
+    hits, step = 0, 0
+    model.train()
+    for step in range(1, c.steps + 1):
+        _ref_step(model, opt, data, rng, c, c.clip)
+        if step % c.eval_every == 0 or step == c.steps:
+            acc = _ref_accuracy(model, val)
+            if c.early_stop is not None:
+                hits = hits + 1 if acc >= c.early_stop else 0
+                if hits >= c.patience:
+                    break
+    if c.discretize and isinstance(model, BilinearModel):
+        candidate = model.discretized()
+        if candidate is not None:
+            words = []
+            for n in c.val_lengths or (c.train_lengths[1],):
+                w, y = data.sample(eval_rng(c.seed + 30_000, n), 128, n)
+                words.append((torch.from_numpy(w), torch.from_numpy(y)))
+            before = _ref_accuracy(model, words)
+            for p in candidate.letter_parameters():
+                p.requires_grad_(False)
+            ropt = torch.optim.Adam([candidate.readout, candidate.h0], lr=c.lr)
+            rrng = np.random.default_rng([c.seed, 2])
+            candidate.train()
+            for _ in range(200):
+                _ref_step(candidate, ropt, data, rrng, c, None)
+            if _ref_accuracy(candidate, words) >= before:
+                model = candidate
+    model.eval()
+    for seed, lengths in ((c.seed, c.test_lengths), (c.seed + 20_000, c.val_lengths)):
+        for n in lengths:
+            w, y = data.sample(eval_rng(seed, n), c.test_words, n)
+            for s in range(0, c.test_words, 256):
+                (model.predict(torch.from_numpy(w[s : s + 256]), chunk=1024).numpy()
+                 == y[s : s + 256]).mean()
+    return step
+
+
+def throughput_rows(quick: bool) -> list[dict]:
+    """``throughput_quick_runs``: runs per minute of ``bilinear.experiments.run`` at the quick
+    suite's budget, against the reference loop, interleaved per configuration."""
+    configs = _quick_configs(quick)
+    for c in configs:  # warm up (task resolution, first calls into torch) outside the timing
+        _reference_run(c.replace(steps=2, test_lengths=(c.test_lengths[0],)))
+        run(c.replace(steps=2, test_lengths=(c.test_lengths[0],)), device="cpu")
+    mine, base = [], []
+    same_steps = True
+    for i, c in enumerate(configs):
+        steps: dict[str, int] = {}
+
+        def ref(c: RunConfig = c, steps: dict[str, int] = steps) -> None:
+            steps["ref"] = _reference_run(c)
+
+        def new(c: RunConfig = c, steps: dict[str, int] = steps) -> None:
+            steps["new"] = int(run(c, device="cpu").info["steps"])
+
+        pair = (ref, new) if i % 2 == 0 else (new, ref)  # alternate which goes first
+        times = {fn: timed(fn) for fn in pair}
+        base.append(times[ref])
+        mine.append(times[new])
+        same_steps = same_steps and steps["ref"] == steps["new"]
+    per_min = 60.0 * len(configs) / sum(mine)
+    return [{"benchmark": "throughput_quick_runs", "value": per_min, "unit": "runs/min",
+             "baseline": REFERENCE_LOOP, "ratio": sum(base) / sum(mine),
+             "shape": {"cells": [f"{c.task}/{c.model}" for c in configs],
+                       "hidden": configs[0].hidden, "batch": configs[0].batch_size,
+                       "steps": configs[0].steps, "test_words": configs[0].test_words,
+                       "same_steps_as_baseline": same_steps}}]
 
 
 def rows(quick: bool) -> list[dict]:
@@ -96,7 +224,7 @@ def rows(quick: bool) -> list[dict]:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return training_rows(quick) + eval_rows(quick)
+        return training_rows(quick) + eval_rows(quick) + throughput_rows(quick)
     finally:
         torch.set_num_threads(threads)
 

@@ -8,6 +8,9 @@ the numbers below come from a secondary, AI-written summary (papernotes) and are
 :func:`frozen_diagonal_parity` runs the paper's frozen random real-diagonal experiment in numpy:
 random diagonal letter matrices, a readout (no bias) trained by logistic regression on a few short
 words, success measured at length 500, against the claimed ``1 - 2**-H``.
+:func:`frozen_parity_readings` computes, exactly, the two readings of that claim side by side
+(:data:`READINGS`): the paper's number holds for the label of the whole word at even lengths with
++-1 weights, not for the label after every prefix that the report trains on.
 
 Examples
 --------
@@ -21,9 +24,13 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from itertools import combinations, product
 from typing import Any
 
 import numpy as np
+import sympy
 
 from bilinear.errors import InvalidArgumentError
 
@@ -35,6 +42,10 @@ __all__ = [
     "paper_claim",
     "derived_claim",
     "frozen_diagonal_parity",
+    "READINGS",
+    "READING_NAMES",
+    "decodable_probability",
+    "frozen_parity_readings",
 ]
 
 #: How the report labels the paper's numbers.
@@ -270,4 +281,107 @@ def frozen_diagonal_parity(
                 "test_length": int(test_length),
             }
         )
+    return rows
+
+
+# ====================================================== the two readings of the frozen claim
+#: The two readings of the claim, by key: the one under which the paper's ``1 - 2**-H`` holds
+#: exactly, and the one of the report's experiment (:func:`frozen_diagonal_parity`).
+READING_NAMES: dict[str, str] = {
+    "whole_word": "label of the whole word, even lengths, +-1 weights",
+    "per_position": "label after every prefix, every length, +-1 weights (the report's reading)",
+}
+#: ``{key: (n mod 2, c mod 2) classes labelled}``: which (length parity, ones parity) classes
+#: of prefixes are read (``n >= 1`` reaches all four; whole words of even length two).
+READINGS: dict[str, tuple[tuple[int, int], ...]] = {
+    "whole_word": ((0, 0), (0, 1)),
+    "per_position": ((0, 0), (0, 1), (1, 0), (1, 1)),
+}
+#: The four kinds of frozen +-1 unit: ``(sign of a_0, sign of a_1)``.
+UNIT_KINDS: tuple[tuple[int, int], ...] = ((1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+def _zero_in_hull(points: list[tuple[int, ...]]) -> bool:
+    """Whether 0 is a convex combination of ``points`` (exact, by Caratheodory: some affinely
+    independent subset has a unique barycentric solution with every weight positive)."""
+    for k in range(1, len(points) + 1):
+        for subset in combinations(points, k):
+            A = sympy.Matrix([list(col) for col in zip(*subset, strict=True)] + [[1] * k])
+            b = sympy.Matrix([0] * len(subset[0]) + [1])
+            if A.rank() != k or A.row_join(b).rank() != k:  # not unique, or no solution
+                continue
+            sol, _ = A.gauss_jordan_solve(b)
+            if all(x > 0 for x in sol):
+                return True
+    return False
+
+
+@cache
+def _decodable(kinds: tuple[tuple[int, int], ...], classes: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a readout without bias decodes parity from frozen units of these kinds.
+
+    A unit with signs ``(s_0, s_1)``, started at 1 and normalized, reads ``s_0^(n-c) s_1^c``
+    after a prefix of length ``n`` with ``c`` ones (magnitudes are 1): a function of the class
+    ``(n mod 2, c mod 2)`` only, so every prefix of a class has the same state.  Parity is
+    decodable iff the states labelled 0 and minus those labelled 1 lie in an open half space,
+    which by Gordan's theorem fails exactly when 0 is in their convex hull.
+    """
+    points = []
+    for p, q in classes:
+        state = tuple(s0 ** ((p + q) % 2) * s1**q for s0, s1 in kinds)
+        points.append(state if q == 0 else tuple(-x for x in state))
+    return not _zero_in_hull(points)
+
+
+def decodable_probability(hidden: int, reading: str) -> Fraction:
+    """The exact chance that H frozen units with independent uniform +-1 weights decode
+    parity with a readout without bias, under one of :data:`READINGS` (by key).
+
+    Sums, over every set ``T`` of the four unit kinds, the chance that the kinds present are
+    exactly ``T`` (inclusion-exclusion over ``(|S| / 4)**H``) times whether ``T`` decodes
+    (:func:`_decodable`, exact).  No sampling.
+
+    Examples
+    --------
+    >>> decodable_probability(2, "whole_word"), decodable_probability(2, "per_position")
+    (Fraction(3, 4), Fraction(7, 16))
+    """
+    if reading not in READINGS:
+        raise InvalidArgumentError(f"reading must be one of {list(READINGS)}, got {reading!r}")
+    if not isinstance(hidden, int) or hidden < 1:
+        raise InvalidArgumentError(f"hidden must be a positive integer, got {hidden!r}")
+    total = Fraction(0)
+    for mask in product((0, 1), repeat=len(UNIT_KINDS)):
+        present = tuple(k for k, m in zip(UNIT_KINDS, mask, strict=True) if m)
+        if not present or not _decodable(present, READINGS[reading]):
+            continue
+        exactly = sum(((-1) ** (len(present) - r)) * len(list(combinations(present, r)))
+                      * Fraction(r, 4) ** hidden for r in range(len(present) + 1))
+        total += exactly
+    return total
+
+
+def frozen_parity_readings(hidden: tuple[int, ...] = (1, 2, 4, 8)) -> list[dict[str, Any]]:
+    """Both readings of the frozen real-diagonal parity claim (:data:`READING_NAMES`), exactly,
+    per H.
+
+    Returns
+    -------
+    list of dict
+        ``{"hidden", "paper_claim", "whole_word", "per_position", "fractions", "exact"}``:
+        the success probability of each reading as a float, and as ``"k/m"`` in
+        ``fractions``; ``per_position`` equals :func:`derived_claim`.
+
+    Examples
+    --------
+    >>> row = frozen_parity_readings((3,))[0]
+    >>> row["whole_word"] == row["paper_claim"] == 1 - 2**-3, row["fractions"]["per_position"]
+    (True, '37/64')
+    """
+    rows = []
+    for H in hidden:
+        exact = {key: decodable_probability(int(H), key) for key in READINGS}
+        rows.append({"hidden": int(H), "paper_claim": paper_claim(int(H)),
+                     **{key: float(p) for key, p in exact.items()},
+                     "fractions": {key: str(p) for key, p in exact.items()}, "exact": True})
     return rows

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bilinear.analysis.paper import READING_NAMES, frozen_parity_readings
 from bilinear.analysis.report_blocks import Block, Heading, Image, Paragraph, Table, fmt
 from bilinear.analysis.report_text import acc_list
 
@@ -56,7 +57,44 @@ def _ablation_blocks(ablation: list[dict[str, Any]]) -> list[Block]:
     ]
 
 
-def _frozen_blocks(frozen: list[dict[str, Any]], files: dict[str, str]) -> list[Block]:
+def _readings_blocks(frozen: list[dict[str, Any]],
+                     readings: list[dict[str, Any]] | None) -> list[Block]:
+    """The two readings of the ``1 - 2^-H`` claim side by side, each named (exact), beside the
+    sampled experiment's success rate at the same H.
+
+    Examples
+    --------
+    >>> rows = [{"hidden": 2, "weights": "signs", "success_rate": 0.4}]
+    >>> table = _readings_blocks(rows, None)[1]
+    >>> table.rows[0][:4]
+    (2, '0.750', '3/4 = 0.750', '7/16 = 0.438')
+    """
+    hidden = sorted({int(r["hidden"]) for r in frozen})
+    readings = readings or frozen_parity_readings(tuple(hidden))
+    sampled: dict[int, list[str]] = {}
+    for r in frozen:
+        sampled.setdefault(int(r["hidden"]), []).append(
+            f"{fmt(r['success_rate'])} ({r['weights']})")
+    rows = [[r["hidden"], fmt(r["paper_claim"], 3),
+             f"{r['fractions']['whole_word']} = {fmt(r['whole_word'], 3)}",
+             f"{r['fractions']['per_position']} = {fmt(r['per_position'], 3)}",
+             "; ".join(sampled.get(int(r["hidden"]), [])) or "—"] for r in readings]
+    return [
+        Paragraph(
+            "Two readings of the claim, computed exactly (every sign pattern of H units with "
+            "+-1 weights, decodability by a readout without bias decided exactly): "
+            f"**{READING_NAMES['whole_word']}** reproduces `1 - 2^-H` exactly (a unit decodes "
+            "when `a_0 != a_1`: at even lengths its sign is the parity); "
+            f"**{READING_NAMES['per_position']}** gives `1 - (3/4)^H` (only `a_0 > 0 > a_1` "
+            "decodes at every length). The sampled column is the experiment above "
+            "(trained readout, its weights)."),
+        Table(["H", "paper 1 - 2^-H", f"{READING_NAMES['whole_word']} (exact)",
+               f"{READING_NAMES['per_position']} (exact)", "sampled, every prefix"], rows),
+    ]
+
+
+def _frozen_blocks(frozen: list[dict[str, Any]], files: dict[str, str],
+                   readings: list[dict[str, Any]] | None = None) -> list[Block]:
     doc: list[Block] = [Heading(3, "Frozen random real-diagonal weights, trained readout "
                                    "(parity)")]
     if "frozen" in files:
@@ -79,7 +117,7 @@ def _frozen_blocks(frozen: list[dict[str, Any]], files: dict[str, str]) -> list[
             for r in frozen]
     doc.append(Table(["H", "weights", "trials", "success rate", "paper 1 - 2^-H",
                       "1 - (3/4)^H", "oracle"], rows))
-    return doc
+    return doc + _readings_blocks(frozen, readings)
 
 
 def _cp_sweep_blocks(paper: dict[str, Any], files: dict[str, str]) -> list[Block]:
@@ -115,7 +153,8 @@ def paper_section(report: Any) -> list[Block]:
     if paper.get("ablation"):
         doc += _ablation_blocks(paper["ablation"])
     if paper.get("frozen_diagonal"):
-        doc += _frozen_blocks(paper["frozen_diagonal"], report.files)
+        doc += _frozen_blocks(paper["frozen_diagonal"], report.files,
+                              paper.get("frozen_readings"))
     if paper.get("cp_sweep"):
         doc += _cp_sweep_blocks(paper, report.files)
     return doc

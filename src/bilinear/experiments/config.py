@@ -23,7 +23,7 @@ from bilinear._validation import (
 from bilinear.errors import InvalidArgumentError
 from bilinear.models.factory import _class_for, model_options
 
-__all__ = ["RunConfig", "parse_lengths", "parse_length_range"]
+__all__ = ["RunConfig", "curriculum_upper", "parse_lengths", "parse_length_range"]
 
 _KEY_VERSION = 1
 #: The floating dtypes a run may train in.
@@ -79,6 +79,27 @@ def parse_lengths(text: Any) -> tuple[int, ...]:
     if not values or values[0] < 1:
         raise InvalidArgumentError(f"test lengths must be positive integers, got {text!r}")
     return tuple(values)
+
+
+def curriculum_upper(step: int, steps: int, start: int, end: int) -> int:
+    """Upper train length of a length curriculum at optimizer step ``step`` (1-based) of
+    ``steps``: it grows linearly from ``start`` at step 1 to ``end`` at step ``steps // 2``
+    (rounded down), then stays at ``end`` for the second half of the run (a run of fewer than
+    four steps trains at ``end`` throughout).
+
+    Examples
+    --------
+    >>> [curriculum_upper(s, 10, 2, 50) for s in (1, 2, 3, 4, 5, 6, 10)]
+    [2, 14, 26, 38, 50, 50, 50]
+    >>> curriculum_upper(1, 1, 2, 50)
+    50
+    """
+    steps = check_positive_int(steps, "steps")
+    ramp = max(1, steps // 2)
+    if ramp <= 1:
+        return end
+    done = min(max(step, 1), ramp) - 1
+    return start + (end - start) * done // (ramp - 1)
 
 
 def _freeze_options(options: Any) -> tuple[tuple[str, Any], ...]:
@@ -152,6 +173,15 @@ class RunConfig:
         letters frozen, and keep it only if its accuracy on validation words (never test words)
         is at least the trained model's.  Uses nothing of the task but its training and
         validation words.  ``False`` (the default) leaves the run key as it was.
+    curriculum : (int, int) or None
+        A length curriculum ``(start, end)`` (or ``"2-50"``): the upper train length grows
+        linearly from ``start`` to ``end`` over the first half of the steps and stays at ``end``
+        afterwards (:func:`curriculum_upper`); the lower end stays ``train_lengths[0]``.  This
+        *replaces* the upper end of ``train_lengths`` during training, so a run with it departs
+        from the protocol ``train_lengths`` names: :attr:`protocol_deviation` says how, and
+        :func:`bilinear.experiments.run` writes that into the run's record.  Validation and test
+        lengths are unchanged (still disjoint from each other).  ``None`` (the default) leaves
+        the run key as it was.
 
     Examples
     --------
@@ -185,6 +215,7 @@ class RunConfig:
     dtype: str = "float32"
     chance: float | None = None
     discretize: bool = False
+    curriculum: Any = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -217,6 +248,13 @@ class RunConfig:
                 raise InvalidArgumentError(f"chance must lie in (0, 1), got {self.chance!r}")
             set_(self, "chance", chance)
         low = self.train_lengths[0]
+        if self.curriculum is not None:
+            start, end = parse_length_range(self.curriculum)
+            if start < low:
+                raise InvalidArgumentError(
+                    f"curriculum start {start} is below the train range "
+                    f"{self.train_lengths[0]}-{self.train_lengths[1]}")
+            set_(self, "curriculum", (start, end))
         for what, lengths in (("test", self.test_lengths), ("validation", self.val_lengths)):
             for n in lengths:
                 if n < low:
@@ -254,6 +292,10 @@ class RunConfig:
             del d["val_lengths"]
         if not self.discretize:  # likewise
             del d["discretize"]
+        if self.curriculum is None:  # likewise
+            del d["curriculum"]
+        else:
+            d["curriculum"] = list(self.curriculum)
         return d
 
     @classmethod
@@ -277,8 +319,55 @@ class RunConfig:
                           separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def train_range(self, step: int) -> tuple[int, int]:
+        """The closed range of train lengths a batch at optimizer step ``step`` draws from:
+        ``train_lengths``, or ``(train_lengths[0], curriculum_upper(...))`` under a curriculum.
+
+        Examples
+        --------
+        >>> c = RunConfig(task="parity", model="full", steps=10, curriculum="2-50",
+        ...               test_lengths="200")
+        >>> [c.train_range(s) for s in (1, 3, 10)]
+        [(2, 2), (2, 26), (2, 50)]
+        >>> c.replace(curriculum=None).train_range(3)
+        (2, 10)
+        """
+        if self.curriculum is None:
+            return self.train_lengths
+        start, end = self.curriculum
+        return self.train_lengths[0], curriculum_upper(step, self.steps, start, end)
+
+    @property
+    def protocol_deviation(self) -> str | None:
+        """How this run departs from the train lengths it names (``None``: it does not).
+
+        Examples
+        --------
+        >>> c = RunConfig(task="parity", model="full", curriculum=(2, 50),
+        ...               val_lengths="20,40", test_lengths="50,200")
+        >>> print(c.protocol_deviation)  # doctest: +NORMALIZE_WHITESPACE
+        length curriculum: train lengths 2-2 growing to 2-50 over the first half of the steps,
+        instead of the protocol's 2-10; inside the trained range: validation 20, 40; test 50
+        """
+        if self.curriculum is None:
+            return None
+        lo, hi = self.train_lengths
+        start, end = self.curriculum
+        text = (f"length curriculum: train lengths {lo}-{start} growing to {lo}-{end} over the "
+                f"first half of the steps, instead of the protocol's {lo}-{hi}")
+        inside = [(what, [n for n in lengths if n <= end])
+                  for what, lengths in (("validation", self.val_lengths),
+                                        ("test", self.test_lengths))]
+        named = [f"{what} {', '.join(map(str, ns))}" for what, ns in inside if ns]
+        if named:
+            text += "; inside the trained range: " + "; ".join(named)
+        return text
+
     def describe(self) -> str:
         """A short one-line description for progress bars and logs."""
         opts = ",".join(f"{k}={v}" for k, v in self.options)
-        return (f"{self.task} {self.model}{'(' + opts + ')' if opts else ''} h={self.hidden} "
+        text = (f"{self.task} {self.model}{'(' + opts + ')' if opts else ''} h={self.hidden} "
                 f"lr={self.lr:g} seed={self.seed}")
+        if self.curriculum is not None:
+            text += f" curriculum={self.curriculum[0]}-{self.curriculum[1]}"
+        return text

@@ -134,6 +134,12 @@ class RunResult:
         """Metrics at the validation lengths (``{}`` when the config has none)."""
         return self.info.get("validation", {})
 
+    @property
+    def protocol_deviation(self) -> str | None:
+        """How the run departed from its named train lengths (a length curriculum), or
+        ``None`` (:attr:`RunConfig.protocol_deviation`, kept in the record's ``info``)."""
+        return self.info.get("protocol_deviation")
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (as stored in the results store)."""
         return {"key": self.config.key(), "config": self.config.to_dict(),
@@ -196,7 +202,8 @@ def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
     step = 0
     model.train()
     for step in range(1, config.steps + 1):
-        loss_value = _optimizer_step(model, opt, data, rng, config, dev, config.clip)
+        loss_value = _optimizer_step(model, opt, data, rng, config.batch_size,
+                                     config.train_range(step), dev, config.clip)
         if callback is not None:
             callback(step, loss_value)
         if bar is not None:
@@ -223,10 +230,11 @@ def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
 
 
 def _optimizer_step(model: SequenceModel, opt: torch.optim.Optimizer, data: AutomatonData,
-                    rng: np.random.Generator, config: RunConfig, dev: torch.device,
-                    clip: float | None) -> float:
-    """One step on a fresh training batch (cross-entropy at every position); returns the loss."""
-    w, y = data.sample_train(rng, config.batch_size, config.train_lengths)
+                    rng: np.random.Generator, batch: int, lengths: tuple[int, int],
+                    dev: torch.device, clip: float | None) -> float:
+    """One step on a fresh training batch of ``batch`` words, one length drawn from the closed
+    range ``lengths`` (cross-entropy at every position); returns the loss."""
+    w, y = data.sample_train(rng, batch, lengths)
     logits = model(torch.from_numpy(w).to(dev))
     target = torch.from_numpy(y).to(dev).reshape(-1)
     loss = F.cross_entropy(logits.reshape(-1, data.labels), target)
@@ -268,14 +276,16 @@ def _discretize(model: BilinearModel, config: RunConfig, data: AutomatonData,
 
 def _refit_readout(model: BilinearModel, config: RunConfig, data: AutomatonData,
                    dev: torch.device) -> None:
-    """A few Adam steps on the readout and ``h0`` only, on fresh training words."""
+    """A few Adam steps on the readout and ``h0`` only, on fresh training words (of the last
+    step's train range, so a curriculum's final range)."""
     for p in model.letter_parameters():
         p.requires_grad_(False)
     opt = torch.optim.Adam([model.readout, model.h0], lr=config.lr)
     rng = np.random.default_rng([config.seed, 2])
     model.train()
+    lengths = config.train_range(config.steps)
     for _ in range(REFIT_STEPS):
-        _optimizer_step(model, opt, data, rng, config, dev, None)
+        _optimizer_step(model, opt, data, rng, config.batch_size, lengths, dev, None)
     for p in model.letter_parameters():
         p.requires_grad_(True)
 
@@ -363,6 +373,8 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
     }
     if outcome.discretized is not None:
         info["discretized"] = outcome.discretized
+    if config.protocol_deviation is not None:
+        info["protocol_deviation"] = config.protocol_deviation
     if validation:
         info["validation"] = validation
     return RunResult(config=config, metrics=metrics, info=info)
