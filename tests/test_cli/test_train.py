@@ -131,3 +131,16 @@ def test_train_prints_the_majority_figure_first(tmp_path, capsys) -> None:
     assert code == 0
     line = next(x for x in out.splitlines() if "length" in x)
     assert line.index("vs majority") < line.index("vs 1/labels")
+
+
+def test_train_curriculum_is_recorded_as_a_protocol_deviation(capsys, tmp_path) -> None:
+    code, out, err = run(capsys, "train", "parity", "--model", "real_diagonal", *TINY,
+                         "--curriculum", "2-8", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["config"]["curriculum"] == [2, 8]
+    assert "length curriculum" in data["info"]["protocol_deviation"]
+    code, out, _ = run(capsys, "train", "parity", "--model", "real_diagonal", *TINY, "--json")
+    assert "curriculum" not in json.loads(out)["config"]  # without it: the old key and record
+    code, _, err = run(capsys, "train", "parity", "--model", "full", *TINY, "--curriculum", "1-8")
+    assert code == 2 and err.strip().splitlines() == [err.strip()] and "curriculum start 1" in err

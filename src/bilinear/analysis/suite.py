@@ -105,6 +105,10 @@ class Budget:
         Stop a run once its accuracy at the longest train length reaches this value
         ``patience`` times in a row.
     patience : int
+    curriculum : (int, int) or None
+        Length curriculum of every run (:class:`bilinear.experiments.RunConfig` ``curriculum``):
+        the upper train length grows from the first value to the second over the first half of
+        the steps.  A protocol deviation: the report says so in its header.
 
     Examples
     --------
@@ -128,8 +132,11 @@ class Budget:
     discretize: bool = False
     early_stop: float | None = None
     patience: int = 3
+    curriculum: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
+        if self.curriculum is not None:
+            object.__setattr__(self, "curriculum", tuple(int(x) for x in self.curriculum))
         for name in ("hidden", "steps", "batch", "test_words"):
             _check_positive_int(name, getattr(self, name))
         object.__setattr__(self, "lrs", tuple(float(x) for x in self.lrs))

@@ -154,6 +154,13 @@ def register(sub: Any) -> argparse.ArgumentParser:
         help="override the train length range, e.g. 2-10",
     )
     p.add_argument(
+        "--curriculum",
+        type=_length_range,
+        metavar="LO-HI",
+        help="length curriculum of every run: the upper train length grows from LO to HI over "
+        "the first half of the steps (a protocol deviation; the report's header says so)",
+    )
+    p.add_argument(
         "--test-lengths",
         type=_int_list,
         nargs="+",
@@ -227,6 +234,7 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
             ("seeds", _joined(args.seeds)),
             ("lrs", _joined(args.lrs)),
             ("train_lengths", args.train_lengths),
+            ("curriculum", args.curriculum),
             ("test_lengths", _joined(args.test_lengths)),
         )
         if value is not None

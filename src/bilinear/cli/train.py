@@ -53,6 +53,13 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--eval-every", type=int, default=100, help="validation interval (steps)")
     p.add_argument(
+        "--curriculum",
+        default=None,
+        metavar="LO-HI",
+        help="length curriculum: the upper train length grows from LO to HI over the first half "
+        "of the steps (a protocol deviation, recorded in the run)",
+    )
+    p.add_argument(
         "--patience",
         type=int,
         default=1,
@@ -127,6 +134,7 @@ def common_config(args: argparse.Namespace) -> dict[str, Any]:
         "eval_every": args.eval_every,
         "patience": args.patience,
         "dtype": args.dtype,
+        "curriculum": args.curriculum,
     }
 
 
