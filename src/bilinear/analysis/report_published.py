@@ -160,13 +160,14 @@ def _uniform_final_majority(spec: str, length: int, words: int = 256) -> tuple[A
 
 
 def _not_comparable(report: Any) -> dict[str, str]:
-    """``{task spec: why}`` for the tasks whose benchmark words are not sampled like ours."""
+    """``{task spec: why}`` for the tasks whose benchmark words are not sampled like ours
+    (tasks without a ``sampler`` of their own whose suite does not draw uniform words)."""
     suite = report.config.suite
     out = {}
     for t in benchmark_suite(suite.benchmark).tasks:
-        if t.address in suite.tasks and not t.length_sampling.startswith(
+        if t.address in suite.tasks and t.sampler is None and not t.length_sampling.startswith(
             "uniform length, uniform tokens"
-        ):
+        ):  # a task with its own sampler is trained and tested on the suite's words
             length = suite.budget.test_lengths[0]
             label, share = _uniform_final_majority(t.address, length)
             out[t.address] = (

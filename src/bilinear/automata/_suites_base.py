@@ -26,11 +26,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from bilinear._validation import check_choice
 from bilinear.automata._taskspec import Parameter, TaskInfo, _convert
 from bilinear.automata.dfa import DFA
 from bilinear.automata.operations import minimize
 from bilinear.errors import InvalidArgumentError, UnknownTaskError
+
+#: ``sampler(rng, batch, length) -> int64 token ids of shape (batch, L)``, ``1 <= L <= length``.
+WordSampler = Callable[[np.random.Generator, int, int], np.ndarray]
 
 __all__ = ["SuiteTask", "Suite", "LABEL_KINDS", "Parameter", "register", "suite", "suites"]
 
@@ -86,6 +91,11 @@ class SuiteTask:
         Declared parameters with the source's defaults.
     check : callable, optional
         Extra validation of the converted parameter values (raises ``TaskParameterError``).
+    sampler : callable, optional
+        The suite's own word sampler where it is not uniform over the alphabet:
+        ``sampler(rng, batch, length)`` returns an ``int64`` array of token ids (indices into
+        ``alphabet``) of shape ``(batch, L)`` with ``1 <= L <= length`` (e.g. the largest odd
+        ``L``).  None: uniform words of the asked length.
     """
 
     suite: str
@@ -102,6 +112,7 @@ class SuiteTask:
     _build: Callable[[dict[str, Any]], DFA] = field(repr=False, compare=False)
     parameters: tuple[Parameter, ...] = ()
     check: Callable[[dict[str, Any]], None] | None = field(default=None, repr=False, compare=False)
+    sampler: WordSampler | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_choice(self.label_kind, LABEL_KINDS, "label kind")

@@ -189,6 +189,10 @@ class Task:
         :data:`EXPECTED_KEYS`).
     path : str or None
         The file the automaton was read from, for tasks given as a JSON path.
+    sampler : callable or None
+        A benchmark suite's own word sampler (``sampler(rng, batch, length)``: token ids of
+        shape ``(batch, L)``, ``L <= length``) where the suite does not draw uniform words;
+        None: uniform words (see ``bilinear.automata.suites``).
 
     Examples
     --------
@@ -204,6 +208,7 @@ class Task:
     dfa: DFA
     expected: Mapping[str, Any] = field(default_factory=dict)
     path: str | None = None
+    sampler: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:

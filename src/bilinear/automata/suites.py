@@ -46,6 +46,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import numpy as np
+
 from bilinear.automata._suites_base import LABEL_KINDS, Suite, SuiteTask, suite, suites
 from bilinear.automata._suites_base import register as _register
 from bilinear.automata._suites_groups import SDSSM as _SDSSM
@@ -56,8 +58,10 @@ from bilinear.automata._taskspec import Task, _with_name, format_spec, parse_spe
 from bilinear.automata.builders import from_function
 from bilinear.automata.dfa import DFA
 from bilinear.automata.operations import minimize
+from bilinear.errors import InvalidArgumentError
 
 __all__ = [
+    "sample_modular_arithmetic",
     "Suite",
     "SuiteTask",
     "suites",
@@ -118,6 +122,28 @@ def _ma_delta(q: Any, a: str) -> Hashable:
     if a == "*":
         return ("d", acc, sign, prod)
     return ("d", (acc + sign * prod) % 5, 1 if a == "+" else -1, None)
+
+
+def sample_modular_arithmetic(rng: np.random.Generator, batch: int, length: int) -> np.ndarray:
+    """Well-formed words of ``chomsky-regular/modular_arithmetic``, as the suite samples them.
+
+    The largest odd length ``L <= length``; digits ``0-4`` uniform at even positions, an
+    operator uniform over ``+ - *`` at odd positions (token ids index ``_MA_ALPHABET``).
+
+    Examples
+    --------
+    >>> w = sample_modular_arithmetic(np.random.default_rng(0), 2, 6)
+    >>> w.shape, [[_MA_ALPHABET[i] for i in row] for row in w][0][1].isdigit()
+    ((2, 5), False)
+    """
+    n = length if length % 2 else length - 1
+    if n < 1:
+        raise InvalidArgumentError(
+            f"chomsky-regular/modular_arithmetic needs odd lengths >= 1, got {length}")
+    words = np.empty((batch, n), dtype=np.int64)
+    words[:, 0::2] = rng.integers(0, 5, size=(batch, (n + 1) // 2))
+    words[:, 1::2] = rng.integers(5, 8, size=(batch, n // 2))
+    return words
 
 
 def _modular_arithmetic(p: dict[str, Any]) -> DFA:
@@ -189,6 +215,7 @@ _CHOMSKY = Suite(
             0.2,
             _DELETANG,
             _modular_arithmetic,
+            sampler=sample_modular_arithmetic,
         ),
     ),
 )
@@ -325,4 +352,5 @@ must be <= n = 3, got 4
         description=t.description,
         dfa=dfa,
         expected={"source": t.source},
+        sampler=t.sampler,
     )

@@ -38,6 +38,10 @@ class AutomatonData:
     ----------
     dfa : bilinear.automata.DFA
         The task automaton; labels are indices into ``dfa.label_values``.
+    sampler : callable, optional
+        A benchmark suite's own word sampler (``Task.sampler``): ``sampler(rng, batch, length)``
+        gives token ids of shape ``(batch, L)`` with ``1 <= L <= length`` (e.g. well-formed
+        expressions of odd length).  None (the default): uniform words of the asked length.
 
     Attributes
     ----------
@@ -48,6 +52,7 @@ class AutomatonData:
     """
 
     dfa: Any
+    sampler: Any = None
     vocab: int = field(init=False)
     labels: int = field(init=False)
 
@@ -62,11 +67,27 @@ class AutomatonData:
     def sample(
         self, rng: np.random.Generator, batch: int, length: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """``batch`` uniform random words of ``length`` symbols and their label indices."""
+        """``batch`` random words of ``length`` symbols and their label indices.
+
+        Uniform over the alphabet, or drawn by :attr:`sampler` (which may shorten the length,
+        e.g. to the largest odd one).
+        """
         batch = check_positive_int(batch, "batch")
         length = check_positive_int(length, "length")
-        words = rng.integers(0, self.vocab, size=(batch, length), dtype=np.int64)
+        if self.sampler is None:
+            words = rng.integers(0, self.vocab, size=(batch, length), dtype=np.int64)
+        else:
+            words = self._sampled(rng, batch, length)
         return words, self.dfa.output_batch(words)
+
+    def _sampled(self, rng: np.random.Generator, batch: int, length: int) -> np.ndarray:
+        words = np.asarray(self.sampler(rng, batch, length), dtype=np.int64)
+        if (words.ndim != 2 or words.shape[0] != batch or not 1 <= words.shape[1] <= length
+                or (words.size and (words.min() < 0 or words.max() >= self.vocab))):
+            raise InvalidArgumentError(
+                f"the task's word sampler gave an array of shape {words.shape} with token ids "
+                f"outside 0..{self.vocab - 1} or a length outside 1..{length}")
+        return words
 
     def sample_train(
         self, rng: np.random.Generator, batch: int, lengths: tuple[int, int]

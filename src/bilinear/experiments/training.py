@@ -175,14 +175,16 @@ def train(
         ``callback(step, loss)`` after every step (raise inside it to abort a run).
     """
     if dfa is None:
-        dfa = resolve_task(config.task).dfa
-    return _train(config, dfa, resolve_device(device), progress, callback)
+        task = resolve_task(config.task)
+        data = AutomatonData(task.dfa, getattr(task, "sampler", None))
+    else:
+        data = AutomatonData(dfa)
+    return _train(config, data, resolve_device(device), progress, callback)
 
 
-def _train(config: RunConfig, dfa: Any, dev: torch.device, progress: bool,
+def _train(config: RunConfig, data: AutomatonData, dev: torch.device, progress: bool,
            callback: Callable[[int, float], None] | None) -> TrainOutcome:
-    """:func:`train` on a resolved device."""
-    data = AutomatonData(dfa)
+    """:func:`train` on a resolved device, from the task's data."""
     rng = np.random.default_rng([config.seed, 1])
     model = make(config.model, data.vocab, data.labels, config.hidden, device=dev,
                  dtype=config.dtype, seed=config.seed, **dict(config.options))
@@ -300,6 +302,7 @@ def evaluate(
     chance: float | None = None,
     batch: int = 256,
     chunk: int = 1024,
+    sampler: Any = None,
 ) -> dict[str, dict[str, float]]:
     """Accuracy per test length on fresh random words.
 
@@ -309,7 +312,9 @@ def evaluate(
     ``majority_normalized_accuracy`` the accuracy normalized by it (the figure to read when
     labels are skewed); ``normalized_accuracy`` is the older ``(accuracy - c) / (1 - c)`` with
     ``c = chance`` (default ``1 / labels``).  Tied logits count as wrong.  Long words are
-    evaluated in time chunks of ``chunk`` steps.
+    evaluated in time chunks of ``chunk`` steps.  ``sampler`` is the task's own word sampler
+    (``Task.sampler``; None: uniform words), which may shorten a length (e.g. to the largest odd
+    one); the figures are then over the words it gave.
 
     Returns
     -------
@@ -317,7 +322,7 @@ def evaluate(
         ``{str(length): {"accuracy", "normalized_accuracy", "majority_accuracy",
         "majority_normalized_accuracy", "final_accuracy", "words"}}``.
     """
-    data = AutomatonData(dfa)
+    data = AutomatonData(dfa, sampler)
     c = 1.0 / data.labels if chance is None else float(chance)
     out: dict[str, dict[str, float]] = {}
     dev = model.device
@@ -332,14 +337,15 @@ def evaluate(
             ok = pred.numpy() == y[s : s + step]
             correct += int(ok.sum())
             final += int(ok[:, -1].sum())
-        acc = correct / (words * int(length))
+        n = int(w.shape[1])  # the sampler may shorten the length
+        acc = correct / (words * n)
         majority = majority_accuracy(y)
         out[str(int(length))] = {
             "accuracy": acc,
             "normalized_accuracy": normalized_accuracy(acc, c),
             "majority_accuracy": majority,
             "majority_normalized_accuracy": majority_normalized_accuracy(
-                acc, majority, words * int(length)),
+                acc, majority, words * n),
             "final_accuracy": final / words,
             "words": words,
         }
@@ -352,13 +358,14 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
     task = resolve_task(config.task)
     dev = resolve_device(device)
     torch_threads = torch.get_num_threads()
-    outcome = _train(config, task.dfa, dev, progress, callback)
+    sampler = getattr(task, "sampler", None)
+    outcome = _train(config, AutomatonData(task.dfa, sampler), dev, progress, callback)
     start = time.perf_counter()
     metrics = evaluate(outcome.model, task.dfa, config.test_lengths, words=config.test_words,
-                       seed=config.seed, chance=config.chance)
+                       seed=config.seed, chance=config.chance, sampler=sampler)
     validation = evaluate(outcome.model, task.dfa, config.val_lengths,
                           words=config.test_words, seed=config.seed + _VALIDATION_SEED,
-                          chance=config.chance) if config.val_lengths else {}
+                          chance=config.chance, sampler=sampler) if config.val_lengths else {}
     info = {
         "steps": outcome.steps,
         "stopped_early": outcome.stopped_early,
