@@ -87,6 +87,21 @@ def _cell(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
+
+def _symbols(alphabet: list[Any], shown: int = 12) -> str:
+    """The alphabet for one line: the first ``shown`` symbols and the count of the others.
+
+    Examples
+    --------
+    >>> _symbols(list(range(3)))
+    '0, 1, 2'
+    >>> _symbols(list(range(60)), shown=2)
+    '0, 1, ... (60 symbols)'
+    """
+    if len(alphabet) <= shown:
+        return ", ".join(map(str, alphabet))
+    return ", ".join(map(str, alphabet[:shown])) + f", ... ({len(alphabet)} symbols)"
+
 def format_table(data: dict) -> str:
     """A readable rendering of ``Classification.to_dict()``.
 
@@ -101,7 +116,7 @@ def format_table(data: dict) -> str:
     alg = data["algebra"]
     lines = [
         f"task: {data['task']}   notion: {data['notion']}   states (minimal): {data['states']}"
-        f"   alphabet: {', '.join(map(str, data['alphabet']))}",
+        f"   alphabet: {_symbols(data['alphabet'])}",
         "algebra: "
         + ", ".join(
             f"{k}={_cell(alg.get(k))}"
