@@ -36,8 +36,10 @@ from bilinear.analysis.report_blocks import (
 from bilinear.analysis.report_render_paper import paper_section
 from bilinear.analysis.report_text import (
     AGREE,
+    CERTIFICATE_NOTE,
     VERDICT,
     algebra_text,
+    certificate_cell,
     holds_text,
     long_cell,
     matrix_cell,
@@ -250,17 +252,18 @@ def _result_row(r: Row, lengths: tuple[int, ...]) -> list[Any]:
             fmt(trained.get("params")),
         ]
         + [fmt(accs.get(n)) for n in lengths]
-        + [AGREE.get(r.get("agreement"), "—")]
+        + [AGREE.get(r.get("agreement"), "—"), certificate_cell(r)]
     )
 
 
 def _results_section(report: Any) -> list[Block]:
     lengths = tuple(report.config.suite.budget.test_lengths)
     header = ["task", "model", "theory", "fp", "dim", "construction", "params"]
-    header += [f"L={n}" for n in lengths] + ["agreement"]
+    header += [f"L={n}" for n in lengths] + ["agreement", "certificate"]
     doc: list[Block] = [
         Heading(2, "All results"),
         Table(header, [_result_row(r, lengths) for r in report.rows]),
+        Paragraph(CERTIFICATE_NOTE),
     ]
     for key, caption in (
         ("accuracy", "Normalized accuracy against test length, per task."),

@@ -30,6 +30,7 @@ from bilinear.analysis.judge import (
     primary_accuracy,
 )
 from bilinear.analysis.paper import SOURCE_NOTE, PaperTable
+from bilinear.analysis.report_certify import certify_outcome
 from bilinear.analysis.runs import TrainOutcome
 from bilinear.analysis.suite import LEVELS, ModelSpec, Suite
 from bilinear.automata import tasks
@@ -166,10 +167,17 @@ def select_run(outcomes: Sequence[TrainOutcome]) -> TrainOutcome:
 
 def aggregate(outcomes: Sequence[TrainOutcome]) -> dict[str, Any] | None:
     """The ``trained`` object of one cell: the run :func:`select_run` picks, with the spread of
-    the primary figure over every run of the cell; ``None`` when nothing was trained."""
+    the primary figure over every run of the cell; ``None`` when nothing was trained.
+
+    ``key`` names the selected run in the results store (``bilinear certify STORE:KEY``);
+    ``certificate`` is the selected run's
+    :class:`~bilinear.verification.extraction.TrainedCertificate` as a dictionary
+    (:func:`~bilinear.analysis.report_certify.certify_outcome`), ``None`` when the store kept
+    no weights for it (baselines, runs stored before weights were kept)."""
     if not outcomes:
         return None
     chosen = select_run(outcomes)
+    cert = certify_outcome(chosen)
     runs = sorted(outcomes, key=lambda r: (r.job.lr, r.job.seed))
     lengths = list(chosen.test_lengths)
     job = chosen.job
@@ -197,6 +205,8 @@ def aggregate(outcomes: Sequence[TrainOutcome]) -> dict[str, Any] | None:
                                          if r.job.lr == job.lr],
         "discretized": chosen.extra.get("discretized"),
         "reused": all(r.reused for r in outcomes),
+        "key": job.key(),
+        "certificate": None if cert is None else cert.to_dict(),
     }
 
 
@@ -237,7 +247,9 @@ def make_row(
     """One row of ``results.json``: the keys of :data:`ROW_KEYS` plus extras.
 
     Extras: ``options`` (model options), ``theory_fp`` (the ``fp`` verdict), ``dim_lower``,
-    ``construction_method``, ``agreement`` (see :func:`agreement`), ``long_accuracy``; for a
+    ``construction_method``, ``agreement`` (see :func:`agreement`), ``long_accuracy``,
+    ``certificate`` (the trained model's certificate, from ``trained``; ``None`` for a baseline
+    or when no weights were stored); for a
     diagonal (commutative) level given ``ceilings`` (:func:`count_ceilings`), ``count_ceiling``
     per long length and ``count_ceiling_exceeded`` (the lengths where the trained model's raw
     accuracy lies above what any counts-only model reaches: flagged ``bug``).
@@ -280,6 +292,7 @@ def make_row(
         row["theory_fp"] = None
         row["agreement"] = None
     row["long_accuracy"] = long_accuracy(trained)
+    row["certificate"] = (trained or {}).get("certificate") if model.is_level else None
     return row
 
 

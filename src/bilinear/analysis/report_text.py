@@ -16,16 +16,22 @@ Examples
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from bilinear.analysis.judge import primary_accuracy
 from bilinear.analysis.report_blocks import fmt
+from bilinear.verification.common import unpack_word
 
 __all__ = [
     "AGREE",
+    "CERTIFICATE_NOTE",
     "VERDICT",
+    "WORD_SHOWN",
     "acc_list",
     "algebra_text",
+    "certificate_cell",
+    "certificate_text",
     "holds_text",
     "long_cell",
     "matrix_cell",
@@ -153,3 +159,82 @@ def acc_list(trained: dict[str, Any] | None) -> str:
         return main
     old = ", ".join(fmt(a) for a in trained["normalized_accuracy"])
     return f"{main} (vs 1/labels: {old})"
+
+
+#: Longest counterexample word shown whole in the report's table (longer ones are shortened).
+WORD_SHOWN = 24
+
+#: What the results table's *certificate* column means (printed under it).
+CERTIFICATE_NOTE = (
+    "Certificate: the selected run of each trained bilinear model, exported to exact float64 "
+    "weights and checked for every length (`bilinear certify`, with a small budget of sampled "
+    "states): *certified* (proved for every length by invariant boxes or balls), *certified up "
+    "to N* (every word of length at most N), *refuted by w* (a word on which the model is "
+    "wrong, found by automaton extraction or on random words and confirmed on the model: its "
+    "length, the model's and the task's label), *inconclusive* (the extracted automaton "
+    "matches but no proof was found: *no proof*; or the samples did not close: *budget*); "
+    "— for baselines and runs stored without weights. Sampled accuracy is not a proof: a model "
+    "can pass at length 500 and still be refuted.")
+
+
+def certificate_text(cert: Mapping[str, Any] | None, *, shown: int = WORD_SHOWN) -> str:
+    """The report's cell for a certificate (a ``TrainedCertificate.to_dict()``): ``certified``,
+    ``certified up to N``, ``refuted by w`` (the word, shortened past ``shown`` symbols, its
+    length, the model's and the task's labels) or ``inconclusive (...)``; ``—`` for none.
+
+    Examples
+    --------
+    >>> certificate_text({"outcome": "certified_up_to", "horizon": 12345})
+    'certified up to 12,345'
+    >>> certificate_text({"outcome": "refuted", "counterexample": list("0110"),
+    ...                   "model_label": 0, "task_label": 1})
+    'refuted by `0110` (length 4; model 0, task 1)'
+    >>> certificate_text({"outcome": "refuted", "counterexample": ["1"] * 40,
+    ...                   "model_label": None, "task_label": 1}, shown=6)
+    'refuted by `111…111` (length 40; model tie, task 1)'
+    >>> certificate_text({"outcome": "inconclusive", "notes": ["budget of 512 sampled states "
+    ...                   "exhausted", "the samples did not close"]})
+    'inconclusive (budget)'
+    >>> certificate_text({"outcome": "inconclusive", "notes": ["no invariant and no positive "
+    ...                   "horizon", "budget of 512 sampled states exhausted"]})
+    'inconclusive (no proof)'
+    >>> certificate_text(None)
+    '—'
+    """
+    if not cert:
+        return "—"
+    outcome = cert.get("outcome")
+    if outcome == "certified":
+        return "certified"
+    if outcome == "certified_up_to":
+        return f"certified up to {int(cert.get('horizon') or 0):,}"
+    if outcome == "refuted":
+        word = list(cert.get("counterexample") or ())
+        text = unpack_word(word)
+        if len(word) > shown:
+            half = max(1, shown // 2)
+            text = f"{unpack_word(word[:half])}…{unpack_word(word[-half:])}"
+        got = cert.get("model_label")
+        return (f"refuted by `{text}` (length {len(word)}; model "
+                f"{'tie' if got is None else got}, task {cert.get('task_label')})")
+    notes = [str(n) for n in cert.get("notes") or ()]
+    if any(n.startswith("no invariant") for n in notes):
+        why = "no proof"  # the automaton matched; neither boxes nor a horizon were found
+    elif any("budget" in n for n in notes):
+        why = "budget"
+    else:
+        why = notes[0][:60] if notes else ""
+    return f"inconclusive ({why})" if why else "inconclusive"
+
+
+def certificate_cell(row: Mapping[str, Any]) -> str:
+    """A row's *certificate* cell: :func:`certificate_text` of ``row["certificate"]``.
+
+    Examples
+    --------
+    >>> certificate_cell({"model": "lstm", "certificate": None})
+    '—'
+    >>> certificate_cell({"model": "full", "certificate": {"outcome": "certified"}})
+    'certified'
+    """
+    return certificate_text(row.get("certificate"))

@@ -1,4 +1,9 @@
-"""``bilinear certify MODEL.npz TASK``: certify a trained model for every length, or refute it.
+"""``bilinear certify MODEL TASK``: certify a trained model for every length, or refute it.
+
+MODEL is a weights file (``.npz``, written by ``bilinear compile`` or
+:meth:`BilinearRNN.save <bilinear.constructions.BilinearRNN.save>`) or ``STORE:KEY``, a run of a
+results store (``results.sqlite:KEY``, a unique prefix of the key will do) whose weights the
+store keeps (:func:`bilinear.analysis.report_certify.load_store_run`).
 
 The automaton the model behaves like is extracted from its sampled hidden states and compared
 with the task; a difference is confirmed on the model and printed as a counterexample word;
@@ -7,7 +12,8 @@ where they agree, invariant boxes prove every length or a certified horizon is p
 
 Exit status: 0 when ``certified`` (every length), 1 otherwise (``certified_up_to``,
 ``refuted``, ``inconclusive``), 2 on bad input (one line on stderr: a file that is not a
-weights file, a task symbol the model has no input for, a task label no readout row carries).
+weights file, a store run that is missing or has no weights, a task symbol the model has no
+input for, a task label no readout row carries).
 """
 
 from __future__ import annotations
@@ -29,14 +35,16 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "certify",
         help="certify a trained model for every length by automaton extraction (exit 0 iff "
              "certified)",
-        description="Extract the automaton the bilinear RNN in MODEL.npz behaves like "
+        description="Extract the automaton the bilinear RNN in MODEL (a weights file, or "
+        "STORE:KEY, a run of a results store) behaves like "
         "(breadth-first over its hidden states, partition refinement), compare it with TASK "
         "and either refute the model with a word on which it is wrong, prove it correct for "
         "every length with invariant boxes, or certify it up to a length. Exit status 0 iff "
         "certified for every length, 1 otherwise, 2 on bad input.",
     )
-    p.add_argument("file", metavar="MODEL.npz",
-                   help="weights written by `bilinear compile` or exported from a trained model")
+    p.add_argument("file", metavar="MODEL",
+                   help="weights (.npz) written by `bilinear compile` or exported from a trained "
+                        "model, or STORE:KEY, a run of a results store (results.sqlite:KEY)")
     p.add_argument("task", metavar="TASK",
                    help="NAME, NAME:key=value,... or a path to an automaton JSON file")
     p.add_argument("--budget", type=int, default=4096,
@@ -51,10 +59,21 @@ def run(args: argparse.Namespace) -> int:
     if args.budget < 1:
         raise InvalidArgumentError(f"--budget must be positive, got {args.budget}")
     task = load_task_argument(args.task, args.max_states)
-    rnn = BilinearRNN.load(args.file)
+    rnn = _load_model(args.file)
     cert = certify_trained(rnn, task, budget=args.budget)
     if args.json:
         print_json(cert.to_dict())
     else:
         print(cert.summary())
     return 0 if cert.holds else 1
+
+
+def _load_model(spec: str) -> BilinearRNN:
+    """A weights file, or the run ``STORE:KEY`` of a results store (torch is loaded then)."""
+    if spec.endswith(".npz") or ":" not in spec:
+        return BilinearRNN.load(spec)
+    from bilinear.analysis import report_certify  # torch: only for a store run
+
+    if report_certify.split_store_spec(spec) is None:
+        return BilinearRNN.load(spec)
+    return report_certify.load_store_run(spec)

@@ -37,7 +37,7 @@ torch.Size([4, 4, 2])
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from copy import deepcopy
 from typing import Any
 
@@ -46,6 +46,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from bilinear._validation import check_choice, check_float, check_positive_int
+from bilinear.constructions import BilinearRNN
+from bilinear.constructions.info import ConstructionInfo
 from bilinear.errors import InvalidArgumentError
 from bilinear.models._base import SequenceModel, check_tokens
 from bilinear.models._recurrence import fused_cp_recurrence, fused_recurrence
@@ -195,9 +197,90 @@ class BilinearModel(SequenceModel):
 
         The copy depends only on the learned weights, never on a task: the training loop offers
         it as a candidate and keeps it only when validation accuracy does not drop
-        (:func:`bilinear.experiments.train`, ``discretize=True``).
+        (:func:`bilinear.experiments.train`, ``discretize=True``).  Each level says how it
+        snaps in ``_snap``, which edits the deep copy in place under ``torch.no_grad``:
+        ``monomial`` hard selections with scales in ``{-1, 0, 1}``; ``block`` (``block_size=2``
+        only) rotations and reflections by roots of unity; ``complex_diagonal`` rotations by
+        roots of unity; ``real_diagonal`` / ``positive_diagonal`` entries in ``{-1, 0, 1}`` /
+        ``{0, 1}``; ``full`` and ``cp`` have none.
         """
-        return None
+        max_order = check_positive_int(max_order, "max_order")
+        if type(self)._snap is BilinearModel._snap or not self._snappable():
+            return None
+        copy = deepcopy(self)
+        with torch.no_grad():
+            copy._snap(max_order)
+        return copy
+
+    def _snappable(self) -> bool:
+        """Whether :meth:`_snap` applies to this model's options (default: yes)."""
+        return True
+
+    def _snap(self, max_order: int) -> None:
+        """Snap this copy's letters in place (called under ``torch.no_grad`` on a deep copy)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _export_tensor(self) -> torch.Tensor:
+        """The letters as computed by the forward pass, in float64 (``to_rnn``); levels whose
+        ``transition_tensor`` carries gradient-only terms override it."""
+        return self.transition_tensor().detach().to(torch.float64)
+
+    def to_rnn(self, alphabet: Sequence[Hashable], labels: Sequence[Any]) -> BilinearRNN:
+        """The weights as a :class:`~bilinear.constructions.BilinearRNN` (float64 numpy).
+
+        Token ``k`` of the model is ``alphabet[k]`` and logit row ``j`` is ``labels[j]`` (the
+        order :class:`~bilinear.experiments.data.AutomatonData` trains with: a task's
+        ``dfa.alphabet`` and ``dfa.label_values``).  The parameters are cast to float64
+        without loss; the letters are those the forward pass computes (hard selections for a
+        straight-through monomial model, exported at level ``full`` with a soft selection; a
+        ``cp`` tensor is contracted in float64).  The
+        exported model differs from the torch module only in arithmetic precision, so a
+        certificate of it is about these weights in exact arithmetic
+        (:func:`bilinear.verification.extraction.certify_trained`).
+
+        Raises
+        ------
+        InvalidArgumentError
+            An affine model (``B x + b`` is not a bilinear RNN), or ``alphabet`` / ``labels``
+            of the wrong size.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from bilinear.models import make
+        >>> m = make("cp", vocab=2, labels=2, hidden=3, seed=0)
+        >>> rnn = m.to_rnn(("0", "1"), (0, 1))
+        >>> rnn.level, rnn.W.shape, rnn.info["rank"]
+        ('cp', (3, 3, 2), 3)
+        >>> word = torch.tensor([[0, 1, 1, 0, 1]])
+        >>> rnn.output("01101") == [int(k) for k in m.predict(word)[0]]
+        True
+        """
+        alphabet, labels = tuple(alphabet), tuple(labels)
+        if self.affine:
+            raise InvalidArgumentError(
+                f"a {self.level} model with affine=True adds B x + b to every step: it is not "
+                "a bilinear RNN and cannot be exported")
+        if len(alphabet) != self.vocab:
+            raise InvalidArgumentError(
+                f"the model reads {self.vocab} tokens but the alphabet has {len(alphabet)} "
+                f"symbols {list(alphabet)[:12]!r}")
+        if len(labels) != self.labels:
+            raise InvalidArgumentError(
+                f"the model has {self.labels} output rows but {len(labels)} labels were given")
+        with torch.no_grad():
+            W = self._export_tensor().cpu().numpy()
+            h0 = self.h0.detach().to(torch.float64).cpu().numpy()
+            R = self.readout.detach().to(torch.float64).cpu().numpy()
+        rank, block = self.options.get("rank"), self.options.get("block_size")
+        info = ConstructionInfo(exact=False, rank=None if rank is None else int(rank),
+                                block_size=None if block is None else int(block))
+        return BilinearRNN(W=W, h0=h0, readout=R, alphabet=alphabet, labels=labels,
+                           level=self._export_level(), source="trained", info=info)
+
+    def _export_level(self) -> str:
+        """The level of :meth:`to_rnn`'s model (a soft monomial selection is not monomial)."""
+        return self.level
 
     def letter_parameters(self) -> tuple[nn.Parameter, ...]:
         """The parameters that define the letters ``A(a)`` (not ``h0``, not the readout)."""
@@ -337,14 +420,24 @@ class MonomialBilinear(_GatherAllLetters):
     def _weight_hhd(self) -> torch.Tensor:
         return self.selection_matrix() * self.scale.unsqueeze(0)
 
-    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
-        """A copy with hard selections and every scale snapped to ``-1``, ``0`` or ``1``: a
-        signed partial permutation per letter (``selection="soft"`` is made hard too)."""
-        copy = deepcopy(self)
-        copy.selection = "straight_through"
-        with torch.no_grad():
-            copy.scale.copy_(snap_magnitudes(self.scale, signed=True))
-        return copy
+    def _export_tensor(self) -> torch.Tensor:
+        # the straight-through forward is the hard one-hot times the scales, exactly
+        # (``hard + soft - soft`` rounds); ``soft`` is the column softmax itself
+        scale = self.scale.detach().to(torch.float64)
+        if self.selection == "soft":
+            logits = self.select_logits.detach().to(torch.float64)
+            return torch.softmax(logits / self.temperature, dim=0) * scale.unsqueeze(0)
+        hard = F.one_hot(self.select_logits.detach().argmax(dim=0), self.hidden).permute(2, 0, 1)
+        return hard.to(torch.float64) * scale.unsqueeze(0)
+
+    def _export_level(self) -> str:
+        return "full" if self.selection == "soft" else self.level
+
+    def _snap(self, max_order: int) -> None:
+        """Hard selections and every scale snapped to ``-1``, ``0`` or ``1``: a signed partial
+        permutation per letter (``selection="soft"`` is made hard too)."""
+        self.selection = "straight_through"
+        self.scale.copy_(snap_magnitudes(self.scale, signed=True))
 
 
 # ---------------------------------------------------------------------- cp
@@ -379,6 +472,10 @@ class CPBilinear(BilinearModel):
 
     def transition_tensor(self) -> torch.Tensor:
         return torch.einsum("ir,kr,jr->ijk", self.U, self.V, self.Z)
+
+    def _export_tensor(self) -> torch.Tensor:
+        U, V, Z = (p.detach().to(torch.float64) for p in (self.U, self.V, self.Z))
+        return torch.einsum("ir,kr,jr->ijk", U, V, Z)
 
 
 # ---------------------------------------------------------------------- block
@@ -442,27 +539,25 @@ class BlockBilinear(BilinearModel):
             hs.append(h)
         return torch.stack(hs, dim=1), h
 
-    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
-        """For ``block_size=2``: a copy with every block the nearest rotation or reflection by a
-        root-of-unity angle (:func:`snap_angles`; the sign of the determinant decides which);
-        ``None`` for other block sizes."""
-        if self.block_size != 2:
-            return None
-        copy = deepcopy(self)
-        with torch.no_grad():
-            B = self.blocks  # (N, 2, 2, D)
-            a, b_, c, d = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
-            reflect = (a * d - b_ * c) < 0
-            rot = snap_angles(torch.atan2(c - b_, a + d), max_order)
-            ref = snap_angles(torch.atan2(c + b_, a - d), max_order)
-            angle = torch.where(reflect, ref, rot)
-            cos, sin = torch.cos(angle), torch.sin(angle)
-            sign = torch.where(reflect, -torch.ones_like(cos), torch.ones_like(cos))
-            copy.blocks[:, 0, 0] = cos
-            copy.blocks[:, 0, 1] = -sin * sign
-            copy.blocks[:, 1, 0] = sin
-            copy.blocks[:, 1, 1] = cos * sign
-        return copy
+    def _snappable(self) -> bool:
+        return self.block_size == 2
+
+    def _snap(self, max_order: int) -> None:
+        """Every block the nearest rotation or reflection by a root-of-unity angle
+        (:func:`snap_angles`; the sign of the determinant decides which); ``block_size=2``
+        only (:meth:`_snappable`)."""
+        B = self.blocks  # (N, 2, 2, D)
+        a, b_, c, d = (B[:, i, j].clone() for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
+        reflect = (a * d - b_ * c) < 0
+        rot = snap_angles(torch.atan2(c - b_, a + d), max_order)
+        ref = snap_angles(torch.atan2(c + b_, a - d), max_order)
+        angle = torch.where(reflect, ref, rot)
+        cos, sin = torch.cos(angle), torch.sin(angle)
+        sign = torch.where(reflect, -torch.ones_like(cos), torch.ones_like(cos))
+        B[:, 0, 0] = cos
+        B[:, 0, 1] = -sin * sign
+        B[:, 1, 0] = sin
+        B[:, 1, 1] = cos * sign
 
     def transition_tensor(self) -> torch.Tensor:
         n, b, _, D = self.blocks.shape
@@ -519,12 +614,9 @@ class RealDiagonalBilinear(_Diagonal):
     def _factors(self) -> torch.Tensor:
         return self.diagonal
 
-    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
-        """A copy with every diagonal entry snapped to ``-1``, ``0`` or ``1``."""
-        copy = deepcopy(self)
-        with torch.no_grad():
-            copy.diagonal.copy_(snap_magnitudes(self.diagonal, signed=True))
-        return copy
+    def _snap(self, max_order: int) -> None:
+        """Every diagonal entry snapped to ``-1``, ``0`` or ``1``."""
+        self.diagonal.copy_(snap_magnitudes(self.diagonal, signed=True))
 
 
 class PositiveDiagonalBilinear(_Diagonal):
@@ -540,12 +632,9 @@ class PositiveDiagonalBilinear(_Diagonal):
     def _factors(self) -> torch.Tensor:
         return self.diagonal.abs()
 
-    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
-        """A copy with every diagonal entry snapped to ``0`` or ``1``."""
-        copy = deepcopy(self)
-        with torch.no_grad():
-            copy.diagonal.copy_(snap_magnitudes(self.diagonal, signed=False))
-        return copy
+    def _snap(self, max_order: int) -> None:
+        """Every diagonal entry snapped to ``0`` or ``1``."""
+        self.diagonal.copy_(snap_magnitudes(self.diagonal, signed=False))
 
 
 class ComplexDiagonalBilinear(_Diagonal):
@@ -577,15 +666,12 @@ class ComplexDiagonalBilinear(_Diagonal):
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
 
-    def discretized(self, max_order: int = MAX_ROOT_ORDER) -> BilinearModel | None:
-        """A copy with every letter a rotation by a root of unity (:func:`snap_angles`,
-        radius 1): drift-free, as an exact construction of a cyclic group is."""
-        copy = deepcopy(self)
-        with torch.no_grad():
-            angle = snap_angles(torch.atan2(self.imag, self.real), max_order)
-            copy.real.copy_(torch.cos(angle))
-            copy.imag.copy_(torch.sin(angle))
-        return copy
+    def _snap(self, max_order: int) -> None:
+        """Every letter a rotation by a root of unity (:func:`snap_angles`, radius 1):
+        drift-free, as an exact construction of a cyclic group is."""
+        angle = snap_angles(torch.atan2(self.imag, self.real), max_order)
+        self.real.copy_(torch.cos(angle))
+        self.imag.copy_(torch.sin(angle))
 
     def _step(self, prep: Any, h: torch.Tensor, t: int) -> torch.Tensor:
         p, q = prep[0][:, t], prep[1][:, t]

@@ -11,13 +11,16 @@ is used, which always works.  Decoded outputs equal ``rnn.output`` (float64).
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import torch
 
-from bilinear.errors import InvalidArgumentError
-from bilinear.models._base import resolve_device, resolve_dtype
+from bilinear.constructions import BilinearRNN
+from bilinear.errors import InvalidArgumentError, WeightsFormatError
+from bilinear.models._base import SequenceModel, resolve_device, resolve_dtype
 from bilinear.models.bilinear import (
     BilinearModel,
     BlockBilinear,
@@ -28,8 +31,13 @@ from bilinear.models.bilinear import (
     PositiveDiagonalBilinear,
     RealDiagonalBilinear,
 )
+from bilinear.models.factory import make, model_options
 
-__all__ = ["from_construction", "decode_construction_outputs"]
+__all__ = ["from_construction", "decode_construction_outputs", "weights_record",
+           "model_from_record", "rnn_from_record", "WEIGHTS_FORMAT"]
+
+#: The ``format`` tag of :func:`weights_record` (bumped when the layout changes).
+WEIGHTS_FORMAT = "bilinear-module-weights/1"
 
 
 def _components(W: np.ndarray) -> list[list[int]]:
@@ -225,3 +233,100 @@ def decode_construction_outputs(module: BilinearModel, rnn: Any, words: Any) -> 
     rows = module.predict(tokens).cpu().numpy()
     labels = tuple(rnn.labels)
     return [[labels[r] if r >= 0 else None for r in row] for row in rows]
+
+
+# ---------------------------------------------------------------------- trained weights, stored
+def _encode(t: torch.Tensor) -> dict[str, Any]:
+    a = t.detach().cpu().contiguous().numpy()
+    return {"dtype": str(a.dtype), "shape": list(a.shape),
+            "data": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode()}
+
+
+def _decode(entry: Mapping[str, Any], name: str) -> torch.Tensor:
+    try:
+        dtype = np.dtype(str(entry["dtype"])).newbyteorder("<")
+        if dtype.kind != "f":
+            raise ValueError(f"dtype {entry['dtype']!r} is not a float type")
+        raw = base64.b64decode(str(entry["data"]), validate=True)
+        a = np.frombuffer(raw, dtype=dtype).reshape([int(n) for n in entry["shape"]])
+    except (KeyError, TypeError, ValueError) as err:
+        raise WeightsFormatError(f"stored weights: parameter {name!r} is unreadable ({err})"
+                                 ) from None
+    return torch.from_numpy(a.astype(a.dtype.newbyteorder("="), copy=True))
+
+
+def weights_record(model: SequenceModel) -> dict[str, Any] | None:
+    """A trained bilinear module's parameters as JSON-ready data (lossless), or ``None`` for a
+    model that is not a bilinear RNN (a baseline, an affine model).
+
+    The record keeps the module's own parameters (``W`` for ``full``, the factors for ``cp``,
+    the diagonals, ...) bit for bit, base64 in their dtype, with what :func:`make
+    <bilinear.models.make>` needs to rebuild it (:func:`model_from_record`); the results store
+    keeps it in a run's ``info["weights"]`` so that ``bilinear certify STORE:KEY TASK`` and the
+    report can certify the run without retraining.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from bilinear.models import make
+    >>> m = make("real_diagonal", vocab=2, labels=2, hidden=3, seed=0)
+    >>> rec = weights_record(m)
+    >>> rec["model"], sorted(rec["parameters"])
+    ('real_diagonal', ['diagonal', 'h0', 'readout'])
+    >>> back = model_from_record(rec)
+    >>> bool(torch.equal(back.diagonal, m.diagonal))
+    True
+    >>> weights_record(make("lstm", vocab=2, labels=2, hidden=3)) is None
+    True
+    """
+    if not isinstance(model, BilinearModel) or model.affine:
+        return None
+    allowed = set(model_options(model.name))
+    options = {k: v for k, v in model.options.items() if k in allowed}  # not e.g. "source"
+    if isinstance(model, MonomialBilinear):  # discretized() hardens a soft selection
+        options["selection"] = model.selection
+        options["temperature"] = model.temperature
+    return {
+        "format": WEIGHTS_FORMAT,
+        "model": model.name,
+        "vocab": model.vocab,
+        "labels": model.labels,
+        "hidden": model.hidden,
+        "options": options,
+        "parameters": {k: _encode(v) for k, v in model.state_dict().items()},
+    }
+
+
+def model_from_record(record: Mapping[str, Any], device: Any = "cpu") -> BilinearModel:
+    """Rebuild the module of a :func:`weights_record` (same parameters, bit for bit).
+
+    Raises
+    ------
+    WeightsFormatError
+        Not such a record, or a parameter that does not fit the model it names.
+    """
+    if not isinstance(record, Mapping) or record.get("format") != WEIGHTS_FORMAT:
+        got = record.get("format") if isinstance(record, Mapping) else type(record).__name__
+        raise WeightsFormatError(f"stored weights: expected format {WEIGHTS_FORMAT!r}, got "
+                                 f"{got!r}")
+    try:
+        params = {k: _decode(v, k) for k, v in dict(record["parameters"]).items()}
+        dtype = next(iter(params.values())).dtype if params else torch.float32
+        model = make(str(record["model"]), int(record["vocab"]), int(record["labels"]),
+                     int(record["hidden"]), device="cpu", dtype=dtype, seed=0,
+                     **dict(record.get("options") or {}))
+        model.load_state_dict(params)
+    except (KeyError, TypeError, ValueError, RuntimeError, InvalidArgumentError) as err:
+        raise WeightsFormatError(
+            f"stored weights of a {record.get('model')!r} model do not load: "
+            f"{' '.join(str(err).split())[:300]}") from None
+    if not isinstance(model, BilinearModel):
+        raise WeightsFormatError(f"stored weights name {record.get('model')!r}, not a bilinear "
+                                 "level")
+    return model.to(resolve_device(device)).eval()
+
+
+def rnn_from_record(record: Mapping[str, Any], alphabet: Any, labels: Any) -> BilinearRNN:
+    """The :class:`BilinearRNN` of a :func:`weights_record` (:meth:`BilinearModel.to_rnn`);
+    token ``k`` is ``alphabet[k]``, logit row ``j`` is ``labels[j]``."""
+    return model_from_record(record).to_rnn(alphabet, labels)

@@ -221,17 +221,62 @@ def _coded(table: np.ndarray, start: int, codes: Sequence[int], alphabet: tuple)
     return DFA._from_trusted(list(range(n + 1)), alphabet, full, n, list(codes) + [-3])
 
 
-def _confirm(rnn: Any, dfa: DFA, columns: np.ndarray, word: Sequence[Hashable]
-             ) -> tuple[bool, Any, Any]:
+def _confirm(rnn: Any, dfa: DFA, columns: np.ndarray, word: Sequence[Hashable],
+             normalize: bool = False) -> tuple[bool, Any, Any]:
     model_word = [rnn.alphabet[columns[dfa.symbol_index(a)]] for a in word]
-    got = rnn.output(model_word)[-1]
+    got = rnn.output(model_word, normalize=normalize)[-1]
     want = dfa.output(list(word))[-1]
     return not (got is not None and _same(got, want)), got, want
 
 
+def _trajectories(rnn: Any, x: np.ndarray) -> np.ndarray:
+    """Normalized float64 states after every prefix of the index words ``x`` (B, T): one
+    matrix product per letter and step (``rnn.states_batch`` gathers a matrix per word)."""
+    if rnn.is_sparse:
+        return np.asarray(rnn.states_batch(x, normalize=True))
+    A = np.moveaxis(np.asarray(rnn.W, dtype=np.float64), 2, 0)  # (D, H, H)
+    B, T = x.shape
+    h = np.broadcast_to(np.asarray(rnn.h0, dtype=np.float64), (B, rnn.H)).copy()
+    out = np.empty((B, T, rnn.H))
+    letters = np.unique(x)
+    for t in range(T):
+        nxt = np.empty_like(h)
+        for k in letters.tolist():
+            rows = x[:, t] == k
+            if rows.any():
+                nxt[rows] = h[rows] @ A[k].T
+        norm = np.linalg.norm(nxt, axis=1, keepdims=True)
+        h = np.where(norm > 0, nxt / np.where(norm > 0, norm, 1.0), nxt)
+        out[:, t] = h
+    return out
+
+
+def _search(rnn: Any, dfa: DFA, columns: np.ndarray, words: int, length: int, seed: int
+            ) -> tuple[list[Hashable], Any, Any] | None:
+    """The shortest prefix, over ``words`` uniform random words of ``length`` symbols, after
+    which the model's label differs from the task's (confirmed on the model), or ``None``.
+
+    States are normalized after every step (decoding is unchanged, long words do not
+    overflow); the word found is a concrete input, not a sample statistic."""
+    rng = np.random.default_rng([int(seed), 13])
+    x = rng.integers(0, len(dfa.alphabet), size=(words, length), dtype=np.int64)
+    rows = rnn.decode_indices(_trajectories(rnn, columns[x]))
+    code = np.array([_task_code(dfa, lab) for lab in rnn.labels] + [-1], dtype=np.int64)
+    got = code[rows]  # rows == -1 (a tie) picks the trailing -1
+    wrong = got != dfa.output_batch(x)
+    if not wrong.any():
+        return None
+    first = np.where(wrong.any(axis=1), wrong.argmax(axis=1), length)
+    b = int(first.argmin())
+    word = [dfa.alphabet[a] for a in x[b, : int(first[b]) + 1].tolist()]
+    differs, g, w = _confirm(rnn, dfa, columns, word, normalize=True)
+    return (word, g, w) if differs else None
+
+
 # ------------------------------------------------------------------ the procedure
 def certify_trained(rnn: Any, task: Any, budget: int = 4096, *,
-                    max_length: int | None = None) -> TrainedCertificate:
+                    max_length: int | None = None, search: int = 64,
+                    search_length: int = 512, seed: int = 0) -> TrainedCertificate:
     """Certify that a (trained) bilinear RNN computes a task for every length, or refute it.
 
     1. :func:`~bilinear.verification.extraction.extract_automaton` over the task's symbols;
@@ -240,7 +285,11 @@ def certify_trained(rnn: Any, task: Any, budget: int = 4096, *,
        counterexample (``refuted``);
     3. where the automata agree on every non-empty word,
        :func:`~bilinear.verification.extraction.prove_invariant` proves every length
-       (``certified``) or a horizon (``certified_up_to``).
+       (``certified``) or a horizon (``certified_up_to``);
+    4. short of a proof for every length, ``search`` random words of ``search_length``
+       symbols are run on the model (normalized float64 states); the shortest prefix after
+       which it is wrong, confirmed, refutes it (errors beyond the sampled lengths, which the
+       breadth-first extraction cannot see).
 
     The proof is about the real-arithmetic model with the given float64 weights, not about a
     particular floating-point implementation (see :func:`bilinear.verification.drift`).
@@ -255,6 +304,11 @@ def certify_trained(rnn: Any, task: Any, budget: int = 4096, *,
         Distinct hidden states sampled at most.
     max_length : int, optional
         Longest word sampled.
+    search, search_length : int
+        Random words run on the model when there is no proof for every length, and their
+        length (``search=0``: none).
+    seed : int
+        Seed of those words.
 
     Raises
     ------
@@ -283,8 +337,11 @@ def certify_trained(rnn: Any, task: Any, budget: int = 4096, *,
     if ex.dfa is None or isinstance(found, str):
         notes.append(found if isinstance(found, str) else
                      "the samples did not close into a consistent automaton; raise the budget")
-        return TrainedCertificate("inconclusive", notes=tuple(notes),
-                                  seconds={"extract": t1 - t0, "compare": t2 - t1}, **common)
+        seconds = {"extract": t1 - t0, "compare": t2 - t1}
+        refuted = _searched(rnn, dfa, columns, search, search_length, seed, 0, seconds, notes,
+                            common)
+        return refuted or TrainedCertificate("inconclusive", notes=tuple(notes),
+                                             seconds=seconds, **common)
     res = prove_invariant(rnn, ex)
     t3 = time.perf_counter()
     seconds = {"extract": t1 - t0, "compare": t2 - t1, "prove": t3 - t2}
@@ -293,12 +350,36 @@ def certify_trained(rnn: Any, task: Any, budget: int = 4096, *,
     if res.closed:
         return TrainedCertificate("certified", method=res.method, margin=res.margin,
                                   notes=tuple(notes), seconds=seconds, **common)
+    refuted = _searched(rnn, dfa, columns, search, search_length, seed, res.horizon or 0,
+                        seconds, notes, common)
+    if refuted is not None:
+        return refuted
     if res.horizon:
         return TrainedCertificate("certified_up_to", horizon=res.horizon, method=res.method,
                                   margin=res.margin, notes=tuple(notes), seconds=seconds,
                                   **common)
     notes.insert(0, "no invariant and no positive horizon")
     return TrainedCertificate("inconclusive", notes=tuple(notes), seconds=seconds, **common)
+
+
+def _searched(rnn: Any, dfa: DFA, columns: np.ndarray, search: int, length: int, seed: int,
+              horizon: int, seconds: dict[str, float], notes: list[str],
+              common: dict[str, Any]) -> TrainedCertificate | None:
+    """``refuted`` by :func:`_search` (timed into ``seconds['search']``), else ``None`` with
+    a note saying what was searched; nothing is searched within a certified horizon."""
+    if search <= 0 or length <= horizon:
+        return None
+    t0 = time.perf_counter()
+    found = _search(rnn, dfa, columns, search, length, seed)
+    seconds["search"] = time.perf_counter() - t0
+    searched = f"{search} random words of length {length:,}"
+    if found is None:
+        notes.append(f"no error on {searched}")
+        return None
+    word, got, want = found
+    return TrainedCertificate("refuted", counterexample=tuple(word), model_label=got,
+                              task_label=want, seconds=seconds,
+                              notes=tuple(notes + [f"found on {searched}"]), **common)
 
 
 def _compare(rnn: Any, dfa: DFA, columns: np.ndarray, ex: Extraction

@@ -6,7 +6,9 @@ Decoding is invariant under positive scaling and the recurrence is linear, so an
 factor may be applied after a step: with factors ``s(c, a) > 0`` fixed per cell and letter,
 the rescaled trajectory ``g_t = s A(a_t) g_{t-1}`` is a positive multiple of ``h_t`` and decodes
 alike.  The cells are the sample graph (when the normalized float orbit is finite) or the states
-of the extracted automaton.
+of the extracted automaton; then ``h0`` gets a cell of its own with the start state's
+successors and no label to decode (the model never reports the label of ``h0``, and a trained
+``h0`` often lies far from the states that non-empty words reach).
 
 *Boxes* (``certified``): a box ``B_c`` per cell with ``g_0 = sigma h0`` in ``B_start``,
 ``s(c, a) A(a) B_c`` inside ``B_{c.a}`` (exact interval arithmetic), and one readout row beating
@@ -138,6 +140,15 @@ def _cells(rnn: Any, ex: Extraction, kind: str) -> _Cells | None:
                 members[q].append(i)
         table, start = d.table, d.start_index
         label_rows = [rows_of(d.label_values[d.label_index[q]]) for q in range(d.n_states)]
+        if len(members[start]) > 1 and members[start][0] == 0:
+            # h0 is never read out, so training leaves it anywhere: it gets a cell of its own
+            # (same successors, no label to decode), and the start class keeps the states
+            # that non-empty words reach
+            members[start] = members[start][1:]
+            members.append([0])
+            table = np.vstack([table, table[start][None, :]])
+            label_rows.append(label_rows[start])
+            start = len(members) - 1
     C = len(members)
     needs = np.zeros(C, dtype=bool)
     frontier = list({int(t) for t in table[start]})
