@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bilinear.analysis import ROW_KEYS, TINY, TRAINED_KEYS, ReportConfig, run_report, select
+from bilinear.analysis.diagnosis import DIAGNOSIS_KINDS
 from bilinear.analysis.report import agreement, long_accuracy, make_row, plan_jobs
 from bilinear.analysis.suite import LEVELS, ModelSpec
 
@@ -118,3 +119,13 @@ def test_rows_for_every_level_have_theory_keys():
     for level in LEVELS:
         row = make_row("parity", ModelSpec(level), None, None)
         assert set(ROW_KEYS) <= set(row) and row["trained"] is None
+
+
+def test_every_gap_cell_with_weights_is_diagnosed(tiny):
+    config, report = tiny
+    doc = json.loads((config.out / "results.json").read_text())
+    gaps = {(r["task"], r["model"]) for r in doc["rows"] if r.get("agreement") == "gap"}
+    assert gaps, "the tiny budget leaves gaps (theory yes, 5 training steps)"
+    assert {(d["task"], d["model"]) for d in doc["diagnoses"]} == gaps
+    assert all(d["kind"] in DIAGNOSIS_KINDS for d in doc["diagnoses"])
+    assert "Diagnosis of the learnability gaps" in (config.out / "report.md").read_text()

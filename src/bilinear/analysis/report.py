@@ -51,6 +51,7 @@ from tqdm.auto import tqdm
 
 from bilinear.analysis import _backend as backend
 from bilinear.analysis import report_plots, report_published, report_render
+from bilinear.analysis.diagnosis import diagnose
 from bilinear.analysis.judge import (
     AGREEMENT_TEXT,
     LONG_LENGTH,
@@ -88,7 +89,10 @@ from bilinear.analysis.runs import (
     with_options,
 )
 from bilinear.analysis.suite import LEVELS, ModelSpec, TaskScoring
+from bilinear.automata import tasks
+from bilinear.errors import BilinearError
 from bilinear.experiments import ResultsStore, RunConfig
+from bilinear.models.construction import model_from_record
 from bilinear.vocabulary import DIAGONAL_LEVELS
 
 __all__ = [
@@ -128,6 +132,7 @@ class Report:
     files: dict[str, str] = field(default_factory=dict)
     created: str = ""
     published: list[dict[str, Any]] = field(default_factory=list)
+    diagnoses: list[dict[str, Any]] = field(default_factory=list)
 
     def results_json(self) -> dict[str, Any]:
         """The document written to ``results.json``: ``{"rows": [...]}`` plus context."""
@@ -144,6 +149,7 @@ class Report:
                 "scoring": [e.to_dict() for e in suite.scoring],
             },
             "published": self.published,
+            "diagnoses": self.diagnoses,
             "tasks": [task_summary(t) for t in self.tasks],
             "paper": self.paper,
             "acceptance": self.acceptance,
@@ -222,9 +228,12 @@ def run_report(
     try:
         _theory(report, infos, progress)
         progress.close()
-        trained_for = _train(report, jobs)
+        trained_for, outcomes = _train(report, jobs)
         progress = _Progress(frozen_steps + 1, config.progress)
         _rows(report, trained_for)
+        if config.train:
+            progress.note("diagnosing the gaps")
+            report.diagnoses = _diagnoses(report, outcomes)
         report.published = report_published.published_rows(report)
         if config.paper and suite.paper is not None:
             t0 = time.perf_counter()
@@ -271,7 +280,8 @@ def _theory(report: Report, infos: dict[str, backend.TaskInfo], progress: _Progr
     report.timing["theory_s"] = round(time.perf_counter() - t0, 2)
 
 
-def _train(report: Report, jobs: list[RunConfig]) -> TrainedFor:
+def _train(report: Report,
+           jobs: list[RunConfig]) -> tuple[TrainedFor, dict[str, TrainOutcome]]:
     """One resumable sweep through the results store; returns the lookup of trained cells."""
     config = report.config
     t0 = time.perf_counter()
@@ -292,7 +302,30 @@ def _train(report: Report, jobs: list[RunConfig]) -> TrainedFor:
                 if o is not None]
         return with_scoring(aggregate(runs), runs, finals, config.suite.scoring_for(task))
 
-    return trained_for
+    return trained_for, {j.key(): o for j, o in outcomes.items() if o is not None}
+
+
+def _diagnoses(report: Report, outcomes: dict[str, TrainOutcome]) -> list[dict[str, Any]]:
+    """A :class:`~bilinear.analysis.diagnosis.GapDiagnosis` for every gap cell whose selected
+    run (``outcomes`` by run key) kept its weights: the stored module is rebuilt bit for bit,
+    no retraining."""
+    out = []
+    for row in report.rows:
+        trained = row.get("trained") or {}
+        outcome = outcomes.get(trained.get("key", ""))
+        if row.get("agreement") != "gap" or outcome is None or "weights" not in outcome.extra:
+            continue
+        job = outcome.job
+        try:
+            model = model_from_record(outcome.extra["weights"])
+            found = diagnose(model, tasks.resolve(job.task).dfa, task=job.task,
+                             train_length=job.train_range(job.steps)[1],
+                             lengths=job.test_lengths, seed=job.seed)
+        except BilinearError as exc:
+            report.errors.append(f"diagnosis of {row['task']} / {row['model']}: {exc}")
+            continue
+        out.append({"model": row["model"], **found.to_dict()})
+    return out
 
 
 def _final_accuracies(store: str, jobs: list[RunConfig]) -> dict[str, dict[int, float]]:

@@ -18,6 +18,7 @@ try:  # the plots extra: certificates are rendered, else shown as preformatted t
 except ImportError:  # pragma: no cover - exercised by monkeypatching MarkdownIt to None
     MarkdownIt = None  # type: ignore[assignment,misc]
 
+from bilinear.analysis.diagnosis import diagnosis_blocks
 from bilinear.analysis.judge import AGREEMENT_TEXT, LONG_LENGTH, PASS_THRESHOLD, primary_accuracy
 from bilinear.analysis.report_blocks import (
     Block,
@@ -33,6 +34,7 @@ from bilinear.analysis.report_blocks import (
     to_html,
     to_markdown,
 )
+from bilinear.analysis.report_published import published_section
 from bilinear.analysis.report_render_paper import paper_section
 from bilinear.analysis.report_text import (
     AGREE,
@@ -63,12 +65,14 @@ def build_document(report: Any) -> list[Block]:
     doc += _hierarchy_section(report)
     doc += _matrix_section(report)
     doc += _results_section(report)
+    doc += diagnosis_blocks(getattr(report, "diagnoses", []))
     doc.append(Heading(2, "Tasks one by one"))
     rows_by_task: dict[str, list[Row]] = {}
     for r in report.rows:
         rows_by_task.setdefault(r["task"], []).append(r)
     for task in report.tasks:
         doc += _task_section(task, rows_by_task.get(task["spec"], []), LEVELS, report)
+    doc += published_section(report)
     if report.paper:
         doc += paper_section(report)
     doc += _notes_section(report)
@@ -104,12 +108,32 @@ def _header(report: Any) -> list[Block]:
             f"paper {fmt(t.get('paper_s'), 1)} s)."
         ),
         Paragraph(
-            f"Accuracies are chance-normalized, `(acc - c) / (1 - c)` with `c = 1/labels` (0 = "
-            f"chance, 1 = perfect), over every position of random test words. A trained model "
-            f"*succeeds* when it reaches {PASS_THRESHOLD} at every test length >= {LONG_LENGTH}. "
-            f"Theory verdicts are for the exact `fin` notion unless marked `fp` (floating point)."
+            "Accuracies are normalized by the best constant predictor at each position of the "
+            "same test words (`majority_normalized_accuracy`: 0 = no better than a constant, 1 = "
+            "perfect), over every position of random test words; benchmark tasks that score the "
+            "final label are judged by it alone, normalized by the suite's chance level. A "
+            f"trained model *succeeds* when it reaches {PASS_THRESHOLD} at every test length >= "
+            f"{LONG_LENGTH}. Theory verdicts are for the exact `fin` notion unless marked `fp` "
+            "(floating point)."
         ),
+        *_protocol_paragraphs(suite),
     ]
+
+
+def _protocol_paragraphs(suite: Any) -> list[Block]:
+    """The benchmark's protocol and any deviation from it (a length curriculum)."""
+    out: list[Block] = []
+    if getattr(suite, "protocol", None):
+        out.append(Paragraph(f"Benchmark `{suite.benchmark}`: {suite.protocol}."))
+    b = suite.budget
+    if getattr(b, "curriculum", None) is not None:
+        lo, hi = b.train_lengths
+        start, end = b.curriculum
+        out.append(Paragraph(
+            f"**Protocol deviation**: a length curriculum; every run's train lengths grow from "
+            f"{lo}-{start} to {lo}-{end} over the first half of its steps, instead of the "
+            f"protocol's {lo}-{hi}."))
+    return out
 
 
 def _acceptance_section(report: Any) -> list[Block]:

@@ -141,7 +141,8 @@ def _outcome(job: RunConfig, metrics: Any, info: Any, reused: bool) -> TrainOutc
         reused=reused,
         seconds=float(info.get("train_seconds") or 0.0) + float(info.get("eval_seconds") or 0.0),
         extra={k: info[k] for k in ("stopped_early", "train_seconds", "final_loss",
-                                    "discretized", "protocol_deviation") if k in info},
+                                    "discretized", "protocol_deviation", "weights")
+               if k in info},
         majority_normalized_accuracy=tuple(
             float(metrics[str(n)].get("majority_normalized_accuracy",
                                       metrics[str(n)]["normalized_accuracy"]))

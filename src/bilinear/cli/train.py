@@ -210,6 +210,8 @@ def run(args: argparse.Namespace) -> int:
             store.record(config, result.metrics, result.info)
         payload = {**result.to_dict(), "cached": False}
     payload["metrics"] = by_length(payload["metrics"])  # "50" before "100"
+    # the stored weights (base64) are for `bilinear certify STORE:KEY`, not for reading
+    payload["info"] = {k: v for k, v in payload["info"].items() if k != "weights"}
     if args.json:
         print_json(payload)
         return 0

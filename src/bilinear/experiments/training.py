@@ -29,6 +29,7 @@ from bilinear.errors import InvalidArgumentError
 from bilinear.experiments.config import RunConfig
 from bilinear.experiments.data import AutomatonData, eval_rng
 from bilinear.models import BilinearModel, SequenceModel, make, resolve_device
+from bilinear.models.construction import weights_record
 
 __all__ = [
     "TrainOutcome",
@@ -378,6 +379,9 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
         "threads": torch_threads,
         "history": outcome.history[-20:],
     }
+    weights = weights_record(outcome.model)  # None for baselines: certify reads these
+    if weights is not None:
+        info["weights"] = weights
     if outcome.discretized is not None:
         info["discretized"] = outcome.discretized
     if config.protocol_deviation is not None:
