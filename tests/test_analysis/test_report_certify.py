@@ -181,3 +181,12 @@ def test_ambiguous_prefix_is_refused(store) -> None:
     shared = next(c for c in firsts if firsts.count(c) > 1)
     with pytest.raises(ResultsStoreError, match="ambiguous"):
         load_store_run(f"{path}:{shared}")
+
+
+def test_wide_models_are_not_tried_in_the_report(parity_run, monkeypatch) -> None:
+    job, record = parity_run
+    monkeypatch.setattr(report_certify, "REPORT_MAX_HIDDEN", job.hidden - 1)
+    monkeypatch.setattr(report_certify, "_certify", lambda *a: pytest.fail("certified anyway"))
+    cert = certify_outcome(_outcome(job, record))
+    assert cert is not None and cert.outcome == "inconclusive"
+    assert "not tried: hidden" in certificate_cell({"certificate": cert.to_dict()})

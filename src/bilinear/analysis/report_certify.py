@@ -61,6 +61,11 @@ __all__ = [
 #: Distinct hidden states sampled per certificate in the report (the CLI's default is 4096).
 REPORT_BUDGET = 2048
 
+#: Hidden sizes above which the report does not attempt a certificate (the exact proof costs
+#: about 30-45 s per model at H = 256 on one CPU core); ``bilinear certify STORE:KEY TASK``
+#: still does it for one run.
+REPORT_MAX_HIDDEN = 64
+
 _CACHE: dict[tuple[str, int], TrainedCertificate | None] = {}
 
 
@@ -71,11 +76,16 @@ def certify_outcome(
 
     Weights that do not load, or a model the task cannot judge, give an ``inconclusive``
     certificate whose note says why (the report shows it; it does not stop).  Results are
-    cached per (run key, budget): the report asks for a cell more than once.
+    cached per (run key, budget): the report asks for a cell more than once.  Models wider
+    than :data:`REPORT_MAX_HIDDEN` are not tried (an ``inconclusive`` record that says so).
     """
     weights = outcome.extra.get("weights")
     if not isinstance(weights, Mapping):
         return None
+    if outcome.job.hidden > REPORT_MAX_HIDDEN:
+        return TrainedCertificate(
+            "inconclusive", task=outcome.job.task, model=outcome.job.model,
+            notes=(f"not tried: hidden {outcome.job.hidden} > {REPORT_MAX_HIDDEN}",))
     key = (outcome.job.key(), int(budget))
     if key not in _CACHE:
         _CACHE[key] = _certify(outcome.job.task, weights, budget, outcome.job.model)
