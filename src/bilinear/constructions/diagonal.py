@@ -21,6 +21,7 @@ Realised on real units: a complex unit ``e^{i theta}`` is the 2 x 2 rotation-sca
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 import sympy as sp
 
@@ -30,7 +31,8 @@ from bilinear.errors import UnsupportedConstructionError
 from bilinear.theory.groups import abelian_snf
 from bilinear.theory.letters import letter_infos, letter_maps
 
-__all__ = ["abelian_snf_spec", "commutative_cells", "rotation", "phase_block", "CELL_CAP"]
+__all__ = ["abelian_snf_spec", "commutative_cells", "rotation", "phase_block", "cos_sin",
+           "CELL_CAP"]
 
 #: Largest number of readout rows (combinations of cells) of ``commutative_cells``.
 CELL_CAP = 20_000
@@ -46,8 +48,26 @@ def rotation(k: int, n: int) -> sp.ImmutableMatrix:
     [0, -1],
     [1,  0]])
     """
-    c, s = sp.cos(2 * sp.pi * k / n), sp.sin(2 * sp.pi * k / n)
+    c, s = cos_sin(k % n, n)
     return sp.ImmutableMatrix([[c, -s], [s, c]])
+
+
+@lru_cache(maxsize=8192)
+def cos_sin(k: int, n: int) -> tuple[sp.Expr, sp.Expr]:
+    """sympy's ``cos(2 pi k / n)`` and ``sin(2 pi k / n)`` (``0 <= k < n``), built once per
+    angle: sympy's own evaluation at a rational multiple of ``pi`` costs milliseconds, and the
+    letters and codes of a construction share their angles; ``k > n / 2`` mirrors ``n - k``
+    (``cos`` even, ``sin`` odd: the expressions sympy writes for both are the same).
+
+    Examples
+    --------
+    >>> cos_sin(1, 6), cos_sin(5, 6)
+    ((1/2, sqrt(3)/2), (1/2, -sqrt(3)/2))
+    """
+    if 2 * k > n:
+        c, s = cos_sin(n - k, n)
+        return c, -s
+    return sp.cos(2 * sp.pi * k / n), sp.sin(2 * sp.pi * k / n)
 
 
 def phase_block(k: int, n: int) -> sp.ImmutableMatrix:
@@ -60,7 +80,7 @@ def phase_block(k: int, n: int) -> sp.ImmutableMatrix:
 def _phase_code(k: int, n: int) -> list:
     if n == 2:
         return [(-1) ** (k % 2)]
-    return [sp.cos(2 * sp.pi * k / n), sp.sin(2 * sp.pi * k / n)]
+    return list(cos_sin(k % n, n))
 
 
 def _block_diag(blocks: list[sp.ImmutableMatrix]) -> sp.ImmutableMatrix:

@@ -36,6 +36,7 @@ from sympy.combinatorics import Permutation, PermutationGroup
 
 from bilinear.automata.dfa import DFA
 from bilinear.constructions._spec import Spec, matrix_from_action
+from bilinear.constructions.diagonal import cos_sin
 from bilinear.errors import UnsupportedConstructionError
 from bilinear.theory.groups import abelian_snf, psi_blocks
 from bilinear.theory.groups import transition_group as _transition_group
@@ -85,13 +86,15 @@ class MatrixGroup:
     """
 
     def __init__(self, name: str, gens: list, elements: list | None = None,
-                 block: int | None = None) -> None:
+                 block: int | None = None, floats: np.ndarray | None = None) -> None:
         self.name = name
         self.gens = [sp.ImmutableMatrix(g) for g in gens]
         self.dim = self.gens[0].shape[0]
         self.block = block or self.dim
         self.elements = elements if elements is not None else self._closure()
-        self.floats = np.array([_fl(e) for e in self.elements])
+        # the float view (keys and the multiplication table only; never a certificate)
+        self.floats = (np.asarray(floats, dtype=np.float64) if floats is not None
+                       else np.array([_fl(e) for e in self.elements]))
         self._index = {_key(f): i for i, f in enumerate(self.floats)}
         self.order = len(self.elements)
         self.identity = self._index[_key(np.eye(self.dim))]
@@ -176,11 +179,16 @@ def dihedral(n: int) -> MatrixGroup:
         return MatrixGroup("D2", [sp.ImmutableMatrix([[-1, 0], [0, -1]]), F])
     if n in (3, 4, 6):
         return MatrixGroup(f"D{n}", [integer_rotation(n), F])
-    rots = [sp.ImmutableMatrix([[sp.cos(2 * sp.pi * k / n), -sp.sin(2 * sp.pi * k / n)],
-                                [sp.sin(2 * sp.pi * k / n), sp.cos(2 * sp.pi * k / n)]])
-            for k in range(n)]
-    elements = rots + [sp.ImmutableMatrix(r * F) for r in rots]
-    return MatrixGroup(f"D{n}", [rots[1], F], elements=elements)
+    rots, refl = [], []
+    for k in range(n):
+        c, s = cos_sin(k, n)
+        rots.append(sp.ImmutableMatrix([[c, -s], [s, c]]))
+        refl.append(sp.ImmutableMatrix([[c, s], [s, -c]]))     # R(2 pi k / n) diag(1, -1)
+    t = 2 * np.pi * np.arange(n) / n
+    c, s = np.cos(t), np.sin(t)
+    floats = np.concatenate([np.stack([np.stack([c, -s], 1), np.stack([s, c], 1)], 1),
+                             np.stack([np.stack([c, s], 1), np.stack([s, -c], 1)], 1)])
+    return MatrixGroup(f"D{n}", [rots[1], F], elements=rots + refl, floats=floats)
 
 
 def sn_standard(n: int, alternating: bool = False) -> MatrixGroup:
@@ -366,8 +374,14 @@ def spec_from_images(name: str, dfa: DFA, T: MatrixGroup, images: list[int], mod
     and the invariant form of ``T`` for the readout when ``T`` is not orthogonal."""
     letters = tuple(T.elements[i] for i in images)
     h0 = None
+    encoding = None
     if mode == "iso" and state_determined is not False:
-        h0 = _fixed_vector(T, _stabilizer(dfa, T, images), dfa.n_states)
+        reach = _reach(dfa, T, images)
+        stab = [x for x, t in reach.items() if t[dfa.start_index] == dfa.start_index]
+        v = _fixed_generator(T, stab, dfa.n_states)
+        if v is not None:
+            encoding = _encoding(dfa, T, images, reach, stab, v)
+            h0 = encoding[dfa.start_index]
     if h0 is None:
         if state_determined:
             raise UnsupportedConstructionError(
@@ -376,7 +390,41 @@ def spec_from_images(name: str, dfa: DFA, T: MatrixGroup, images: list[int], mod
     options: dict = {"group": T.name}
     if T.block != T.dim:
         options["block_size"] = T.block
-    return Spec(name, letters, h0, options=options, gram=_invariant_form(T))
+    return Spec(name, letters, h0, encoding=encoding, options=options, gram=_invariant_form(T))
+
+
+def _encoding(dfa: DFA, T: MatrixGroup, images: list[int], reach: dict[int, np.ndarray],
+              stab: list[int], v: list[int]) -> dict[int, sp.ImmutableMatrix]:
+    """``enc(q0 . g) = sum_{h in Stab(q0)} (g h) v`` for the integer ``v`` of
+    :func:`_fixed_generator`: each term is one element of ``T`` applied to an integer vector,
+    so the entries stay integer combinations of the group's own entries (no products of
+    irrational entries to expand), and the orbit is read off the group table instead of being
+    explored in exact arithmetic.  The construction's correctness ``A(a) enc(q) = enc(q . a)``
+    is checked here in floats (the exact check is the verifier's)."""
+    vm = sp.Matrix(v)
+    vf = np.array(v, dtype=np.float64)
+    enc: dict[int, sp.ImmutableMatrix] = {}
+    enc_f: dict[int, np.ndarray] = {}
+    for x, t in reach.items():
+        q = int(t[dfa.start_index])
+        if q in enc:
+            continue
+        terms = [int(T.mul[x, h]) for h in stab]
+        exact = sp.zeros(T.dim, 1)
+        for g in terms:
+            exact += T.elements[g] * vm
+        enc[q] = sp.ImmutableMatrix(exact.applyfunc(sp.expand))
+        enc_f[q] = sum(T.floats[g] @ vf for g in terms)
+    if len(enc) != dfa.n_states:
+        raise UnsupportedConstructionError(
+            f"the group {T.name} does not reach every state from the start state")
+    for a, g in enumerate(images):
+        for q in range(dfa.n_states):
+            if not np.allclose(T.floats[g] @ enc_f[q], enc_f[int(dfa.table[q, a])],
+                               atol=1e-9):  # pragma: no cover - internal consistency
+                raise UnsupportedConstructionError(
+                    f"the images in {T.name} do not act on the states as the letters do")
+    return enc
 
 
 def _invariant_form(T: MatrixGroup) -> sp.ImmutableMatrix | None:
@@ -389,8 +437,9 @@ def _invariant_form(T: MatrixGroup) -> sp.ImmutableMatrix | None:
     return sp.ImmutableMatrix(P.applyfunc(sp.expand))
 
 
-def _stabilizer(dfa: DFA, T: MatrixGroup, images: list[int]) -> list[int]:
-    """Elements of ``T`` whose transformation fixes the start state (iso mode)."""
+def _reach(dfa: DFA, T: MatrixGroup, images: list[int]) -> dict[int, np.ndarray]:
+    """Each element of ``T`` generated by the images, with its transformation of the states
+    (iso mode), in breadth-first order."""
     maps = letter_maps(dfa)
     n = dfa.n_states
     ident = np.arange(n, dtype=np.int64)
@@ -403,7 +452,7 @@ def _stabilizer(dfa: DFA, T: MatrixGroup, images: list[int]) -> list[int]:
             if x2 not in seen:
                 seen[x2] = m[t]
                 queue.append((m[t], x2))
-    return [x for x, t in seen.items() if t[dfa.start_index] == dfa.start_index]
+    return seen
 
 
 def _candidates(dim: int) -> list[list[int]]:
@@ -413,17 +462,15 @@ def _candidates(dim: int) -> list[list[int]]:
                    for s in range(6)]
 
 
-def _fixed_vector(T: MatrixGroup, stab: list[int], n_states: int) -> sp.ImmutableMatrix | None:
-    """``sum_{h in Stab} h v`` with an orbit of exactly ``|Q|`` points (state-determined)."""
+def _fixed_generator(T: MatrixGroup, stab: list[int], n_states: int) -> list[int] | None:
+    """An integer ``v`` whose ``sum_{h in Stab} h v`` has an orbit of exactly ``|Q|`` points
+    (state-determined)."""
     for v in _candidates(T.dim):
         vf = np.array(v, dtype=float)
         w = sum(T.floats[h] @ vf for h in stab)
         orbit = {_key(f @ w) for f in T.floats}
         if np.any(np.abs(w) > 1e-9) and len(orbit) == n_states:
-            exact = sp.zeros(T.dim, 1)
-            for h in stab:
-                exact += T.elements[h] * sp.Matrix(v)
-            return sp.ImmutableMatrix(exact.applyfunc(sp.expand))
+            return v
     return None
 
 

@@ -8,11 +8,14 @@ with ``i = zeta^(N/4)``.  Elements are stored as integer coefficient vectors mod
 cyclotomic polynomial ``Phi_N`` (the minimal polynomial of ``zeta_N``, so the representation is
 canonical and equality is exact) over a positive common denominator.
 
-Each sympy entry is recognised *structurally*: it must be the very expression that sympy gives
-for ``cos(2 pi j / N)``, ``sin(2 pi j / N)`` (or a rational), so the translation is exact.  The
-sign of a nonzero real element ``sum_j c_j cos(2 pi j / N) / d`` is decided by a float
-evaluation with a proven rounding bound, else by :mod:`mpmath` interval arithmetic
-(``mpmath.iv``) at increasing precision; it terminates because the element is nonzero.
+Each sympy entry is translated *structurally*: it must be a polynomial (sums and products) in
+rationals, ``cos`` and ``sin`` of rational multiples of ``pi`` and square roots of rationals,
+and every node is replaced by its identity in ``Q(zeta_N)`` (square roots by quadratic Gauss
+sums), so the translation is exact.  Products are FLINT's (``flint.fmpz_poly``, reduced
+modulo ``Phi_N``).  The sign of a nonzero real element ``sum_j c_j cos(2 pi j / N) / d`` is
+decided by a float evaluation with a proven rounding bound, else by :mod:`mpmath` interval
+arithmetic (``mpmath.iv``) at increasing precision; it terminates because the element is
+nonzero.
 A closed search is written as kernel evidence in ``"cyclotomic"`` form
 (:meth:`CyclotomicSystem.orbit_evidence`, elements as :func:`element_text`), which the trusted
 kernel re-checks with its own integer arithmetic modulo ``Phi_N``.
@@ -37,7 +40,7 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
-from sympy import Symbol, cyclotomic_poly
+from flint import fmpz_poly
 
 from bilinear.automata.dfa import DFA
 from bilinear.verification.certificates import Check
@@ -50,56 +53,69 @@ __all__ = ["CyclotomicField", "Cyc", "CyclotomicSystem", "cyclotomic_system", "e
 MAX_CONDUCTOR = 2000
 
 
-def _cyclotomic_coeffs(N: int) -> list[int]:
-    """Coefficients of ``Phi_N`` from the constant term up (monic)."""
-    x = Symbol("x")
-    return [int(c) for c in reversed(cyclotomic_poly(N, x, polys=True).all_coeffs())]
-
-
 class Cyc:
-    """An element ``sum_j c[j] zeta^j / d`` of ``Q(zeta_N)`` in canonical form."""
+    """An element ``sum_j c[j] zeta^j / d`` of ``Q(zeta_N)`` in canonical form.
 
-    __slots__ = ("F", "c", "d", "_hash")
+    The numerator is a FLINT integer polynomial (``flint.fmpz_poly``) of degree below
+    ``deg Phi_N``, primitive together with the positive denominator ``d``; :attr:`c` is its
+    coefficient tuple (length ``deg Phi_N``)."""
 
-    def __init__(self, F: CyclotomicField, c: tuple, d: int = 1) -> None:
-        g = reduce(math.gcd, c, d)
-        if d < 0:
-            g = -g
-        if g not in (0, 1):
-            c = tuple(x // g for x in c)
-            d //= g
-        if not any(c):
+    __slots__ = ("F", "p", "d", "_c", "_hash")
+
+    def __init__(self, F: CyclotomicField, c: Any, d: int = 1) -> None:
+        p = F.reduce(c if isinstance(c, fmpz_poly) else fmpz_poly([int(x) for x in c]))
+        d = int(d)
+        if p.is_zero():
             d = 1
-        self.F, self.c, self.d = F, c, d
-        self._hash = hash((c, d))
+        else:
+            g = math.gcd(int(p.content()), d)
+            if d < 0:
+                g = -g
+            if g != 1:
+                p = fmpz_poly([x // g for x in p.coeffs()])
+                d //= g
+        self.F, self.p, self.d = F, p, d
+        self._c: tuple[int, ...] | None = None
+        self._hash: int | None = None
+
+    @property
+    def c(self) -> tuple[int, ...]:
+        """The coefficients of ``zeta^0 .. zeta^(deg - 1)``."""
+        if self._c is None:
+            cs = [int(x) for x in self.p.coeffs()]
+            self._c = tuple(cs + [0] * (self.F.degree - len(cs)))
+        return self._c
 
     def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash((tuple(self.p.coeffs()), self.d))
         return self._hash
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Cyc):
-            return self.d == other.d and self.c == other.c
+            return self.d == other.d and self.p == other.p
         if isinstance(other, int) and other == 0:
             return not self
         return NotImplemented
 
     def __bool__(self) -> bool:
-        return any(self.c)
+        return not self.p.is_zero()
 
     def __add__(self, o: Cyc) -> Cyc:
-        if not o.d == self.d:
-            c = tuple(a * o.d + b * self.d for a, b in zip(self.c, o.c, strict=True))
-            return Cyc(self.F, c, self.d * o.d)
-        return Cyc(self.F, tuple(a + b for a, b in zip(self.c, o.c, strict=True)), self.d)
+        if o.d == self.d:
+            return Cyc(self.F, self.p + o.p, self.d)
+        return Cyc(self.F, self.p * o.d + o.p * self.d, self.d * o.d)
 
     def __neg__(self) -> Cyc:
-        return Cyc(self.F, tuple(-a for a in self.c), self.d)
+        return Cyc(self.F, -self.p, self.d)
 
     def __sub__(self, o: Cyc) -> Cyc:
-        return self + (-o)
+        if o.d == self.d:
+            return Cyc(self.F, self.p - o.p, self.d)
+        return Cyc(self.F, self.p * o.d - o.p * self.d, self.d * o.d)
 
     def __mul__(self, o: Cyc) -> Cyc:
-        return Cyc(self.F, self.F.poly_mul(self.c, o.c), self.d * o.d)
+        return Cyc(self.F, self.F.reduce(self.p * o.p), self.d * o.d)
 
     def __repr__(self) -> str:
         return f"Cyc({self.F.text(self)})"
@@ -117,12 +133,10 @@ class CyclotomicField:
 
     def __init__(self, N: int) -> None:
         self.N = N
-        self.phi = _cyclotomic_coeffs(N)
+        self._phi = fmpz_poly.cyclotomic(N)
+        self.phi = [int(x) for x in self._phi.coeffs()]
         self.degree = len(self.phi) - 1
-        self._tail = [(e, p) for e, p in enumerate(self.phi[:-1]) if p]
-        self._powers: list[tuple[int, ...]] = [
-            tuple(int(i == j) for i in range(self.degree)) for j in range(self.degree)]
-        self.zero = Cyc(self, (0,) * self.degree)
+        self.zero = Cyc(self, fmpz_poly())
         self.one = self.rational(1)
         # float cosines correctly rounded from 40-digit values: error <= 2^-53 each
         with mpmath.workdps(40):
@@ -134,40 +148,26 @@ class CyclotomicField:
         return f"Q(zeta_{self.N})"
 
     # ------------------------------------------------------------------ construction
+    def reduce(self, p: fmpz_poly) -> fmpz_poly:
+        """``p`` modulo ``Phi_N`` (FLINT's exact division by the monic ``Phi_N``)."""
+        if p.degree() < self.degree:
+            return p
+        return divmod(p, self._phi)[1]
+
     def poly_mul(self, a: tuple, b: tuple) -> tuple:
         """Product of two coefficient vectors modulo ``Phi_N``."""
-        n = self.degree
-        out = [0] * (2 * n - 1)
-        bb = [(j, y) for j, y in enumerate(b) if y]
-        for i, x in enumerate(a):
-            if x:
-                for j, y in bb:
-                    out[i + j] += x * y
-        for k in range(2 * n - 2, n - 1, -1):
-            t = out[k]
-            if t:
-                base = k - n
-                for e, p in self._tail:
-                    out[base + e] -= t * p
-        return tuple(out[:n])
+        cs = [int(x) for x in self.reduce(fmpz_poly(list(a)) * fmpz_poly(list(b))).coeffs()]
+        return tuple(cs + [0] * (self.degree - len(cs)))
 
     def rational(self, q: Any) -> Cyc:
         """The rational number ``q``."""
         q = Fraction(q)
-        return Cyc(self, (q.numerator,) + (0,) * (self.degree - 1), q.denominator)
+        return Cyc(self, fmpz_poly([q.numerator]), q.denominator)
 
     def power(self, e: int) -> Cyc:
         """``zeta^e``."""
         e %= self.N
-        powers = self._powers
-        while len(powers) <= e:                 # zeta * previous power: shift, reduce once
-            out = [0, *powers[-1]]
-            t = out.pop()
-            if t:
-                for k, p in self._tail:
-                    out[k] -= t * p
-            powers.append(tuple(out))
-        return Cyc(self, powers[e])
+        return Cyc(self, self.reduce(fmpz_poly([0] * e + [1])))
 
     def cos(self, k: int, n: int) -> Cyc:
         """``cos(2 pi k / n)`` (``n`` divides ``N``)."""
@@ -388,30 +388,129 @@ class CyclotomicSystem(ExactSystem):
         return best, score(best) - score(runner)
 
 
-def _candidate_denominator(v: float) -> int | None:
-    t = math.acos(max(-1.0, min(1.0, v))) / (2 * math.pi)
-    f = Fraction(t).limit_denominator(MAX_CONDUCTOR)
-    if abs(float(f) - t) > 1e-9:
+def _angle(e: Any) -> Fraction | None:
+    """``t`` with ``e = cos(2 pi t)`` or ``sin(2 pi t)`` when the argument is a rational multiple
+    of ``pi``."""
+    r = e.args[0] / sp.pi
+    if not r.is_Rational:
         return None
-    return f.denominator
+    return Fraction(int(r.p), int(r.q)) / 2
 
 
-def _recognise(e: Any, F: CyclotomicField) -> Cyc | None:
-    """``e`` as an element of ``F`` when it *is* sympy's ``cos(2 pi j / N)`` or
-    ``sin(2 pi j / N)`` (structural equality), or a rational."""
+def _conductor(e: Any, dens: set[int], guesses: dict | None = None) -> bool:
+    """Add to ``dens`` what ``Q(zeta_N)`` must contain for ``e``; ``False`` when ``e`` is not a
+    polynomial in rationals, ``cos``/``sin`` of rational multiples of ``pi``, square roots of
+    rationals and square roots of such numbers that are ``s cos(2 pi t)`` (radicals sympy
+    writes for ``cos(pi/8)`` and the like; ``guesses[e] = (s, t)``, proven in
+    :func:`_translate`)."""
     if e.is_Rational:
-        return F.rational(Fraction(int(e.p), int(e.q)))
-    v = float(e.evalf(30))
-    N = F.N
-    t = math.acos(max(-1.0, min(1.0, v))) / (2 * math.pi)
-    for j in {round(t * N) % N, (-round(t * N)) % N}:
-        if sp.cos(2 * sp.pi * sp.Rational(j, N)) == e:
-            return F.cos(j, N)
-    t = math.asin(max(-1.0, min(1.0, v))) / (2 * math.pi)
-    for j in {round(t * N) % N, round((0.5 - t) * N) % N}:
-        if sp.sin(2 * sp.pi * sp.Rational(j, N)) == e:
-            return F.sin(j, N)
+        return True
+    if isinstance(e, (sp.cos, sp.sin)):
+        t = _angle(e)
+        if t is None:
+            return False
+        dens.add(t.denominator)
+        return True
+    if isinstance(e, (sp.Add, sp.Mul)):
+        return all(_conductor(a, dens, guesses) for a in e.args)
+    if isinstance(e, sp.Pow):
+        if e.exp.is_Integer and e.exp > 0:
+            return _conductor(e.base, dens, guesses)
+        if e.exp == sp.S.Half and e.base.is_Rational and e.base > 0:
+            m = int(e.base.p) * int(e.base.q)
+            for p, k in sp.factorint(m).items():
+                if k % 2:
+                    dens.add(8 if p == 2 else p)
+            return True
+        if e.exp == sp.S.Half and guesses is not None and _conductor(e.base, dens, guesses):
+            guess = _cosine_guess(float(e.evalf(30)))
+            if guess is None:
+                return False
+            guesses[e] = guess
+            dens.add(guess[1].denominator)
+            return True
+    return False
+
+
+def _cosine_guess(v: float) -> tuple[int, Fraction] | None:
+    """``(s, t)`` with ``v`` close to ``s cos(2 pi t)`` (``s`` a small integer, ``t`` of
+    denominator at most :data:`MAX_CONDUCTOR`): a candidate only, checked exactly later."""
+    for scale in (1, 2, 3, 4):
+        if abs(v) > scale:
+            continue
+        t = math.acos(v / scale) / (2 * math.pi)
+        f = Fraction(t).limit_denominator(MAX_CONDUCTOR)
+        if abs(float(f) - t) < 1e-12:
+            return scale, f
     return None
+
+
+def _sqrt_prime(p: int, F: CyclotomicField) -> Cyc:
+    """``sqrt(p)`` for a prime ``p`` (``8 | N`` for 2, ``p | N`` and ``4 | N`` otherwise):
+    ``zeta_8 + zeta_8^-1`` for 2; for odd ``p`` the quadratic Gauss sum
+    ``g = sum_a (a/p) zeta_p^a``, which is ``sqrt(p)`` for ``p = 1 (mod 4)`` and ``i sqrt(p)``
+    for ``p = 3 (mod 4)`` (Gauss)."""
+    if p == 2:
+        return F.power(F.N // 8) + F.power(-(F.N // 8))
+    step = F.N // p
+    squares = {a * a % p for a in range(1, p)}
+    g = F.zero
+    for a in range(1, p):
+        g = g + F.power(a * step) if a in squares else g - F.power(a * step)
+    if p % 4 == 1:
+        return g
+    return g * F.power(-(F.N // 4))                   # -i * (i sqrt(p))
+
+
+class _NotInField(Exception):
+    """A guessed square root is not the square root (:func:`_translate`)."""
+
+
+def _translate(e: Any, F: CyclotomicField, memo: dict, guesses: dict | None = None) -> Cyc:
+    """``e`` in ``F``, term by term: sums and products as in ``F``, ``cos(2 pi t)`` and
+    ``sin(2 pi t)`` by ``(z^j + z^-j)/2`` and ``-i (z^j - z^-j)/2`` (``j = t N``), square roots of
+    rationals by Gauss sums, and the square root of a translated ``b`` by the guessed
+    ``y = s cos(2 pi t)`` once ``y * y == b`` holds exactly and ``y > 0`` (exact sign): every
+    step is an identity, so the translation is exact (:class:`_NotInField` when a guess fails).
+    """
+    hit = memo.get(e)
+    if hit is not None:
+        return hit
+    guess = None if guesses is None else guesses.get(e)
+    if guess is not None:
+        b = _translate(e.base, F, memo, guesses)
+        y = F.rational(guess[0]) * F.cos(guess[1].numerator, guess[1].denominator)
+        if not (y * y == b and F.sign(y) > 0):
+            raise _NotInField(str(e))
+        memo[e] = y
+        return y
+    if e.is_Rational:
+        out = F.rational(Fraction(int(e.p), int(e.q)))
+    elif isinstance(e, (sp.cos, sp.sin)):
+        t = _angle(e)
+        assert t is not None
+        out = (F.cos if isinstance(e, sp.cos) else F.sin)(t.numerator, t.denominator)
+    elif isinstance(e, sp.Add):
+        out = F.zero
+        for a in e.args:
+            out = out + _translate(a, F, memo, guesses)
+    elif isinstance(e, sp.Mul):
+        out = F.one
+        for a in e.args:
+            out = out * _translate(a, F, memo, guesses)
+    elif e.exp.is_Integer:
+        base, out = _translate(e.base, F, memo, guesses), F.one
+        for _ in range(int(e.exp)):
+            out = out * base
+    else:                                             # sqrt of a positive rational
+        num, den = int(e.base.p), int(e.base.q)
+        out = F.rational(Fraction(1, den))
+        for p, k in sp.factorint(num * den).items():
+            out = out * F.rational(p ** (k // 2))
+            if k % 2:
+                out = out * _sqrt_prime(p, F)
+    memo[e] = out
+    return out
 
 
 def cyclotomic_system(exact: Any) -> CyclotomicSystem | None:
@@ -442,24 +541,23 @@ def cyclotomic_system(exact: Any) -> CyclotomicSystem | None:
             entries.append((("R", i, j), v))
     distinct = {v for _, v in entries}
     dens = {4}
-    for v in distinct:
-        if v.is_Rational:
-            continue
-        if not v.is_real or not v.is_number:
-            return None
-        d = _candidate_denominator(float(v.evalf(30)))
-        if d is None:
-            return None
-        dens.add(d)
+    guesses: dict[Any, tuple[int, Fraction]] = {}
+    if not all(_conductor(v, dens, guesses) for v in distinct):
+        return None
     N = reduce(lambda a, b: a * b // math.gcd(a, b), dens)
     if N > MAX_CONDUCTOR or all(v.is_Rational for v in distinct):
         return None
     F = CyclotomicField(N)
+    memo: dict[Any, Cyc] = {}
     value: dict[Any, Cyc] = {}
     for v in distinct:
-        x = _recognise(v, F)
-        if x is None:
+        try:
+            x = _translate(v, F, memo, guesses)
+        except _NotInField:
             return None
+        # a guard against a wrong identity (never the proof): the value must match sympy's
+        if abs(F.approx(x) - float(v.evalf(30))) > 1e-9 * (1 + abs(F.approx(x))):
+            return None  # pragma: no cover - the identities above are exact
         value[v] = x
     H, D, S = exact.H, exact.D, exact.S
     columns: list = [[[] for _ in range(H)] for _ in range(D)]
@@ -477,10 +575,12 @@ def cyclotomic_system(exact: Any) -> CyclotomicSystem | None:
                               zero=F.zero, domain=F, source="the exact weights")
     system.extra_checks = (
         Check(f"arithmetic (used by every item above): every entry of the weights is a "
-              f"rational, cos(2 pi j/{N}) or sin(2 pi j/{N}), "
-              f"recognised as the identical sympy expression and written exactly in "
+              f"sum of products of rationals, cos(2 pi j/{N}), sin(2 pi j/{N}) and square "
+              f"roots, translated term by term into "
               f"Q(zeta_{N}), z = zeta_{N} = exp(2 pi i/{N}) (cos = (z^j + z^-j)/2, "
-              f"sin = -i (z^j - z^-j)/2, i = z^{N // 4}); "
+              f"sin = -i (z^j - z^-j)/2, i = z^{N // 4}, square roots of rationals by quadratic "
+              f"Gauss sums, other square roots as s cos(2 pi j/{N}) checked by squaring and "
+              f"an exact sign); "
               f"arithmetic on integer coefficient vectors modulo the cyclotomic polynomial "
               f"Phi_{N} (degree {F.degree}), so equal codes are equal numbers",
               len(distinct), True),

@@ -150,6 +150,9 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
     margins = np.append(margins, 0.0)
     labels = dfa.label_index
     cols = alignment.columns
+    guessed = _identity_encoding(form, dfa, cols, dec_label, margins)
+    if guessed is not None:
+        return guessed
     T = form.targets[cols]                                # (K, H)
     neg = (np.zeros_like(T, dtype=bool) if form.scales is None else form.scales[cols] < 0)
     zero = (np.zeros_like(T, dtype=bool) if form.scales is None else form.scales[cols] == 0)
@@ -162,6 +165,7 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
     frontier = np.array([start], dtype=np.int64)
     letters = np.arange(K)
     lists = None
+    slot: np.ndarray | None = None
     while frontier.size:
         if frontier.size <= _NARROW:
             # a narrow level (a deep, path-like automaton): scalar steps beat numpy overhead
@@ -173,9 +177,10 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
             continue
         c = code_of[frontier]                                           # (F,)
         unit, sign = np.maximum(c, 0) >> 1, c & 1
-        nc = 2 * T[:, unit] + (sign[None, :] ^ neg[:, unit])            # (K, F)
-        nc = np.where(zero[:, unit] | (c[None, :] < 0), -1, nc).T.ravel()   # (F * K,)
-        nq = table[frontier].ravel()
+        # np.take instead of fancy indexing: the same gathers, several times faster
+        nc = 2 * np.take(T, unit, axis=1) + (sign[None, :] ^ np.take(neg, unit, axis=1))
+        nc = np.where(np.take(zero, unit, axis=1) | (c[None, :] < 0), -1, nc).T.ravel()
+        nq = np.take(table, frontier, axis=0).ravel()
         src = np.repeat(frontier, K)
         let = np.tile(letters, frontier.size)
         res.edges += nq.size
@@ -190,10 +195,16 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
             return res
         fresh = ~seen
         nq, nc, src, let = nq[fresh], nc[fresh], src[fresh], let[fresh]
-        uniq, first, inverse = np.unique(nq, return_index=True, return_inverse=True)
-        if np.any(nc != nc[first][inverse]):
+        if slot is None:
+            slot = np.empty(n, dtype=np.int64)
+        # the first edge into each new state without np.unique (the old level order, sorted
+        # by state, is kept by sorting the new states only)
+        first = _first_occurrences(nq, slot)
+        if np.any(nc != nc[slot[nq]]):
             res.status = "inconsistent"
             return res
+        first = first[np.argsort(nq[first], kind="stable")]
+        uniq = nq[first]
         code_of[uniq] = nc[first]
         parent[uniq], letter[uniq] = src[first], let[first]
         if uniq.size:
@@ -204,6 +215,65 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
 
 
 _NARROW = 8
+
+
+def _identity_encoding(form: MonomialForm, dfa: DFA, cols: np.ndarray, dec_label: np.ndarray,
+                       margins: np.ndarray) -> MonomialSearch | None:
+    """The check of the one-hot encoding ``enc(q) = h0_scale e_q`` of *every* state, when it
+    holds (``None`` otherwise: the breadth-first search decides, with its shortest word).
+
+    ``enc(q0) = h0``, ``A(a) enc(q) = enc(q . a)`` for every state and letter and the decoding
+    of every ``enc(q)`` are the same C-exact induction as the search's, on a set of states that
+    contains the reachable ones; the check is one gather and one comparison per letter (the
+    one-hot construction puts state ``q`` on unit ``q``), and the reachable states are counted
+    by a breadth-first pass over the automaton's table alone."""
+    n, K = dfa.n_states, dfa.n_symbols
+    if form.H != n or form.h0_unit != dfa.start_index or form.h0_scale <= 0:
+        return None
+    table = dfa.table
+    targets = form.targets
+    for a in range(K):
+        k = int(cols[a])
+        if form.scales is not None and not np.all(form.scales[k] == 1):
+            return None
+        if not np.array_equal(targets[k], table[:, a]):
+            return None
+    if not np.array_equal(dec_label[0:2 * n:2], dfa.label_index):
+        return None
+    code_of = np.arange(0, 2 * n, 2, dtype=np.int64)
+    res = MonomialSearch("closed", code_of, np.full(n, -1, dtype=np.int64),
+                         np.full(n, -1, dtype=np.int64), reached=_reachable_count(dfa),
+                         edges=n * K)
+    res.min_margin = float(margins[0:2 * n:2].min()) if n else float("inf")
+    return res
+
+
+def _reachable_count(dfa: DFA) -> int:
+    """The number of states reachable from the start state (breadth-first, boolean masks)."""
+    table, n = dfa.table, dfa.n_states
+    seen = np.zeros(n, dtype=bool)
+    slot = np.empty(n, dtype=np.int64)
+    seen[dfa.start_index] = True
+    frontier = np.array([dfa.start_index], dtype=np.int64)
+    count = 1
+    while frontier.size:
+        nxt = np.take(table, frontier, axis=0).ravel()   # np.take: far faster than table[f]
+        nxt = nxt[~np.take(seen, nxt)]
+        if not nxt.size:
+            break
+        seen[nxt] = True
+        frontier = nxt[_first_occurrences(nxt, slot)]
+        count += frontier.size
+    return count
+
+
+def _first_occurrences(values: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """Indices of the first occurrence of each distinct entry of ``values`` (entries in
+    ``[0, len(slot))``), in order, without sorting: ``slot`` is scratch space."""
+    m = values.size
+    idx = np.arange(m, dtype=np.int64)
+    slot[values[::-1]] = idx[::-1]          # the last write, i.e. the first occurrence, stays
+    return idx[slot[values] == idx]
 
 
 def _narrow_level(res: MonomialSearch, frontier: list[int], table: np.ndarray, lists: tuple,

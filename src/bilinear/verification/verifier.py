@@ -6,9 +6,11 @@ The strongest applicable method is chosen (``method="auto"``):
    whose entries are recognisably exact, or float weights that round a known exact
    construction to within a few ulps): breadth-first search in exact arithmetic, giving a
    C-exact certificate when the encoding is state-determined and C-orbit otherwise; monomial
-   (one-hot) models are checked with integer arrays, level by level; rotation constructions
-   (entries cos and sin of rational multiples of 2 pi) in the cyclotomic field ``Q(zeta_N)``
-   (:mod:`~bilinear.verification.cyclotomic`), other irrational entries in sympy's number field;
+   (one-hot) models are checked with integer arrays (their one-hot encoding in one pass when
+   it is the identity, else level by level); entries in a cyclotomic field (cos and sin of
+   rational multiples of 2 pi, square roots, sympy's radicals for them) in ``Q(zeta_N)``
+   (:mod:`~bilinear.verification.cyclotomic`) unless the field is small, other irrational
+   entries in sympy's number field;
 2. when that search does not close (a contractive construction): C-cell;
 3. no exact form: C-fp, the exhaustive search of the float64 implementation.
 
@@ -73,7 +75,7 @@ from bilinear.verification.floats import (
 )
 from bilinear.verification.loading import h0_rescale, match_compiled, ulp_distance
 from bilinear.verification.monomial import MonomialForm, monomial_certificate, monomial_form
-from bilinear.vocabulary import NOTIONS, ROTATION_CONSTRUCTIONS, Notion
+from bilinear.vocabulary import NOTIONS, Notion
 
 __all__ = ["verify", "float_certificate", "exact_source", "judged_by_kernel", "kernel_inputs",
            "model_notion"]
@@ -136,10 +138,11 @@ def exact_source(rnn: Any, dfa: DFA) -> tuple[ExactSystem | MonomialForm | None,
                     if form is not None:
                         return form, ["exact integer weights in monomial form"], rnn
                 system: ExactSystem | None = None
-                info = getattr(rnn, "info", None) or {}
                 trig = ex.field not in ("ZZ", "QQ") and _trigonometric(ex)
-                if ex.field not in ("ZZ", "QQ") and (
-                        trig or info.get("construction") in ROTATION_CONSTRUCTIONS):
+                if ex.field not in ("ZZ", "QQ"):
+                    # any entries in a cyclotomic field (rotations, and radicals such as
+                    # sympy's cos(pi/24)): polynomial time there, while sympy's primitive
+                    # element of a large field is not
                     system = cyclotomic_system(ex)
                     if (system is not None and not trig
                             and system.domain.degree <= _SMALL_CYCLOTOMIC):

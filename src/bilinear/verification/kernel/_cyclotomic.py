@@ -179,6 +179,18 @@ class _Cyclotomic:
         den = a[1] << p
         return Fraction(lo, den), Fraction(hi, den)
 
+    def enclose_fixed(self, a: Elt, p: int) -> tuple[int, int]:
+        """Integers ``lo <= Re(a) 2^p <= hi`` (the bounds of :meth:`enclose`, rounded outward
+        to integers: the cheap form of the screening in :func:`_decode`)."""
+        cos = self._cosines(p)
+        lo = hi = 0
+        for c, (cl, ch) in zip(a[0], cos, strict=True):
+            if c > 0:
+                lo, hi = lo + c * cl, hi + c * ch
+            elif c < 0:
+                lo, hi = lo + c * ch, hi + c * cl
+        return lo // a[1], -((-hi) // a[1])
+
     def sign(self, a: Elt) -> int:
         """The exact sign of the real element ``a``."""
         if not any(a[0]):
@@ -263,22 +275,24 @@ def _weights(F: _Cyclotomic, ev: Evidence, model: Model
     return letters, h0x, Rx
 
 
-Box = dict[int, tuple[Fraction, Fraction]]
+Box = dict[int, tuple[int, int]]
 
 
 def _decode(F: _Cyclotomic, Rx: list[Vec], Rbox: list[Box], v: Vec) -> int:
-    """The unique argmax row of ``R v`` (exact), screened by rational enclosures at 64 bits
-    (``Rbox``: those of the readout)."""
+    """The unique argmax row of ``R v`` (exact), screened by integer enclosures at 64 bits
+    (:meth:`_Cyclotomic.enclose_fixed`; ``Rbox``: those of the readout): the bounds of
+    ``(R v)_r 2^128`` are exact integer sums of interval products, rounded outward."""
     S = len(Rx)
     if S == 1:
         return 0
-    box = {j: F.enclose(x, 64) for j, x in v.items()}
+    box = {j: F.enclose_fixed(x, 64) for j, x in v.items()}
     lo, hi = [], []
     for row in Rbox:
-        a = b = Fraction(0)
+        a = b = 0
         for j, (rl, rh) in row.items():
-            if j in box:
-                ps = (rl * box[j][0], rl * box[j][1], rh * box[j][0], rh * box[j][1])
+            bx = box.get(j)
+            if bx is not None:
+                ps = (rl * bx[0], rl * bx[1], rh * bx[0], rh * bx[1])
                 a, b = a + min(ps), b + max(ps)
         lo.append(a)
         hi.append(b)
@@ -327,7 +341,7 @@ def _check_cyclotomic_orbit(ev: Evidence, model: Model, au: Automaton, table: np
         return {i: x for i, x in img.items() if any(x[0])}
 
     checked = 2 + _check_successors(ev, table, vecs, apply, F.scale)
-    Rbox = [{j: F.enclose(x, 64) for j, x in row.items()} for row in Rx]
+    Rbox = [{j: F.enclose_fixed(x, 64) for j, x in row.items()} for row in Rx]
     for p in sorted({p2 for succ in ev.successors for p2 in succ}):
         q = ev.point_state[p]
         try:

@@ -185,12 +185,22 @@ def _check_orbit(ev: Evidence, model: Model, au: Automaton, table: np.ndarray,
 
 
 # ================================================================================ monomial
-def _monomial_weights(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Targets (D, H), integer scales (D, H) and a dense readout column per unit."""
+def _within(a: np.ndarray, bound: int) -> bool:
+    """Every entry of the integer array ``a`` lies in ``[0, bound)``."""
+    return a.size == 0 or (int(a.min()) >= 0 and int(a.max()) < bound)
+
+
+def _monomial_weights(model: Model) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Targets (D, H), integer scales (D, H; ``None``: all ones) and a dense readout column per
+    unit."""
     if model.targets is not None:
         T = np.asarray(model.targets, dtype=np.int64)
         if model.scales is None:
-            S = np.ones_like(T)
+            rows = np.asarray(model.readout_rows, dtype=np.int64)
+            _need(T.ndim == 2 and rows.shape == (T.shape[1],) and _within(T, T.shape[1])
+                  and _within(rows, max(int(model.n_rows), 1)),
+                  "the sparse monomial arrays are inconsistent")
+            return T, None, rows
         else:
             S = np.asarray(model.scales, dtype=np.float64)
             _need(np.all(np.isin(S, (-1, 0, 1))), "monomial scales must be -1, 0 or 1")
@@ -225,14 +235,32 @@ def _check_monomial(ev: Evidence, model: Model, au: Automaton, table: np.ndarray
     u0 = int(nz[0])
     _need(int(code[au.start]) == 2 * u0 + int(h0[u0] < 0) and Fraction(abs(float(h0[u0]))) == c0,
           "h0 is not h0_scale times the code of the start state")
-    reached = np.flatnonzero(code != -2)
+    everything = bool(np.all(code != -2))
+    reached = np.arange(n) if everything else np.flatnonzero(code != -2)
     c = code[reached]
     unit, neg = np.maximum(c, 0) >> 1, c & 1
+    zero_code = c < 0
+    # the one-hot codes 2 q of every state with unit scales: A(a) maps the code 2 q to
+    # 2 T[a, q], the code of table[q, a] is 2 table[q, a], so the check below is T[a] == table
+    identity = (S is None and everything and H == n
+                and np.array_equal(c, np.arange(0, 2 * n, 2, dtype=np.int64)))
     for a in range(K):
         k = int(columns[a])
-        sc = S[k, unit]
-        img = np.where((c < 0) | (sc == 0), -1, 2 * T[k, unit] + (neg ^ (sc < 0)))
-        nxt = code[table[reached, a]]
+        if identity:
+            if np.array_equal(T[k], table[:, a]):
+                continue
+            q = int(np.flatnonzero(T[k] != table[:, a])[0])
+            raise _Refused(f"state {q}: letter {a} maps its code {2 * q} to "
+                           f"{2 * int(T[k, q])}, the evidence gives state "
+                           f"{int(table[q, a])} the code {2 * int(table[q, a])}")
+        if S is None:                                   # every scale is 1: no sign, no zero
+            img = 2 * T[k, unit] + neg
+            if np.any(zero_code):
+                img[zero_code] = -1
+        else:
+            sc = S[k, unit]
+            img = np.where(zero_code | (sc == 0), -1, 2 * T[k, unit] + (neg ^ (sc < 0)))
+        nxt = code[table[:, a] if everything else table[reached, a]]
         bad = np.flatnonzero(img != nxt)
         if bad.size:
             q = int(reached[bad[0]])
@@ -242,7 +270,7 @@ def _check_monomial(ev: Evidence, model: Model, au: Automaton, table: np.ndarray
     # decoding: R (+-c0 e_u) = +-c0 R[:, u] with c0 > 0: compare the float entries of the
     # signed column (exact), margins are c0 times differences of two floats (exact rationals)
     hit = np.zeros(n, dtype=bool)
-    hit[table[reached].ravel()] = True
+    hit[table.ravel() if everything else table[reached].ravel()] = True
     reached = np.flatnonzero(hit)
     c = code[reached]
     unit, neg = np.maximum(c, 0) >> 1, c & 1
