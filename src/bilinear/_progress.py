@@ -46,7 +46,7 @@ from typing import IO, TypeVar
 
 from bilinear._validation import check_choice, check_float, check_nonnegative_int
 
-__all__ = ["Progress", "track", "PROGRESS_ENV", "should_show"]
+__all__ = ["Progress", "track", "PROGRESS_ENV", "should_show", "process_seconds"]
 
 #: Environment variable that forces progress on (``1``) or off (``0``) where ``show`` is None.
 PROGRESS_ENV = "BILINEAR_PROGRESS"
@@ -231,3 +231,26 @@ def track(
         for item in items:
             yield item
             bar.update()
+
+
+def process_seconds() -> float | None:
+    """Wall seconds since this process started (imports included), or None where unknown.
+
+    Read from ``/proc`` (Linux): the process start in clock ticks after boot, and the boot
+    time.  A long job reports this beside its own timer so that start-up (``import torch``) is
+    not hidden.
+
+    Examples
+    --------
+    >>> s = process_seconds()
+    >>> s is None or s >= 0
+    True
+    """
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as f:
+            boot = next(float(line.split()[1]) for line in f if line.startswith("btime"))
+        return max(0.0, time.time() - (boot + ticks / os.sysconf("SC_CLK_TCK")))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None

@@ -129,3 +129,10 @@ def test_every_gap_cell_with_weights_is_diagnosed(tiny):
     assert {(d["task"], d["model"]) for d in doc["diagnoses"]} == gaps
     assert all(d["kind"] in DIAGNOSIS_KINDS for d in doc["diagnoses"])
     assert "Diagnosis of the learnability gaps" in (config.out / "report.md").read_text()
+
+
+def test_the_true_wall_time_is_reported(tiny):
+    config, report = tiny
+    timing = json.loads((config.out / "results.json").read_text())["timing"]
+    assert timing["process_s"] >= timing["total_s"] > 0  # imports included, never less
+    assert "since the command started" in (config.out / "report.md").read_text()

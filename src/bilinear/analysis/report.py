@@ -49,6 +49,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from bilinear._progress import process_seconds
 from bilinear.analysis import _backend as backend
 from bilinear.analysis import report_plots, report_published, report_render
 from bilinear.analysis.diagnosis import diagnose
@@ -242,6 +243,9 @@ def run_report(
         report.acceptance = acceptance(report.rows, infos, suite)
         progress.note("writing the report")
         report.timing["total_s"] = round(time.perf_counter() - t_start, 2)
+        since_start = process_seconds()  # the process's true wall time, imports included
+        if since_start is not None:
+            report.timing["process_s"] = round(since_start, 2)
         _write(report, out)
         progress.step("done")
     finally:

@@ -105,7 +105,9 @@ def _header(report: Any) -> list[Block]:
             f"Time: {fmt(t.get('total_s'), 1)} s in all (theory {fmt(t.get('theory_s'), 1)} s, "
             f"training {fmt(t.get('training_s'), 1)} s for {t.get('runs', 0)} runs of which "
             f"{t.get('runs_reused', 0)} were reused from the store `{cfg.store_path.name}`, "
-            f"paper {fmt(t.get('paper_s'), 1)} s)."
+            f"paper {fmt(t.get('paper_s'), 1)} s)"
+            + ("." if t.get("process_s") is None else
+               f"; {fmt(t.get('process_s'), 1)} s since the command started (imports included).")
         ),
         Paragraph(
             "Accuracies are normalized by the best constant predictor at each position of the "
