@@ -136,3 +136,11 @@ def test_the_true_wall_time_is_reported(tiny):
     timing = json.loads((config.out / "results.json").read_text())["timing"]
     assert timing["process_s"] >= timing["total_s"] > 0  # imports included, never less
     assert "since the command started" in (config.out / "report.md").read_text()
+
+
+def test_agreement_counts_are_in_results_json(tiny):
+    config, report = tiny
+    doc = json.loads((config.out / "results.json").read_text())
+    counts = doc["agreement_counts"]
+    assert sum(counts.values()) == sum(1 for r in doc["rows"] if r.get("agreement"))
+    assert f"{counts['gap']} learnability gap" in (config.out / "report.md").read_text()

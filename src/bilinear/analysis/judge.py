@@ -19,10 +19,12 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["AGREEMENT_TEXT", "LONG_LENGTH", "PASS_THRESHOLD", "PRIMARY_METRIC", "SECONDARY_METRIC",
-           "agreement", "long_accuracy", "primary_accuracy", "succeeded"]
+__all__ = ["AGREEMENT_TEXT", "AGREEMENT_ORDER", "LONG_LENGTH", "PASS_THRESHOLD", "PRIMARY_METRIC",
+           "SECONDARY_METRIC", "agreement", "agreement_counts", "long_accuracy", "primary_accuracy",
+           "succeeded"]
 
 #: The figure the report judges by: accuracy normalized by the best constant (per-position
 #: majority) predictor of the same test words, so skewed labels do not pass as learning.
@@ -136,3 +138,21 @@ def agreement(
     if theory == "no" or theory_fp == "no":
         return "agree"
     return "open"
+
+
+#: The order in which the report counts agreement kinds.
+AGREEMENT_ORDER = ("agree", "agree_fp", "gap", "bug", "open")
+
+
+def agreement_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """How many rows of each agreement kind (rows without one, e.g. baselines, are left out),
+    in :data:`AGREEMENT_ORDER`.
+
+    Examples
+    --------
+    >>> agreement_counts([{"agreement": "gap"}, {"agreement": "agree"}, {"agreement": None},
+    ...                   {"agreement": "gap"}])
+    {'agree': 1, 'gap': 2}
+    """
+    found = [r.get("agreement") for r in rows if r.get("agreement")]
+    return {k: found.count(k) for k in AGREEMENT_ORDER if k in found}

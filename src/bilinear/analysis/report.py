@@ -58,6 +58,7 @@ from bilinear.analysis.judge import (
     LONG_LENGTH,
     PASS_THRESHOLD,
     agreement,
+    agreement_counts,
     long_accuracy,
     succeeded,
 )
@@ -156,6 +157,7 @@ class Report:
             "acceptance": self.acceptance,
             "availability": self.availability,
             "timing": self.timing,
+            "agreement_counts": agreement_counts(self.rows),
             "created": self.created,
         }
 

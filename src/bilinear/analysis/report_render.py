@@ -19,7 +19,13 @@ except ImportError:  # pragma: no cover - exercised by monkeypatching MarkdownIt
     MarkdownIt = None  # type: ignore[assignment,misc]
 
 from bilinear.analysis.diagnosis import diagnosis_blocks
-from bilinear.analysis.judge import AGREEMENT_TEXT, LONG_LENGTH, PASS_THRESHOLD, primary_accuracy
+from bilinear.analysis.judge import (
+    AGREEMENT_TEXT,
+    LONG_LENGTH,
+    PASS_THRESHOLD,
+    agreement_counts,
+    primary_accuracy,
+)
 from bilinear.analysis.report_blocks import (
     Block,
     BulletList,
@@ -149,16 +155,12 @@ def _acceptance_section(report: Any) -> list[Block]:
             ],
         ),
     ]
-    counts: dict[str, int] = {}
-    for r in report.rows:
-        if r.get("agreement"):
-            counts[r["agreement"]] = counts.get(r["agreement"], 0) + 1
+    counts = agreement_counts(report.rows)
     if counts:
-        order = ("agree", "agree_fp", "gap", "bug", "open")
         doc.append(
             Paragraph(
                 "Trained levels against theory: "
-                + ", ".join(f"{counts[k]} {AGREE[k].strip('*')}" for k in order if k in counts)
+                + ", ".join(f"{n} {AGREE[k].strip('*')}" for k, n in counts.items())
                 + "."
             )
         )
