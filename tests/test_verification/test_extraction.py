@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from bilinear.automata import DFA, equivalent, minimize, tasks
 from bilinear.constructions import BilinearRNN, compile_automaton
 from bilinear.errors import AlphabetMismatchError, InvalidArgumentError
+from bilinear.theory import classify
 from bilinear.verification import strategies
 from bilinear.verification.extraction import (
     OUTCOMES,
@@ -39,6 +40,24 @@ def _assert_refuted(cert: TrainedCertificate, rnn: BilinearRNN, dfa) -> None:
 
 
 # ------------------------------------------------------------------ certified
+EVERY_LEVEL = [*CATALOGUE, "modular_addition:m=5", "cyclic:n=7"]
+
+
+@pytest.mark.parametrize("spec", EVERY_LEVEL)
+def test_every_construction_classify_allows_is_certified(spec: str) -> None:
+    """Every level classify says "yes" to: its compiled construction is certified for every
+    length, or (irrational rotations: no contraction, so no invariant boxes) up to a horizon."""
+    dfa = tasks.resolve(spec).dfa
+    verdicts = classify(dfa).levels
+    for level in (name for name, v in verdicts.items() if v.verdict == "yes"):
+        rnn = compile_automaton(dfa, level=level)
+        cert = certify_trained(rnn, dfa)
+        assert cert.outcome in ("certified", "certified_up_to"), (level, cert.summary())
+        if cert.outcome == "certified_up_to":
+            assert cert.horizon > 10**6, (level, cert.horizon)
+            assert not np.allclose(np.round(rnn.W), rnn.W), "only irrational weights get a horizon"
+
+
 @pytest.mark.parametrize("spec", CATALOGUE)
 @pytest.mark.parametrize("level", ["full", "monomial"])
 def test_one_hot_constructions_are_certified(spec: str, level: str) -> None:
