@@ -149,6 +149,9 @@ class BilinearModel(SequenceModel):
 
     level = "bilinear"
     uses_scan = False
+    #: Steps per chunk of the parallel scans (levels with ``uses_scan``); the state is carried
+    #: between chunks.  A class default; set it on an instance to compare chunkings.
+    scan_chunk: int = SCAN_CHUNK
 
     def __init__(
         self,
@@ -515,8 +518,9 @@ class BlockBilinear(BilinearModel):
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         outs = []
-        for s in range(0, tokens.shape[1], SCAN_CHUNK):
-            out, h = block_scan(self._letter_blocks(tokens[:, s : s + SCAN_CHUNK]), h)
+        c = self.scan_chunk
+        for s in range(0, tokens.shape[1], c):
+            out, h = block_scan(self._letter_blocks(tokens[:, s : s + c]), h, chunk=c)
             outs.append(out)
         return (outs[0] if len(outs) == 1 else torch.cat(outs, dim=1)), h
 
@@ -582,7 +586,8 @@ class _Diagonal(BilinearModel):
         a = self._factors()
         negative = None if self.nonnegative else (a.detach() < 0).to(a.dtype)
         return count_diagonal_scan(tokens, torch.log(a.abs()), negative, h,
-                                   normalize=self.normalize, readout=readout)
+                                   normalize=self.normalize, chunk=self.scan_chunk,
+                                   readout=readout)
 
     def _forward_state(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         if not self._can_scan() or tokens.shape[1] == 0:
@@ -661,7 +666,8 @@ class ComplexDiagonalBilinear(_Diagonal):
               readout: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         p, q = self.real, self.imag  # (D, P) tables: polar form per letter
         return count_polar_scan(tokens, 0.5 * torch.log(p * p + q * q), torch.atan2(q, p), h,
-                                normalize=self.normalize, readout=readout)
+                                normalize=self.normalize, chunk=self.scan_chunk,
+                                readout=readout)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
