@@ -36,6 +36,7 @@ __all__ = [
     "equivalent",
     "distinguishing_word",
     "reachable_indices",
+    "reachable_mask",
 ]
 
 
@@ -113,20 +114,65 @@ def complete(
 # --------------------------------------------------------------------------- reachability
 def reachable_indices(dfa: DFA) -> np.ndarray:
     """Indices of the states reachable from the start, in increasing order."""
-    # Breadth-first search in O(edges): each level keeps its unseen successors and drops
-    # duplicates with a scatter of positions (np.unique would sort every frontier).
-    seen = np.zeros(dfa.n_states, dtype=bool)
-    seen[dfa.start_index] = True
-    position = np.zeros(dfa.n_states, dtype=np.int64)
-    frontier = np.array([dfa.start_index])
-    while frontier.size:
-        succ = dfa.table[frontier].ravel()
-        succ = succ[~seen[succ]]
+    return np.flatnonzero(reachable_mask(dfa.table, dfa.start_index))
+
+
+#: A frontier of at most this many states is expanded in scalar Python (a deep, path-like
+#: automaton has one level per state; numpy's per-call overhead would dominate).
+_NARROW = 4
+
+
+def reachable_mask(table: np.ndarray, start: int) -> np.ndarray:
+    """Boolean mask of the states reachable from ``start`` under the transition ``table``
+    (``(n, k)`` integer array of successors).
+
+    Breadth-first, in ``O(edges)`` plus ``O(n)`` per wide level: a wide level (about an eighth
+    of the states or more) scatters its successors into a fresh mask (no sort, no compress of
+    the seen ones), a narrow one drops the seen successors and keeps the first occurrence of
+    each new one, a frontier of a few states steps in scalar Python; the search stops once every
+    state is seen.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> reachable_mask(np.array([[1, 1], [0, 1], [2, 0]]), 0).tolist()
+    [True, True, False]
+    """
+    n = table.shape[0]
+    seen = np.zeros(n, dtype=bool)
+    seen[start] = True
+    frontier = np.array([start], dtype=np.intp)
+    slot: np.ndarray | None = None
+    count = 1
+    while frontier.size and count < n:  # (every state seen: no level can add one)
+        if frontier.size <= _NARROW:
+            new: list[int] = []
+            for q in frontier.tolist():
+                for r in table[q].tolist():
+                    if not seen[r]:
+                        seen[r] = True
+                        new.append(r)
+            frontier = np.array(new, dtype=np.intp)
+            count += len(new)
+            continue
+        succ = np.take(table, frontier, axis=0).ravel()  # np.take: far faster than table[f]
+        if succ.size * 8 >= n:
+            mask = np.zeros(n, dtype=bool)
+            mask[succ] = True
+            mask &= ~seen
+            seen |= mask
+            frontier = np.flatnonzero(mask)
+            count += frontier.size
+            continue
+        succ = succ[~np.take(seen, succ)]
+        if slot is None:
+            slot = np.empty(n, dtype=np.intp)
         order = np.arange(succ.size)
-        position[succ] = order
-        frontier = succ[position[succ] == order]
+        slot[succ[::-1]] = order[::-1]  # the last write, the first occurrence, stays
+        frontier = succ[slot[succ] == order]
         seen[frontier] = True
-    return np.flatnonzero(seen)
+        count += frontier.size
+    return seen
 
 
 def _restrict(dfa: DFA, keep: np.ndarray, name: str | None = None) -> DFA:

@@ -3,7 +3,8 @@
 :func:`plan` turns a :class:`CompileRequest` and the canonical automaton into a :class:`Plan`.
 It asks theory once for the verdict it needs (:func:`bilinear.theory.classify_level`, or
 :func:`bilinear.theory.smallest_block` for ``block`` without a block size, both from one lazy
-computation of the automaton's facts, so a plan pays only for the facts it reads): a ``"no"`` raises
+computation of the automaton's facts, without the lower bounds, so a plan pays only for
+the facts it reads): a ``"no"`` raises
 :class:`~bilinear.errors.UnsupportedConstructionError` carrying theory's reason and witness;
 a ``"yes"`` names the construction of :data:`~bilinear.constructions.registry.REGISTRY` that
 reaches ``dim_upper``.  Automata with more than :data:`CLASSIFY_CAP` states are not
@@ -109,7 +110,7 @@ def _plan_level(dfa: DFA, req: CompileRequest) -> Plan:
     level = req.level
     if level == Level.CP and req.rank is not None and _one_hot_rank(dfa) > req.rank:
         level = Level.FULL  # a smaller construction's slice bound R <= H min(H, D) may fit
-    verdict = classify_level(dfa, level, req.notion)
+    verdict = classify_level(dfa, level, req.notion, lower_bound=False)
     return _from_verdict(dfa, req.level, req.notion, verdict, None)
 
 
@@ -148,10 +149,12 @@ def _from_verdict(dfa: DFA, level: str, notion: str, verdict: LevelVerdict,
 def _plan_block(dfa: DFA, req: CompileRequest) -> Plan:
     """Block size ``req.block_size``, or the smallest ``b >= 1`` for which theory says yes."""
     if req.block_size is not None:
-        verdict = classify_level(dfa, Level.BLOCK, req.notion, block_size=req.block_size)
+        verdict = classify_level(dfa, Level.BLOCK, req.notion, block_size=req.block_size,
+                                 lower_bound=False)
         return _from_verdict(dfa, Level.BLOCK, req.notion, verdict, req.block_size)
     found = smallest_block(dfa, req.notion,
-                           max_block=max(1, min(dfa.n_states, MAX_SEARCHED_BLOCK)))
+                           max_block=max(1, min(dfa.n_states, MAX_SEARCHED_BLOCK)),
+                           lower_bound=False)
     if found is not None:
         return _from_verdict(dfa, Level.BLOCK, req.notion, found[1], found[0])
     return Plan(Construction.ONE_HOT, dfa.n_states, block_size=max(dfa.n_states, 1))

@@ -154,13 +154,14 @@ def _codewords(spec: Spec, dfa: DFA) -> list[tuple[sp.ImmutableMatrix, int]]:
 
 def _readout(spec: Spec, dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple, np.ndarray]:
     """Rows of the readout and their labels (docs/explanation/conventions.md#readout-bias)."""
-    codes = _codewords(spec, dfa)
-    distinct: dict[bytes, tuple[sp.ImmutableMatrix, int]] = {}
-    for c, q in codes:
-        distinct.setdefault(_key(_float(c)), (c, q))
-    codes = list(distinct.values())
+    distinct: dict[bytes, tuple[sp.ImmutableMatrix, int, np.ndarray]] = {}
+    for c, q in _codewords(spec, dfa):
+        f = _float(c)                                   # (each code's floats evaluated once)
+        distinct.setdefault(_key(f), (c, q, f))
+    codes = [(c, q) for c, q, _ in distinct.values()]
+    floats = np.array([f for _, _, f in distinct.values()])
     P = np.eye(spec.dim) if spec.gram is None else _float(spec.gram).reshape(spec.dim, -1)
-    norms = np.array([float(_float(c) @ P @ _float(c)) for c, _ in codes])
+    norms = np.array([float(f @ P @ f) for f in floats])
     labels = tuple(dfa.label_values[dfa.label_index[q]] for _, q in codes)
     if np.allclose(norms, norms[0], rtol=1e-12, atol=1e-12):
         rows = [c.T if spec.gram is None else _simplify(c.T * spec.gram) for c, _ in codes]
@@ -172,7 +173,6 @@ def _readout(spec: Spec, dfa: DFA) -> tuple[sp.ImmutableMatrix, tuple, np.ndarra
             f"construction {spec.name!r}: codewords of unequal norm and no invariant functional; "
             "a bias-free linear readout cannot separate them"
         )
-    floats = np.array([_float(c) for c, _ in codes])
     return sp.ImmutableMatrix(sp.Matrix.vstack(*rows)), labels, floats
 
 

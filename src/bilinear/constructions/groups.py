@@ -121,7 +121,11 @@ class MatrixGroup:
     def _table(self) -> np.ndarray:
         N = self.order
         prod = np.einsum("aij,bjk->abik", self.floats, self.floats).reshape(N * N, -1)
-        return np.array([self._index[_key(p.reshape(self.dim, self.dim))] for p in prod],
+        # the keys of _key, rounded in one call and sliced from one buffer (not N^2 calls)
+        buf = (np.round(prod, 7) + 0.0).tobytes()
+        step = self.dim * self.dim * 8
+        index = self._index
+        return np.array([index[buf[i:i + step]] for i in range(0, len(buf), step)],
                         dtype=np.int64).reshape(N, N)
 
     def _element_orders(self) -> np.ndarray:

@@ -86,8 +86,12 @@ MAX_SEARCH_ENTRIES = 1_000_000
 class Facts:
     """Facts about the minimal automaton ``A`` (computed lazily)."""
 
-    def __init__(self, A: DFA, cap: int, group_cap: int, search_budget: int) -> None:
+    def __init__(self, A: DFA, cap: int, group_cap: int, search_budget: int, *,
+                 lower_bounds: bool = True) -> None:
         self.A = A
+        #: ``False``: the verdicts skip their lower bounds (a planner reads only the
+        #: construction and ``dim_upper``), and the witness searches those bounds need.
+        self.lower_bounds = lower_bounds
         n = max(A.n_states, 1)
         self.cap = max(1, min(cap, MAX_MONOID_ENTRIES // n))
         self.group_cap = group_cap

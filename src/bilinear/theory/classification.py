@@ -100,7 +100,7 @@ from typing import Any
 from sympy.combinatorics import PermutationGroup
 
 from bilinear._progress import Progress
-from bilinear._validation import check_choice, check_positive_int
+from bilinear._validation import check_bool, check_choice, check_positive_int
 from bilinear.automata import DFA
 from bilinear.errors import InvalidArgumentError
 from bilinear.theory import groups as gr
@@ -287,12 +287,18 @@ def _no(witness: Witness | None, reason: str, theorem: str) -> LevelVerdict:
     return LevelVerdict("no", None, None, reason, theorem, None, witness)
 
 
+#: The lower-bound text of a verdict asked for without its lower bounds.
+_NO_LOWER = "not computed (classify_level(..., lower_bound=False))"
+
+
 def _general_lower(F: Facts, notion: str) -> tuple[int, str]:
     """Sound lower bound for any simulation (docs/explanation/bounds.md#general-bounds;
     docs/explanation/simulation-notions.md#lemmas)."""
     if notion == "fp":
         return 1, ("trivial (no lower bound is proved for floating point, "
                    "docs/explanation/simulation-notions.md#notion-fp)")
+    if not F.lower_bounds:
+        return 1, _NO_LOWER
     lb, why = 1, ["trivial"]
 
     def bump(v: int, text: str) -> None:
@@ -353,7 +359,7 @@ def _diag_dims(F: Facts, kind: str, notion: str) -> tuple[int, str, int]:
         "complex_diagonal": ("phase_seen", "threshold_phase"),
     }
     lower = 1
-    for s in F.subgroups:
+    for s in F.subgroups if F.lower_bounds else ():
         if s.prop("abelian"):
             lower = max(lower, gr.abelian_rank(gr.abelian_invariant_factors(s.group)))
     if any(not F.infos[a].permutation for a in F.distinct_letters):
@@ -615,8 +621,10 @@ def _full(F: Facts, notion: str) -> LevelVerdict:
         extra["dim_enc_upper"] = extra["dim_enc_lower"] = F.d_enc
     else:
         extra["dim_enc_upper"] = F.n - 1 if F.sink and F.n > 1 else F.n
-        enc_low = max([low] + [_f_R_group(s.group) or 1 for s in F.subgroups])
-        extra["dim_enc_lower"] = min(enc_low, extra["dim_enc_upper"]) if notion == "fin" else None
+        enc_low = (max([low] + [_f_R_group(s.group) or 1 for s in F.subgroups])
+                   if F.lower_bounds else None)
+        extra["dim_enc_lower"] = (min(enc_low, extra["dim_enc_upper"])
+                                  if notion == "fin" and enc_low is not None else None)
     return LevelVerdict("yes", dim, min(low, dim), f"construction {cons}",
                         "every DFA: one-hot (docs/explanation/levels.md#full, THEOREM); lower "
                         "bound: " + why,
@@ -639,7 +647,8 @@ def _monomial(F: Facts, notion: str) -> LevelVerdict:
         cands.extend(_as_candidate(v))
     dim, cons = _best(cands)
     low, why = _general_lower(F, notion)
-    if notion != "fp" and F.find_subgroup(lambda s: not s.prop("solvable")):
+    if (notion != "fp" and F.lower_bounds
+            and F.find_subgroup(lambda s: not s.prop("solvable"))):
         low, why = max(low, 5), "a non-solvable subgroup; monomial groups of degree <= 4 are " \
             "solvable (docs/explanation/levels.md#monomial, " \
             "docs/explanation/bounds.md#lower-bounds)"
@@ -771,12 +780,23 @@ def classify(dfa: DFA, notion: str = "fin", *, block_size: int | None = 2,
     )
 
 
-def _facts(dfa: DFA, notion: str, cap: int, group_cap: int, search_budget: int) -> Facts:
+def _facts(dfa: DFA, notion: str, cap: int, group_cap: int, search_budget: int, *,
+           lower_bounds: bool = True) -> Facts:
     check_notion(notion)
     check_positive_int(cap, "cap")
     check_positive_int(group_cap, "group_cap")
     check_positive_int(search_budget, "search_budget")
-    return Facts(minimal_automaton(dfa), cap, group_cap, search_budget)
+    return Facts(minimal_automaton(dfa), cap, group_cap, search_budget,
+                 lower_bounds=lower_bounds)
+
+
+def _without_lower(v: LevelVerdict) -> LevelVerdict:
+    """``v`` with its lower-bound fields emptied (they were not computed)."""
+    extra = dict(v.extra)
+    for key in ("dim_enc_lower",):
+        if key in extra:
+            extra[key] = None
+    return replace(v, dim_lower=None, extra=extra)
 
 
 def _level_verdict(F: Facts, level: str, notion: str, block_size: int | None) -> LevelVerdict:
@@ -792,11 +812,14 @@ def _level_verdict(F: Facts, level: str, notion: str, block_size: int | None) ->
 
 def classify_level(dfa: DFA, level: str, notion: str = "fin", *, block_size: int | None = 2,
                    cap: int = DEFAULT_CLASSIFY_CAP, group_cap: int = gr.GROUP_CAP,
-                   search_budget: int = 5_000) -> LevelVerdict:
+                   search_budget: int = 5_000, lower_bound: bool = True) -> LevelVerdict:
     """The verdict of one level, equal to ``classify(dfa, notion, ...).levels[level]``.
 
     Only the facts that level's decision reads are computed (the facts are lazy), so a
-    compiler that needs one verdict does not pay for the others.
+    compiler that needs one verdict does not pay for the others. With
+    ``lower_bound=False`` the lower bounds are not computed either (the witness searches
+    over the monoid they need): the verdict is the same except ``dim_lower`` and
+    ``extra["dim_enc_lower"]``, which are ``None``, and the lower-bound text of ``theorem``.
 
     Examples
     --------
@@ -807,15 +830,19 @@ def classify_level(dfa: DFA, level: str, notion: str = "fin", *, block_size: int
     check_choice(level, level_names(), "level")
     if block_size is not None:
         check_positive_int(block_size, "block_size")
-    F = _facts(dfa, notion, cap, group_cap, search_budget)
-    return _level_verdict(F, level, notion, block_size)
+    check_bool(lower_bound, "lower_bound")
+    F = _facts(dfa, notion, cap, group_cap, search_budget, lower_bounds=lower_bound)
+    verdict = _level_verdict(F, level, notion, block_size)
+    return verdict if lower_bound else _without_lower(verdict)
 
 
 def smallest_block(dfa: DFA, notion: str = "fin", *, max_block: int = 8,
                    cap: int = DEFAULT_CLASSIFY_CAP, group_cap: int = gr.GROUP_CAP,
-                   search_budget: int = 5_000) -> tuple[int, LevelVerdict] | None:
+                   search_budget: int = 5_000, lower_bound: bool = True
+                  ) -> tuple[int, LevelVerdict] | None:
     """The smallest ``b <= max_block`` for which the ``block`` level says "yes", with its
-    verdict (``None`` when there is none), from one computation of the automaton's facts.
+    verdict (``None`` when there is none), from one computation of the automaton's facts
+    (``lower_bound=False``: without its lower bounds, as in :func:`classify_level`).
 
     Examples
     --------
@@ -825,9 +852,10 @@ def smallest_block(dfa: DFA, notion: str = "fin", *, max_block: int = 8,
     (3, 'yes')
     """
     check_positive_int(max_block, "max_block")
-    F = _facts(dfa, notion, cap, group_cap, search_budget)
+    check_bool(lower_bound, "lower_bound")
+    F = _facts(dfa, notion, cap, group_cap, search_budget, lower_bounds=lower_bound)
     for b in range(1, max_block + 1):
         verdict = _block(F, notion, b)
         if verdict.verdict == "yes":
-            return b, verdict
+            return b, verdict if lower_bound else _without_lower(verdict)
     return None

@@ -540,6 +540,64 @@ def residual_not_a5_power(G: PermutationGroup, cap: int = GROUP_CAP) -> bool:
     return exp is not None and 30 % exp != 0
 
 
+def _minimal_block(images: list[list[int]], n: int, x: int) -> list[int]:
+    """The finest block system in which ``0`` and ``x`` share a block (Atkinson's union-find
+    over the generators' images): the root of each point's block."""
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    parent[x] = 0
+    pairs = [(0, x)]
+    while pairs:
+        a, b = pairs.pop()
+        for img in images:
+            ra, rb = find(img[a]), find(img[b])
+            if ra != rb:
+                if rb < ra:
+                    ra, rb = rb, ra
+                parent[rb] = ra
+                pairs.append((ra, rb))
+    return [find(a) for a in range(n)]
+
+
+def minimal_block_systems(G: PermutationGroup) -> list[list[int]]:
+    """Every minimal block system of a transitive group ``G``, each as a block label per
+    point, in the order of the least point ``x`` whose pair ``{0, x}`` generates it (a
+    primitive group: the one block of all points; ``[]`` for an intransitive group).
+
+    The systems of ``G.minimal_blocks()`` (the same minimal block of each pair, the same
+    minimality filter), with plain integer lists instead of sympy's permutation calls and every
+    point instead of a randomized stabilizer's orbit representatives (deterministic).
+
+    Examples
+    --------
+    >>> from sympy.combinatorics.named_groups import DihedralGroup
+    >>> len(minimal_block_systems(DihedralGroup(6)))
+    2
+    """
+    n = G.degree
+    if n <= 1 or not G.is_transitive():
+        return []
+    images = [list(g.array_form) for g in G.generators]
+    systems: list[tuple[tuple[int, ...], frozenset[int]]] = []
+    for x in range(1, n):
+        roots = _minimal_block(images, n, x)
+        ids: dict[int, int] = {}
+        numbered = tuple(ids.setdefault(r, len(ids)) for r in roots)
+        rep = frozenset(j for j in range(n) if numbered[j] == 0)
+        if any(r < rep for _, r in systems):              # a finer system is known
+            continue
+        systems = [(b, r) for b, r in systems if not rep < r]
+        if all(b != numbered for b, _ in systems):
+            systems.append((numbered, rep))
+    return [list(b) for b, _ in systems]
+
+
 def faithful_block_action(G: PermutationGroup, cap: int = 5_000) -> list[Permutation]:
     """Images of ``G.generators`` in the smallest faithful action found on a block system of
     ``G`` (iterated over minimal block systems; the action itself when none is smaller).
@@ -560,7 +618,7 @@ def faithful_block_action(G: PermutationGroup, cap: int = 5_000) -> list[Permuta
         return gens
     order = G.order()
     best = gens
-    for blocks in G.minimal_blocks() or []:
+    for blocks in minimal_block_systems(G):
         labels = list(blocks)
         ids = {b: i for i, b in enumerate(dict.fromkeys(labels))}
         m = len(ids)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from bilinear.automata.dfa import DFA
+from bilinear.automata.operations import reachable_mask
 from bilinear.verification.certificates import Certificate, Check
 from bilinear.verification.common import Alignment, path_indices
 from bilinear.verification.kernel import Evidence
@@ -144,15 +145,15 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
     Codes are ``2 * unit + (sign < 0)``, and ``-1`` for the zero vector.
     """
     table, n, K = dfa.table, dfa.n_states, dfa.n_symbols
+    cols = alignment.columns
+    guessed = _identity_encoding(form, dfa, cols, alignment.row_label)
+    if guessed is not None:
+        return guessed
     rows, margins = form.decode_table()
     dec_label = np.where(rows >= 0, alignment.row_label[np.maximum(rows, 0)], -1)
     dec_label = np.append(dec_label, -1)                 # index -1: the zero vector, a tie
     margins = np.append(margins, 0.0)
     labels = dfa.label_index
-    cols = alignment.columns
-    guessed = _identity_encoding(form, dfa, cols, dec_label, margins)
-    if guessed is not None:
-        return guessed
     T = form.targets[cols]                                # (K, H)
     neg = (np.zeros_like(T, dtype=bool) if form.scales is None else form.scales[cols] < 0)
     zero = (np.zeros_like(T, dtype=bool) if form.scales is None else form.scales[cols] == 0)
@@ -217,8 +218,8 @@ def monomial_search(form: MonomialForm, dfa: DFA, alignment: Alignment) -> Monom
 _NARROW = 8
 
 
-def _identity_encoding(form: MonomialForm, dfa: DFA, cols: np.ndarray, dec_label: np.ndarray,
-                       margins: np.ndarray) -> MonomialSearch | None:
+def _identity_encoding(form: MonomialForm, dfa: DFA, cols: np.ndarray,
+                       row_label: np.ndarray) -> MonomialSearch | None:
     """The check of the one-hot encoding ``enc(q) = h0_scale e_q`` of *every* state, when it
     holds (``None`` otherwise: the breadth-first search decides, with its shortest word).
 
@@ -238,33 +239,29 @@ def _identity_encoding(form: MonomialForm, dfa: DFA, cols: np.ndarray, dec_label
             return None
         if not np.array_equal(targets[k], table[:, a]):
             return None
-    if not np.array_equal(dec_label[0:2 * n:2], dfa.label_index):
-        return None
+    if form.readout is None:                             # one-hot readout columns
+        if form.readout_rows is None:
+            return None
+        one_row = form.n_rows == 1                        # (decode_table's even entries)
+        r = np.zeros(n, dtype=np.int64) if one_row else np.asarray(form.readout_rows)
+        least = 0.0 if one_row else 1.0
+    else:
+        rows, margins = form.decode_table()
+        r = rows[0:2 * n:2]                              # the readout row of each e_q
+        least = float(margins[0:2 * n:2].min()) if n else float("inf")
+    if (r.size and int(r.min()) < 0) or not np.array_equal(row_label[r], dfa.label_index):
+        return None                                      # (a tie, or a wrong label)
     code_of = np.arange(0, 2 * n, 2, dtype=np.int64)
-    res = MonomialSearch("closed", code_of, np.full(n, -1, dtype=np.int64),
-                         np.full(n, -1, dtype=np.int64), reached=_reachable_count(dfa),
+    no_tree = np.full(n, -1, dtype=np.int64)             # (no failure: no word is asked for)
+    res = MonomialSearch("closed", code_of, no_tree, no_tree, reached=_reachable_count(dfa),
                          edges=n * K)
-    res.min_margin = float(margins[0:2 * n:2].min()) if n else float("inf")
+    res.min_margin = least if n else float("inf")
     return res
 
 
 def _reachable_count(dfa: DFA) -> int:
     """The number of states reachable from the start state (breadth-first, boolean masks)."""
-    table, n = dfa.table, dfa.n_states
-    seen = np.zeros(n, dtype=bool)
-    slot = np.empty(n, dtype=np.int64)
-    seen[dfa.start_index] = True
-    frontier = np.array([dfa.start_index], dtype=np.int64)
-    count = 1
-    while frontier.size:
-        nxt = np.take(table, frontier, axis=0).ravel()   # np.take: far faster than table[f]
-        nxt = nxt[~np.take(seen, nxt)]
-        if not nxt.size:
-            break
-        seen[nxt] = True
-        frontier = nxt[_first_occurrences(nxt, slot)]
-        count += frontier.size
-    return count
+    return int(np.count_nonzero(reachable_mask(dfa.table, dfa.start_index)))
 
 
 def _first_occurrences(values: np.ndarray, slot: np.ndarray) -> np.ndarray:

@@ -227,7 +227,12 @@ def _check_monomial(ev: Evidence, model: Model, au: Automaton, table: np.ndarray
     H = T.shape[1]
     code = np.asarray(ev.code_of, dtype=np.int64)
     _need(code.shape == (n,), "code_of must give one code per automaton state")
-    _need(np.all((code >= -2) & (code < 2 * H)), "a code names no unit")
+    # the one-hot codes 2 q of every state with unit scales: A(a) maps the code 2 q to
+    # 2 T[a, q], the code of table[q, a] is 2 table[q, a], so the check below is T[a] == table
+    identity = (S is None and H == n
+                and np.array_equal(code, np.arange(0, 2 * n, 2, dtype=np.int64)))
+    if not identity:                                   # (the one-hot codes are in range)
+        _need(np.all((code >= -2) & (code < 2 * H)), "a code names no unit")
     h0 = np.asarray(model.h0, dtype=np.float64)
     nz = np.flatnonzero(h0)
     c0 = _fraction(ev.h0_scale, "h0_scale")
@@ -235,24 +240,26 @@ def _check_monomial(ev: Evidence, model: Model, au: Automaton, table: np.ndarray
     u0 = int(nz[0])
     _need(int(code[au.start]) == 2 * u0 + int(h0[u0] < 0) and Fraction(abs(float(h0[u0]))) == c0,
           "h0 is not h0_scale times the code of the start state")
-    everything = bool(np.all(code != -2))
-    reached = np.arange(n) if everything else np.flatnonzero(code != -2)
-    c = code[reached]
-    unit, neg = np.maximum(c, 0) >> 1, c & 1
-    zero_code = c < 0
-    # the one-hot codes 2 q of every state with unit scales: A(a) maps the code 2 q to
-    # 2 T[a, q], the code of table[q, a] is 2 table[q, a], so the check below is T[a] == table
-    identity = (S is None and everything and H == n
-                and np.array_equal(c, np.arange(0, 2 * n, 2, dtype=np.int64)))
-    for a in range(K):
-        k = int(columns[a])
-        if identity:
+    if identity:
+        for a in range(K):
+            k = int(columns[a])
             if np.array_equal(T[k], table[:, a]):
                 continue
             q = int(np.flatnonzero(T[k] != table[:, a])[0])
             raise _Refused(f"state {q}: letter {a} maps its code {2 * q} to "
                            f"{2 * int(T[k, q])}, the evidence gives state "
                            f"{int(table[q, a])} the code {2 * int(table[q, a])}")
+        if model.readout is None:
+            verdict = _identity_decoding(model, au, rows_1hot, row_label, c0, K)
+            if verdict is not None:
+                return verdict
+    everything = identity or bool(np.all(code != -2))
+    reached = np.arange(n) if everything else np.flatnonzero(code != -2)
+    c = code[reached]
+    unit, neg = np.maximum(c, 0) >> 1, c & 1
+    zero_code = c < 0
+    for a in range(K if not identity else 0):           # (identity: checked above)
+        k = int(columns[a])
         if S is None:                                   # every scale is 1: no sign, no zero
             img = 2 * T[k, unit] + neg
             if np.any(zero_code):
@@ -316,3 +323,20 @@ def _check_monomial(ev: Evidence, model: Model, au: Automaton, table: np.ndarray
     return KernelVerdict("agrees", "", int(reached.size) * (K + 1) + 1, least,
                          (f"{reached.size} reached states, each a signed unit vector times "
                           f"{c0}; integer unit/sign arrays, exact",))
+
+
+def _identity_decoding(model: Model, au: Automaton, rows_1hot: np.ndarray,
+                       row_label: np.ndarray, c0: Fraction, K: int) -> KernelVerdict | None:
+    """The decoding of the one-hot codes ``2 q`` of *every* state (a superset of the reached
+    ones) with one-hot readout columns: ``R (c0 e_q)`` is ``c0`` in row ``readout_rows[q]``
+    and 0 elsewhere, so state ``q`` decodes to that row, by the margin ``c0`` (one row: no
+    margin). ``None`` when some state decodes wrongly: the check of the reached states alone
+    decides, as for any code."""
+    n_rows = int(model.n_rows)
+    row = rows_1hot if n_rows > 1 else np.zeros_like(rows_1hot)
+    if not np.array_equal(row_label[row], np.asarray(au.state_label, dtype=np.int64)):
+        return None
+    n = row.size
+    return KernelVerdict("agrees", "", n * (K + 1) + 1, str(c0) if n_rows > 1 and n else "",
+                         (f"{n} states (every state), each the unit vector of its one-hot "
+                          f"code times {c0}; integer unit arrays, exact",))
