@@ -167,28 +167,26 @@ class _Cyclotomic:
             self._cos[p] = hit
         return hit
 
-    def enclose(self, a: Elt, p: int) -> tuple[Fraction, Fraction]:
-        """Exact rational bounds ``lo <= Re(a) <= hi`` at precision ``p`` bits."""
-        cos = self._cosines(p)
+    def _bounds(self, a: Elt, p: int) -> tuple[int, int]:
+        """Integers ``lo <= Re(a) * d * 2^p <= hi`` (``d = a[1]``) from the cosine enclosures."""
         lo = hi = 0
-        for c, (cl, ch) in zip(a[0], cos, strict=True):
+        for c, (cl, ch) in zip(a[0], self._cosines(p), strict=True):
             if c > 0:
                 lo, hi = lo + c * cl, hi + c * ch
             elif c < 0:
                 lo, hi = lo + c * ch, hi + c * cl
+        return lo, hi
+
+    def enclose(self, a: Elt, p: int) -> tuple[Fraction, Fraction]:
+        """Exact rational bounds ``lo <= Re(a) <= hi`` at precision ``p`` bits."""
+        lo, hi = self._bounds(a, p)
         den = a[1] << p
         return Fraction(lo, den), Fraction(hi, den)
 
     def enclose_fixed(self, a: Elt, p: int) -> tuple[int, int]:
         """Integers ``lo <= Re(a) 2^p <= hi`` (the bounds of :meth:`enclose`, rounded outward
         to integers: the cheap form of the screening in :func:`_decode`)."""
-        cos = self._cosines(p)
-        lo = hi = 0
-        for c, (cl, ch) in zip(a[0], cos, strict=True):
-            if c > 0:
-                lo, hi = lo + c * cl, hi + c * ch
-            elif c < 0:
-                lo, hi = lo + c * ch, hi + c * cl
+        lo, hi = self._bounds(a, p)
         return lo // a[1], -((-hi) // a[1])
 
     def sign(self, a: Elt) -> int:
