@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Sequence
 
 import pytest
+from tests.test_cli.test_certify import run_certify
 
 from bilinear.analysis import report_certify
 from bilinear.analysis.report_certify import certify_outcome, load_store_run
@@ -16,10 +15,8 @@ from bilinear.analysis.report_text import CERTIFICATE_NOTE, certificate_cell
 from bilinear.analysis.runs import TrainOutcome
 from bilinear.analysis.suite import ModelSpec
 from bilinear.automata import tasks
-from bilinear.cli import certify
-from bilinear.cli._common import fail
 from bilinear.constructions import compile_automaton
-from bilinear.errors import BilinearError, ResultsStoreError
+from bilinear.errors import ResultsStoreError
 from bilinear.experiments import ResultsStore, RunConfig
 from bilinear.models import from_construction
 from bilinear.models.construction import weights_record
@@ -117,16 +114,6 @@ def test_certificates_are_cached_per_run(parity_run, monkeypatch) -> None:
 
 
 # ------------------------------------------------------------------ store runs, and the CLI
-def run_certify(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="bilinear")
-    certify.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["certify", *argv])
-    try:
-        return certify.run(args)
-    except BilinearError as err:
-        return fail(err)
-
-
 @pytest.fixture()
 def store(tmp_path, parity_run) -> tuple[str, RunConfig]:
     job, record = parity_run
