@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -144,3 +145,15 @@ def test_agreement_counts_are_in_results_json(tiny):
     counts = doc["agreement_counts"]
     assert sum(counts.values()) == sum(1 for r in doc["rows"] if r.get("agreement"))
     assert f"{counts['gap']} learnability gap" in (config.out / "report.md").read_text()
+
+
+def test_gap_diagnoses_carry_their_training_curves(tmp_path) -> None:
+    suite = select(TINY, tasks=["parity"], models=["full"])
+    suite = replace(suite, budget=replace(suite.budget, curves=True))
+    config = ReportConfig(suite, tmp_path, progress=False, workers=1, threads=1, paper=False,
+                          plots=False)
+    report = run_report(config)
+    assert report.diagnoses, "5 steps of full on parity leave a gap"
+    curve = report.diagnoses[0]["curve"]
+    assert curve and set(curve[-1]) == {"step", *(str(n) for n in suite.budget.test_lengths)}
+    assert "Training curves of the gap cells" in (tmp_path / "report.md").read_text()

@@ -330,7 +330,9 @@ def _diagnoses(report: Report, outcomes: dict[str, TrainOutcome]) -> list[dict[s
         except BilinearError as exc:
             report.errors.append(f"diagnosis of {row['task']} / {row['model']}: {exc}")
             continue
-        out.append({"model": row["model"], **found.to_dict()})
+        curve = [{"step": h["step"], **h["curve"]} for h in outcome.extra.get("history") or ()
+                 if "curve" in h]
+        out.append({"model": row["model"], **found.to_dict(), "curve": curve})
     return out
 
 

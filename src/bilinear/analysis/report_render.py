@@ -71,7 +71,9 @@ def build_document(report: Any) -> list[Block]:
     doc += _hierarchy_section(report)
     doc += _matrix_section(report)
     doc += _results_section(report)
-    doc += diagnosis_blocks(getattr(report, "diagnoses", []))
+    diagnoses = getattr(report, "diagnoses", [])
+    doc += diagnosis_blocks([{k: v for k, v in d.items() if k != "curve"} for d in diagnoses])
+    doc += _curves(diagnoses)
     doc.append(Heading(2, "Tasks one by one"))
     rows_by_task: dict[str, list[Row]] = {}
     for r in report.rows:
@@ -83,6 +85,23 @@ def build_document(report: Any) -> list[Block]:
         doc += paper_section(report)
     doc += _notes_section(report)
     return doc
+
+
+def _curves(diagnoses: list[dict[str, Any]]) -> list[Block]:
+    """The training curves of the gap cells at the test lengths (folded; one table each)."""
+    with_curves = [d for d in diagnoses if d.get("curve")]
+    if not with_curves:
+        return []
+    tables: list[Block] = []
+    for d in with_curves:
+        lengths = [k for k in d["curve"][0] if k != "step"]
+        tables.append(Paragraph(f"`{d.get('task')}` / {d.get('model')}"))
+        tables.append(Table(["step"] + [f"L={n}" for n in lengths],
+                            [[c["step"]] + [fmt(c.get(n)) for n in lengths] for c in d["curve"]]))
+    return [Details(
+        "Training curves of the gap cells: accuracy at each test length at every validation "
+        "checkpoint (fixed words of their own, not the test words; never read by selection)",
+        tables)]
 
 
 # ================================================================================ overview

@@ -81,6 +81,7 @@ def _job(task: str, model: ModelSpec, suite: Suite, seed: int, lr: float) -> Run
         test_words=b.test_words,
         discretize=b.discretize,
         curriculum=b.curriculum,
+        curve_lengths=b.test_lengths if b.curves else (),
         early_stop=b.early_stop,
         patience=b.patience if b.early_stop is not None else 1,
     )
@@ -141,7 +142,7 @@ def _outcome(job: RunConfig, metrics: Any, info: Any, reused: bool) -> TrainOutc
         reused=reused,
         seconds=float(info.get("train_seconds") or 0.0) + float(info.get("eval_seconds") or 0.0),
         extra={k: info[k] for k in ("stopped_early", "train_seconds", "final_loss",
-                                    "discretized", "protocol_deviation", "weights")
+                                    "discretized", "protocol_deviation", "weights", "history")
                if k in info},
         majority_normalized_accuracy=tuple(
             float(metrics[str(n)].get("majority_normalized_accuracy",

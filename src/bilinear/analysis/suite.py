@@ -109,6 +109,9 @@ class Budget:
         Length curriculum of every run (:class:`bilinear.experiments.RunConfig` ``curriculum``):
         the upper train length grows from the first value to the second over the first half of
         the steps.  A protocol deviation: the report says so in its header.
+    curves : bool
+        Record every run's training curve at the test lengths (``RunConfig.curve_lengths``;
+        reported beside the gap diagnoses, never read by selection).
 
     Examples
     --------
@@ -133,6 +136,7 @@ class Budget:
     early_stop: float | None = None
     patience: int = 3
     curriculum: tuple[int, int] | None = None
+    curves: bool = False
 
     def __post_init__(self) -> None:
         if self.curriculum is not None:
@@ -495,6 +499,7 @@ QUICK = Suite(
         discretize=True,
         early_stop=1.0,
         patience=3,
+        curves=True,
     ),
     paper=PaperBudget(
         ablation_models=("full", "real_diagonal"),
@@ -546,6 +551,7 @@ FULL = Suite(
         test_lengths=(10, 50, 100, 200, 500),
         test_words=512,
         val_lengths=(20, 40),
+        curves=True,
     ),
     paper=PaperBudget(
         ablation_models=("full", "real_diagonal", "complex_diagonal"),

@@ -193,6 +193,12 @@ class RunConfig:
     Traceback (most recent call last):
     ...
     bilinear.errors.InvalidArgumentError: test length 3 is below the train range 5-10
+    curve_lengths : sequence of int
+        Lengths at which the training curve is recorded: at every validation checkpoint, the
+        accuracy at each of these lengths on fixed words of their own (``CURVE_WORDS`` per
+        length, drawn apart from the test words) goes into the run's ``history``.  Reported
+        only: early stopping and selection never read it.  Empty (the default) leaves the run
+        key as it was.
     """
 
     task: str
@@ -216,6 +222,7 @@ class RunConfig:
     chance: float | None = None
     discretize: bool = False
     curriculum: Any = None
+    curve_lengths: Any = ()
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -230,6 +237,8 @@ class RunConfig:
         set_(self, "train_lengths", parse_length_range(self.train_lengths))
         set_(self, "test_lengths", parse_lengths(self.test_lengths))
         set_(self, "val_lengths", () if not self.val_lengths else parse_lengths(self.val_lengths))
+        set_(self, "curve_lengths",
+             () if not self.curve_lengths else parse_lengths(self.curve_lengths))
         set_(self, "test_words", check_positive_int(self.test_words, "test_words"))
         if self.clip is not None:
             set_(self, "clip", check_float(self.clip, "clip", min_value=0.0, exclude_min=True))
@@ -296,6 +305,10 @@ class RunConfig:
             del d["curriculum"]
         else:
             d["curriculum"] = list(self.curriculum)
+        if self.curve_lengths:
+            d["curve_lengths"] = list(self.curve_lengths)
+        else:  # likewise
+            del d["curve_lengths"]
         return d
 
     @classmethod

@@ -50,6 +50,10 @@ _VALIDATION_SEED = 20_000
 _DISCRETIZE_SEED = 30_000
 #: Optimizer steps that refit a discretized model's readout and ``h0``.
 REFIT_STEPS = 200
+#: Offset of the seed of the training curve's words (``RunConfig.curve_lengths``).
+_CURVE_SEED = 40_000
+#: Words per length of the training curve.
+CURVE_WORDS = 32
 
 
 def normalized_accuracy(accuracy: float, chance: float) -> float:
@@ -118,7 +122,7 @@ class TrainOutcome:
     stopped_early: bool
     seconds: float
     final_loss: float
-    history: list[dict[str, float]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
     discretized: dict[str, Any] | None = None
 
 
@@ -145,6 +149,11 @@ class RunResult:
         """JSON-ready form (as stored in the results store)."""
         return {"key": self.config.key(), "config": self.config.to_dict(),
                 "metrics": {k: dict(v) for k, v in self.metrics.items()}, "info": dict(self.info)}
+
+
+def _tensors(batch: tuple[np.ndarray, np.ndarray],
+             dev: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.from_numpy(batch[0]).to(dev), torch.from_numpy(batch[1]).to(dev)
 
 
 def _val_accuracy(model: SequenceModel, words: torch.Tensor, labels: torch.Tensor) -> float:
@@ -196,7 +205,9 @@ def _train(config: RunConfig, data: AutomatonData, dev: torch.device, progress: 
     val_w, val_y = data.sample(eval_rng(config.seed + 10_000, 0), 256, stop_length)
     val_words = torch.from_numpy(val_w).to(dev)
     val_labels = torch.from_numpy(val_y).to(dev)
-    history: list[dict[str, float]] = []
+    curves = [(n, *_tensors(data.sample(eval_rng(config.seed + _CURVE_SEED, n), CURVE_WORDS, n),
+                             dev)) for n in config.curve_lengths]
+    history: list[dict[str, Any]] = []
     hits, stopped, loss_value = 0, False, float("nan")
     start = time.perf_counter()
     bar = None
@@ -215,7 +226,10 @@ def _train(config: RunConfig, data: AutomatonData, dev: torch.device, progress: 
                 bar.set_postfix(loss=f"{loss_value:.3g}")
         if step % config.eval_every == 0 or step == config.steps:
             acc = _val_accuracy(model, val_words, val_labels)
-            history.append({"step": step, "loss": loss_value, "val_accuracy": acc})
+            entry: dict[str, Any] = {"step": step, "loss": loss_value, "val_accuracy": acc}
+            if curves:  # reported only: never read by early stopping or selection
+                entry["curve"] = {str(n): _val_accuracy(model, w, y) for n, w, y in curves}
+            history.append(entry)
             if config.early_stop is not None:
                 hits = hits + 1 if acc >= config.early_stop else 0
                 if hits >= config.patience:
