@@ -7,7 +7,10 @@ import io
 import pytest
 
 from bilinear._progress import PROGRESS_ENV, Progress, should_show, track
+from bilinear.automata import tasks
+from bilinear.constructions import compile_automaton
 from bilinear.errors import BilinearError
+from bilinear.verification import verify
 
 
 class _Clock:
@@ -121,3 +124,11 @@ def test_bad_arguments_are_refused():
         Progress(total=-1)
     with pytest.raises(BilinearError, match="interval"):
         Progress(total=1, interval=-0.5)
+
+
+def test_the_float_search_reports_its_depth(monkeypatch, capsys) -> None:
+    monkeypatch.setenv(PROGRESS_ENV, "1")
+    dfa = tasks.get("parity").dfa
+    verify(compile_automaton(dfa, level="real_diagonal"), dfa, method="float")
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("float search: ") and "depth" in last

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bilinear._progress import Progress
 from bilinear.errors import InvalidArgumentError
 
 __all__ = ["FloatImplementation", "FloatInstance", "FORMATS", "UNIT_ROUNDOFF", "round_bfloat16",
@@ -238,8 +239,15 @@ def float_search(impl: FloatImplementation, inst: FloatInstance,
                  max_pairs: int = 200_000) -> FloatSearch:
     """Breadth-first search of the (float state, automaton state) pairs of ``impl`` on the
     instance ``inst``.  Pairs are decoded when first reached, so a failure comes with a
-    shortest word.
+    shortest word.  Reports progress per depth (:class:`bilinear._progress.Progress`: on a
+    terminal or with ``BILINEAR_PROGRESS=1``).
     """
+    with Progress(max_pairs, "float search", unit="pair") as bar:
+        return _float_search(impl, inst, max_pairs, bar)
+
+
+def _float_search(impl: FloatImplementation, inst: FloatInstance, max_pairs: int,
+                  bar: Progress) -> FloatSearch:
     A, Rs = inst.stored(impl)                                         # (K, H, H)
     table, start, labels, row_label = inst.table, inst.start, inst.labels, inst.row_label
     K = A.shape[0]
@@ -305,6 +313,7 @@ def float_search(impl: FloatImplementation, inst: FloatInstance,
             new_idx.append(i)
             if len(parents) > max_pairs:
                 return FloatSearch("cap", len(parents), len(distinct), depth, edges)
+        bar.update(len(new_idx), note=f"depth {depth}")
         idx = np.array(new_idx, dtype=np.int64)
         frontier_h, frontier_q = nh[idx], nq[idx]
         chunks_h.append(frontier_h)
