@@ -229,7 +229,7 @@ def decode_construction_outputs(module: BilinearModel, rnn: Any, words: Any) -> 
     Works through the module's own evaluation path (scan or loop), so comparing it with
     ``[rnn.output(w) for w in words]`` checks the torch implementation against the numpy one.
     """
-    tokens = torch.as_tensor(np.asarray(words, dtype=np.int64))
+    tokens = torch.as_tensor(np.asarray(words, dtype=np.int64), device=module.device)
     rows = module.predict(tokens).cpu().numpy()
     labels = tuple(rnn.labels)
     return [[labels[r] if r >= 0 else None for r in row] for row in rows]
