@@ -9,6 +9,12 @@ Rows (``rows(quick)``, see ``benchmarks/run.py``):
   step, then one model step) of their ratio, so a change of machine load during the run moves
   both times of a pair alike;
 * ``training_lstm``: the baseline itself (ratio 1);
+* ``training_adam_full_vs_lstm`` and ``training_adam_full_vs_elman``: one whole training step
+  of ``full`` (forward, backward and ``torch.optim.Adam`` step) against the same step of the
+  ``lstm`` model and of the ``elman`` model (embedding + ``torch.nn.RNN`` with tanh, the same
+  hidden size: the same amount of recurrent work as full's minimal algorithm), the three timed
+  interleaved in the same run on the same input; ``ratio`` = baseline time / full time, the
+  median over interleaved rounds (goals: >= 2.5 against LSTM, >= 1.5 against ``nn.RNN``);
 * ``throughput_quick_runs``: whole runs (training with early stop and discretization, then
   evaluation at every test length) per minute, at the quick suite's budget (hidden, batch,
   learning rate, lengths, words, early stop, discretization of
@@ -28,6 +34,7 @@ thread so the numbers are comparable between machines with different core counts
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -43,6 +50,10 @@ from bilinear.models import LEVELS, BilinearModel, make
 
 OPTIONS = {"block": {"block_size": 2}, "cp": {"rank": 64}}
 LSTM_BASELINE = "torch.nn.LSTM (same input, same run)"
+ADAM_BASELINES = {
+    "lstm": "torch.nn.LSTM + Adam step (same input, same run)",
+    "elman": "torch.nn.RNN (tanh, same hidden) + Adam step (same input, same run)",
+}
 
 
 def _train_step(model, x: torch.Tensor, y: torch.Tensor) -> None:
@@ -67,16 +78,72 @@ def training_rows(quick: bool) -> list[dict]:
         mine, base = [], []
         for _ in range(reps):  # interleaved, so load changes hit both alike
             base.append(timed(lambda: _train_step(lstm, x, y)))
-            mine.append(timed(lambda m=model: _train_step(m, x, y)))
+            mine.append(timed(partial(_train_step, model, x, y)))
         lstm_times.extend(base)
         ratio = median([b / m for b, m in zip(base, mine, strict=True)])
-        rows.append({"benchmark": f"training_{level}", "value": 1e3 * median(mine),
-                     "unit": "ms/batch", "baseline": LSTM_BASELINE, "ratio": ratio,
-                     "shape": {"batch": B, "length": T, "hidden": H, "symbols": D}})
+        rows.append(
+            {
+                "benchmark": f"training_{level}",
+                "value": 1e3 * median(mine),
+                "unit": "ms/batch",
+                "baseline": LSTM_BASELINE,
+                "ratio": ratio,
+                "shape": {"batch": B, "length": T, "hidden": H, "symbols": D},
+            }
+        )
     t = median(lstm_times)
-    rows.append({"benchmark": "training_lstm", "value": 1e3 * t, "unit": "ms/batch",
-                 "baseline": LSTM_BASELINE, "ratio": 1.0,
-                 "shape": {"batch": B, "length": T, "hidden": H, "symbols": D}})
+    rows.append(
+        {
+            "benchmark": "training_lstm",
+            "value": 1e3 * t,
+            "unit": "ms/batch",
+            "baseline": LSTM_BASELINE,
+            "ratio": 1.0,
+            "shape": {"batch": B, "length": T, "hidden": H, "symbols": D},
+        }
+    )
+    return rows
+
+
+def _adam_step(model, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor) -> None:
+    opt.zero_grad(set_to_none=True)
+    logits = model(x)
+    F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).backward()
+    opt.step()
+
+
+def adam_rows(quick: bool) -> list[dict]:
+    """``training_adam_full_vs_<baseline>``: full's training step with the optimizer step,
+    against LSTM and ``nn.RNN`` of the same hidden size, interleaved in the same run."""
+    B, T, H, D = (16, 64, 64, 8) if quick else (64, 256, 64, 8)
+    reps = 3 if quick else 9
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, D, (B, T), generator=g)
+    y = torch.randint(0, D, (B, T), generator=g)
+    names = ("full", *ADAM_BASELINES)
+    models = {name: make(name, D, D, H, seed=0) for name in names}
+    opts = {name: torch.optim.Adam(m.parameters(), lr=1e-3) for name, m in models.items()}
+    for name in names:  # warm up
+        _adam_step(models[name], opts[name], x, y)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(reps):  # interleaved, rotating which model goes first
+        for name in names[i % 3 :] + names[: i % 3]:
+            times[name].append(timed(partial(_adam_step, models[name], opts[name], x, y)))
+    shape = {"batch": B, "length": T, "hidden": H, "symbols": D, "optimizer": "Adam"}
+    rows = []
+    for base, label in ADAM_BASELINES.items():
+        ratio = median([b / m for b, m in zip(times[base], times["full"], strict=True)])
+        rows.append(
+            {
+                "benchmark": f"training_adam_full_vs_{base}",
+                "value": 1e3 * median(times["full"]),
+                "unit": "ms/step",
+                "baseline": label,
+                "baseline_value": 1e3 * median(times[base]),
+                "ratio": ratio,
+                "shape": shape,
+            }
+        )
     return rows
 
 
@@ -91,9 +158,16 @@ def eval_rows(quick: bool) -> list[dict]:
         t_full = timed(lambda: full.predict(x, chunk=2048))
         t_lstm = timed(lambda: lstm.predict(x, chunk=2048))
     symbols = words * length
-    return [{"benchmark": "eval_full_long", "value": symbols / t_full, "unit": "symbols/s",
-             "baseline": "torch.nn.LSTM, 32 units, same words", "ratio": t_lstm / t_full,
-             "shape": {"words": words, "length": length, "hidden": 32, "symbols": D}}]
+    return [
+        {
+            "benchmark": "eval_full_long",
+            "value": symbols / t_full,
+            "unit": "symbols/s",
+            "baseline": "torch.nn.LSTM, 32 units, same words",
+            "ratio": t_lstm / t_full,
+            "shape": {"words": words, "length": length, "hidden": 32, "symbols": D},
+        }
+    ]
 
 
 #: (task, model, options) cells of the throughput row: a diagonal, a block and a full level on
@@ -110,12 +184,26 @@ REFERENCE_LOOP = "training loop of commit 6957709 (reconstructed in bench_traini
 def _quick_configs(quick: bool) -> list[RunConfig]:
     b = QUICK.budget
     cells = THROUGHPUT_CELLS[:2] if quick else THROUGHPUT_CELLS
-    return [RunConfig(task=t, model=m, options=o, hidden=b.hidden,
-                      steps=60 if quick else b.steps, batch_size=b.batch, lr=b.lrs[0],
-                      seed=b.seeds[0], train_lengths=b.train_lengths,
-                      test_lengths=b.test_lengths, val_lengths=b.val_lengths,
-                      test_words=32 if quick else b.test_words, discretize=b.discretize,
-                      early_stop=b.early_stop, patience=b.patience) for t, m, o in cells]
+    return [
+        RunConfig(
+            task=t,
+            model=m,
+            options=o,
+            hidden=b.hidden,
+            steps=60 if quick else b.steps,
+            batch_size=b.batch,
+            lr=b.lrs[0],
+            seed=b.seeds[0],
+            train_lengths=b.train_lengths,
+            test_lengths=b.test_lengths,
+            val_lengths=b.val_lengths,
+            test_words=32 if quick else b.test_words,
+            discretize=b.discretize,
+            early_stop=b.early_stop,
+            patience=b.patience,
+        )
+        for t, m, o in cells
+    ]
 
 
 def _ref_step(model, opt, data, rng, c: RunConfig, clip) -> float:
@@ -133,7 +221,8 @@ def _ref_step(model, opt, data, rng, c: RunConfig, clip) -> float:
 def _ref_accuracy(model, batches) -> float:
     with torch.no_grad():
         return sum(float((model.predict(w) == y).double().mean()) for w, y in batches) / len(
-            batches)
+            batches
+        )
 
 
 def _reference_run(c: RunConfig) -> int:
@@ -144,8 +233,16 @@ def _reference_run(c: RunConfig) -> int:
     dfa = tasks.resolve(c.task).dfa
     data = AutomatonData(dfa)
     rng = np.random.default_rng([c.seed, 1])
-    model = make(c.model, data.vocab, data.labels, c.hidden, device="cpu", dtype=c.dtype,
-                 seed=c.seed, **dict(c.options))
+    model = make(
+        c.model,
+        data.vocab,
+        data.labels,
+        c.hidden,
+        device="cpu",
+        dtype=c.dtype,
+        seed=c.seed,
+        **dict(c.options),
+    )
     opt = torch.optim.Adam(model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
     stop_length = max(c.val_lengths) if c.val_lengths else c.train_lengths[1]
     vw, vy = data.sample(eval_rng(c.seed + 10_000, 0), 256, stop_length)
@@ -182,8 +279,10 @@ def _reference_run(c: RunConfig) -> int:
         for n in lengths:
             w, y = data.sample(eval_rng(seed, n), c.test_words, n)
             for s in range(0, c.test_words, 256):
-                (model.predict(torch.from_numpy(w[s : s + 256]), chunk=1024).numpy()
-                 == y[s : s + 256]).mean()
+                (
+                    model.predict(torch.from_numpy(w[s : s + 256]), chunk=1024).numpy()
+                    == y[s : s + 256]
+                ).mean()
     return step
 
 
@@ -211,12 +310,23 @@ def throughput_rows(quick: bool) -> list[dict]:
         mine.append(times[new])
         same_steps = same_steps and steps["ref"] == steps["new"]
     per_min = 60.0 * len(configs) / sum(mine)
-    return [{"benchmark": "throughput_quick_runs", "value": per_min, "unit": "runs/min",
-             "baseline": REFERENCE_LOOP, "ratio": sum(base) / sum(mine),
-             "shape": {"cells": [f"{c.task}/{c.model}" for c in configs],
-                       "hidden": configs[0].hidden, "batch": configs[0].batch_size,
-                       "steps": configs[0].steps, "test_words": configs[0].test_words,
-                       "same_steps_as_baseline": same_steps}}]
+    return [
+        {
+            "benchmark": "throughput_quick_runs",
+            "value": per_min,
+            "unit": "runs/min",
+            "baseline": REFERENCE_LOOP,
+            "ratio": sum(base) / sum(mine),
+            "shape": {
+                "cells": [f"{c.task}/{c.model}" for c in configs],
+                "hidden": configs[0].hidden,
+                "batch": configs[0].batch_size,
+                "steps": configs[0].steps,
+                "test_words": configs[0].test_words,
+                "same_steps_as_baseline": same_steps,
+            },
+        }
+    ]
 
 
 def rows(quick: bool) -> list[dict]:
@@ -224,7 +334,7 @@ def rows(quick: bool) -> list[dict]:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return training_rows(quick) + eval_rows(quick) + throughput_rows(quick)
+        return training_rows(quick) + adam_rows(quick) + eval_rows(quick) + throughput_rows(quick)
     finally:
         torch.set_num_threads(threads)
 

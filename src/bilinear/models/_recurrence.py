@@ -25,18 +25,21 @@ class _FusedRecurrence(torch.autograd.Function):
     allocation, and the states come out contiguous for the readout."""
 
     @staticmethod
-    def forward(ctx: Any, W: torch.Tensor, h0: torch.Tensor, tokens: torch.Tensor,
-                normalize: bool, gather: bool | str) -> torch.Tensor:
+    def forward(
+        ctx: Any,
+        W: torch.Tensor,
+        h0: torch.Tensor,
+        tokens: torch.Tensor,
+        normalize: bool,
+        gather: bool | str,
+    ) -> torch.Tensor:
         H, _, D = W.shape
         B, T = tokens.shape
         group = gather == "group"
-        if group:  # rows grouped by letter, one (D, M, H) x (D, H, H) bmm per step
-            src, slots, M = _letter_groups(tokens, D)
-            rows = slots.unbind(0)
+        if group:  # rows grouped by letter, one (D, M_t, H) x (D, H, H) bmm per step
+            srcs, rows, sizes = _letter_groups(tokens, D)
             letters_t = W.permute(2, 1, 0).contiguous()  # letters_t[k] = W[:, :, k]^T
-            hp = h0.new_empty(D, M, H)
-            op = h0.new_empty(D, M, H)
-            srcs = src.unbind(0)
+            hps, ops = _group_buffers(h0, D, max(sizes), H, sizes)
         elif gather:  # letters[k] = W[:, :, k]; one (B, H, H) gather + bmm per step
             letters = W.permute(2, 0, 1).contiguous()
             rows = tokens.t().unbind(0)
@@ -53,6 +56,7 @@ class _FusedRecurrence(torch.autograd.Function):
         h = h0
         for t, (y, row, n) in enumerate(zip(states.unbind(1), rows, norm_steps, strict=True)):
             if group:
+                hp, op = hps[t], ops[t]
                 torch.index_select(h, 0, srcs[t], out=hp.view(-1, H))
                 torch.bmm(hp, letters_t, out=op)
                 torch.index_select(op.view(-1, H), 0, row, out=y)
@@ -67,6 +71,8 @@ class _FusedRecurrence(torch.autograd.Function):
             h = y
         ctx.normalize = normalize
         ctx.gather = gather
+        # the grouping depends on the tokens only: made once, reused by the backward
+        ctx.groups = (srcs, rows, sizes) if group else None
         ctx.save_for_backward(W, h0, tokens, states, norms if normalize else h0.new_empty(0))
         return states
 
@@ -77,12 +83,10 @@ class _FusedRecurrence(torch.autograd.Function):
         B, T = tokens.shape
         group = ctx.gather == "group"
         if group:
-            src, slots, M = _letter_groups(tokens, D)
-            rows = slots.unbind(0)
-            srcs = src.unbind(0)
+            srcs, rows, sizes = ctx.groups
             letters = W.permute(2, 0, 1).contiguous()
-            hp = h0.new_empty(D, M, H)
-            op = h0.new_empty(D, M, H)
+            hps, ops = _group_buffers(h0, D, max(sizes), H, sizes)
+            views = list(zip(hps, ops, strict=True))
         elif ctx.gather:
             letters = W.permute(2, 0, 1).contiguous()
             rows = tokens.t().unbind(0)
@@ -107,14 +111,22 @@ class _FusedRecurrence(torch.autograd.Function):
             grads.addcmul_(states, dots, value=-1.0).div_(norms)
         g = torch.zeros_like(h0)
         # per-step views made once (one call each), so the loop does no indexing
-        steps = zip(grad_pre.unbind(1), grads.unbind(1),
-                    norms.unbind(1) if ctx.normalize else rows, rows, srcs, strict=True)
-        for gp, gs, n, row, src_t in reversed(list(steps)):
+        steps = zip(
+            grad_pre.unbind(1),
+            grads.unbind(1),
+            norms.unbind(1) if ctx.normalize else rows,
+            rows,
+            srcs,
+            views if group else rows,
+            strict=True,
+        )
+        for gp, gs, n, row, src_t, view in reversed(list(steps)):
             if ctx.normalize:
                 torch.addcdiv(gs, g, n, out=gp)
             else:
                 torch.add(gs, g, out=gp)
             if group:  # A(x_t)^T g, rows grouped by letter
+                hp, op = view
                 torch.index_select(gp, 0, src_t, out=hp.view(-1, H))
                 torch.bmm(hp, letters, out=op)
                 g = op.view(-1, H).index_select(0, row)
@@ -137,43 +149,68 @@ class _FusedRecurrence(torch.autograd.Function):
                 order = pos.index_select(0, torch.argsort(rest, stable=True))
                 sizes = torch.bincount(rest, minlength=D).tolist()
                 n_rest = rest.shape[0]
-                gy = torch.index_select(grad_pre.view(B * T, H), 0, order,
-                                        out=grads.view(B * T, H)[:n_rest])
-                prev = torch.index_select(states.view(B * T, H), 0, order - 1,
-                                          out=grad_pre.view(B * T, H)[:n_rest])
-                for k, (gk, pk) in enumerate(zip(gy.split(sizes), prev.split(sizes),
-                                                 strict=True)):
+                gy = torch.index_select(
+                    grad_pre.view(B * T, H), 0, order, out=grads.view(B * T, H)[:n_rest]
+                )
+                prev = torch.index_select(
+                    states.view(B * T, H), 0, order - 1, out=grad_pre.view(B * T, H)[:n_rest]
+                )
+                for k, (gk, pk) in enumerate(zip(gy.split(sizes), prev.split(sizes), strict=True)):
                     if gk.shape[0]:
                         grad_W[k].addmm_(gk.t(), pk)
             grad_W = grad_W.permute(1, 2, 0)
         return grad_W, g if ctx.needs_input_grad[1] else None, None, None, None
 
 
-def _letter_groups(tokens: torch.Tensor, D: int) -> tuple[torch.Tensor, torch.Tensor, int]:
-    """Per-step grouping of the batch rows by the letter read, padded to ``M`` rows a letter.
+def _letter_groups(
+    tokens: torch.Tensor, D: int
+) -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...], list[int]]:
+    """Per-step grouping of the batch rows by the letter read, padded to ``M_t`` rows a letter.
 
-    Returns ``src`` (T, D * M): the batch row in each padded slot (padding slots repeat row 0,
-    their products are never read), ``slots`` (T, B): the slot of each batch row, and ``M``.
+    ``M_t`` is the largest group of step ``t``.  Returns ``srcs``: for each step, the batch row
+    in each of its ``D * M_t`` padded slots (padding slots repeat row 0, their products are never
+    read), ``slots``: for each step, the slot of each batch row (``B``), and the ``M_t``.
     """
     B, T = tokens.shape
     onehot = F.one_hot(tokens, D)  # (B, T, D)
-    M = int(onehot.sum(dim=0).max())
+    counts = onehot.sum(dim=0)  # (T, D)
+    per_step = counts.max(dim=1).values  # (T,)
+    M = int(per_step.max())
     rank = (onehot.cumsum(dim=0) - 1).gather(2, tokens.unsqueeze(-1)).squeeze(-1)  # (B, T)
-    slots = (tokens * M + rank).t().contiguous()  # (T, B)
+    slots = (tokens * per_step + rank).t().contiguous()  # (T, B)
     src = torch.zeros(T, D * M, dtype=torch.long, device=tokens.device)
     src.scatter_(1, slots, torch.arange(B, device=tokens.device).expand(T, B))
-    return src, slots, M
+    sizes = per_step.tolist()
+    used = torch.arange(D * M, device=tokens.device) < (per_step * D).unsqueeze(1)
+    srcs = src[used].split([D * m for m in sizes])
+    return srcs, slots.unbind(0), sizes
 
 
-def fused_recurrence(W: torch.Tensor, h0: torch.Tensor, tokens: torch.Tensor,
-                     normalize: bool = True, gather: bool | str | None = None) -> torch.Tensor:
+def _group_buffers(
+    h0: torch.Tensor, D: int, M: int, H: int, sizes: list[int]
+) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Per-step (D, M_t, H) views of two (D * M * H) buffers, one pair of views per distinct
+    ``M_t`` (made once, looked up per step)."""
+    hp = h0.new_empty(D * M * H)
+    op = h0.new_empty(D * M * H)
+    made = {m: (hp[: D * m * H].view(D, m, H), op[: D * m * H].view(D, m, H)) for m in set(sizes)}
+    return [made[m][0] for m in sizes], [made[m][1] for m in sizes]
+
+
+def fused_recurrence(
+    W: torch.Tensor,
+    h0: torch.Tensor,
+    tokens: torch.Tensor,
+    normalize: bool = True,
+    gather: bool | str | None = None,
+) -> torch.Tensor:
     """States ``(B, T, H)`` of ``h_t = W[:, :, x_t] h_{t-1}`` (each normalized when asked).
 
     ``gather`` picks the per-step product: False computes every letter's product in one matmul
     and keeps the row of the letter read; True gathers each position's matrix and uses a
     batched matmul; ``"group"`` groups the rows by the letter read (padded to the largest
-    group) and multiplies each group by its letter in one batched matmul; None (default)
-    decides from the sizes.
+    group of each step) and multiplies each group by its letter in one batched matmul; None
+    (default) decides from the sizes.
 
     Examples
     --------
@@ -219,8 +256,14 @@ class _FusedCP(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, U: torch.Tensor, Z: torch.Tensor, v: torch.Tensor, h0: torch.Tensor,
-                normalize: bool) -> torch.Tensor:
+    def forward(
+        ctx: Any,
+        U: torch.Tensor,
+        Z: torch.Tensor,
+        v: torch.Tensor,
+        h0: torch.Tensor,
+        normalize: bool,
+    ) -> torch.Tensor:
         B, T, R = v.shape
         H = U.shape[0]
         Ut = U.t()
@@ -254,8 +297,14 @@ class _FusedCP(torch.autograd.Function):
         grad_u = torch.empty(B, T, R, dtype=v.dtype, device=v.device)  # dL/d(U-input) per step
         g = torch.zeros_like(h0)
         Zt = Z.t()
-        steps = zip(grad_pre.unbind(1), grads.unbind(1), grad_u.unbind(1), v.unbind(1),
-                    norms.unbind(1) if ctx.normalize else v.unbind(1), strict=True)
+        steps = zip(
+            grad_pre.unbind(1),
+            grads.unbind(1),
+            grad_u.unbind(1),
+            v.unbind(1),
+            norms.unbind(1) if ctx.normalize else v.unbind(1),
+            strict=True,
+        )
         for gp, gs, gr, vt, n in reversed(list(steps)):
             if ctx.normalize:
                 torch.addcdiv(gs, g, n, out=gp)
@@ -271,8 +320,9 @@ class _FusedCP(torch.autograd.Function):
         return grad_U, grad_Z, grad_v, g, None
 
 
-def fused_cp_recurrence(U: torch.Tensor, Z: torch.Tensor, v: torch.Tensor, h0: torch.Tensor,
-                        normalize: bool = True) -> torch.Tensor:
+def fused_cp_recurrence(
+    U: torch.Tensor, Z: torch.Tensor, v: torch.Tensor, h0: torch.Tensor, normalize: bool = True
+) -> torch.Tensor:
     """States ``(B, T, H)`` of the CP recurrence ``h_t = U ((Z^T h_{t-1}) * v_t)``.
 
     ``U``, ``Z`` have shape (H, R); ``v`` (B, T, R) holds ``V[x_t]`` for every position.
