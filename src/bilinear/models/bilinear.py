@@ -55,8 +55,8 @@ from bilinear.models.scan import (
     SCAN_CHUNK,
     _normalize,
     block_scan,
-    count_diagonal_scan,
-    count_polar_scan,
+    factor_diagonal_scan,
+    factor_polar_scan,
 )
 
 __all__ = [
@@ -583,11 +583,10 @@ class _Diagonal(BilinearModel):
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor,
               readout: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         # diagonal letters commute: states depend on running letter counts only
-        a = self._factors()
-        negative = None if self.nonnegative else (a.detach() < 0).to(a.dtype)
-        return count_diagonal_scan(tokens, torch.log(a.abs()), negative, h,
-                                   normalize=self.normalize, chunk=self.scan_chunk,
-                                   readout=readout)
+        # the factors, not their logs: an exact zero entry keeps finite, correct gradients
+        return factor_diagonal_scan(tokens, self._factors(), h, nonnegative=self.nonnegative,
+                                    normalize=self.normalize, chunk=self.scan_chunk,
+                                    readout=readout)
 
     def _forward_state(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         if not self._can_scan() or tokens.shape[1] == 0:
@@ -664,10 +663,8 @@ class ComplexDiagonalBilinear(_Diagonal):
 
     def _scan(self, tokens: torch.Tensor, h: torch.Tensor,
               readout: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        p, q = self.real, self.imag  # (D, P) tables: polar form per letter
-        return count_polar_scan(tokens, 0.5 * torch.log(p * p + q * q), torch.atan2(q, p), h,
-                                normalize=self.normalize, chunk=self.scan_chunk,
-                                readout=readout)
+        return factor_polar_scan(tokens, self.real, self.imag, h, normalize=self.normalize,
+                                 chunk=self.scan_chunk, readout=readout)
 
     def _prepare(self, tokens: torch.Tensor) -> Any:
         return F.embedding(tokens, self.real), F.embedding(tokens, self.imag)
