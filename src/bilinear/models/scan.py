@@ -352,12 +352,17 @@ def count_diagonal_scan(
     states : Tensor (B, T, H), or logits (B, T, S) when ``readout`` is given
     last : Tensor (B, H)
     """
-    zero = None
-    if bool((log_table == float("-inf")).any()):
-        # a zero entry: the finite table (0 there) and the 0/1 table of zeros
-        zero = (log_table.detach() == float("-inf")).to(log_table.dtype)
-        log_table = torch.where(zero > 0, torch.zeros_like(log_table), log_table)
+    log_table, zero = _split_zeros(log_table)
     return _count_diagonal(tokens, log_table, zero, None, negative, h, normalize, chunk, readout)
+
+
+def _split_zeros(log_table: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """A log table with ``-inf`` (zero factors) as the finite table (0 there) and the 0/1 table
+    of the zeros; ``(log_table, None)`` when there is none."""
+    if not bool((log_table == float("-inf")).any()):
+        return log_table, None
+    zero = (log_table.detach() == float("-inf")).to(log_table.dtype)
+    return torch.where(zero > 0, torch.zeros_like(log_table), log_table), zero
 
 
 def factor_diagonal_scan(
@@ -601,10 +606,7 @@ def count_polar_scan(
     (no trigonometry per step).  When a ``readout`` (S, 2P) is given the logits
     ``states @ readout.T`` come back instead of the states.
     """
-    zero = None
-    if bool((log_table == float("-inf")).any()):
-        zero = (log_table.detach() == float("-inf")).to(log_table.dtype)
-        log_table = torch.where(zero > 0, torch.zeros_like(log_table), log_table)
+    log_table, zero = _split_zeros(log_table)
     return _count_polar(tokens, log_table, angle_table, zero, None, h, normalize, chunk, readout)
 
 
