@@ -182,6 +182,12 @@ class RunConfig:
         :func:`bilinear.experiments.run` writes that into the run's record.  Validation and test
         lengths are unchanged (still disjoint from each other).  ``None`` (the default) leaves
         the run key as it was.
+    curve_lengths : sequence of int
+        Lengths at which the training curve is recorded: at every validation checkpoint, the
+        accuracy at each of these lengths on fixed words of their own (``CURVE_WORDS`` per
+        length, drawn apart from the test words) goes into the run's ``history``.  Reported
+        only: early stopping and selection never read it.  Empty (the default) leaves the run
+        key as it was.
 
     Examples
     --------
@@ -193,12 +199,6 @@ class RunConfig:
     Traceback (most recent call last):
     ...
     bilinear.errors.InvalidArgumentError: test length 3 is below the train range 5-10
-    curve_lengths : sequence of int
-        Lengths at which the training curve is recorded: at every validation checkpoint, the
-        accuracy at each of these lengths on fixed words of their own (``CURVE_WORDS`` per
-        length, drawn apart from the test words) goes into the run's ``history``.  Reported
-        only: early stopping and selection never read it.  Empty (the default) leaves the run
-        key as it was.
     """
 
     task: str
