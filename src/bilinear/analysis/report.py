@@ -93,7 +93,7 @@ from bilinear.analysis.runs import (
 from bilinear.analysis.suite import LEVELS, ModelSpec, TaskScoring
 from bilinear.automata import tasks
 from bilinear.errors import BilinearError
-from bilinear.experiments import ResultsStore, RunConfig
+from bilinear.experiments import RunConfig
 from bilinear.models.construction import model_from_record
 from bilinear.vocabulary import DIAGONAL_LEVELS
 
@@ -301,7 +301,7 @@ def _train(report: Report,
     report.timing["training_s"] = round(time.perf_counter() - t0, 2)
     report.timing["runs"] = len(jobs)
     report.timing["runs_reused"] = sum(1 for o in outcomes.values() if o and o.reused)
-    finals = _final_accuracies(str(config.store_path), jobs) if config.suite.scoring else {}
+    finals = {o.job.key(): o.final_accuracy for o in outcomes.values() if o is not None}
 
     def trained_for(task: str, model: ModelSpec) -> dict[str, Any] | None:
         runs = [o for o in (outcomes.get(j) for j in grid(task, model, config.suite))
@@ -333,18 +333,6 @@ def _diagnoses(report: Report, outcomes: dict[str, TrainOutcome]) -> list[dict[s
         curve = [{"step": h["step"], **h["curve"]} for h in outcome.extra.get("history") or ()
                  if "curve" in h]
         out.append({"model": row["model"], **found.to_dict(), "curve": curve})
-    return out
-
-
-def _final_accuracies(store: str, jobs: list[RunConfig]) -> dict[str, dict[int, float]]:
-    """``{run key: {test length: final_accuracy}}`` of the finished runs among ``jobs``."""
-    keys = {j.key() for j in jobs}
-    out: dict[str, dict[int, float]] = {}
-    for row in ResultsStore(store).results():
-        if row["key"] in keys:
-            out[row["key"]] = {int(n): float(m["final_accuracy"])
-                               for n, m in (row.get("metrics") or {}).items()
-                               if isinstance(m, dict) and m.get("final_accuracy") is not None}
     return out
 
 

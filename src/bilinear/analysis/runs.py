@@ -47,6 +47,8 @@ class TrainOutcome:
     majority_normalized_accuracy: tuple[float, ...] = ()
     #: ``{length: majority-normalized accuracy}`` at the validation lengths (model selection).
     validation: dict[int, float] = field(default_factory=dict)
+    #: ``{length: accuracy of the label after the whole word}`` (benchmarks scored that way).
+    final_accuracy: dict[int, float] = field(default_factory=dict)
 
     @property
     def primary_accuracy(self) -> tuple[float, ...]:
@@ -150,6 +152,8 @@ def _outcome(job: RunConfig, metrics: Any, info: Any, reused: bool) -> TrainOutc
             for n in lengths),
         validation={int(n): float(v["majority_normalized_accuracy"])
                     for n, v in (info.get("validation") or {}).items()},
+        final_accuracy={n: float(metrics[str(n)]["final_accuracy"]) for n in lengths
+                        if metrics[str(n)].get("final_accuracy") is not None},
     )
 
 
