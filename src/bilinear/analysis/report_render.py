@@ -56,6 +56,7 @@ from bilinear.analysis.report_text import (
     witness_text,
 )
 from bilinear.analysis.suite import LEVELS
+from bilinear.experiments.config import curriculum_text
 from bilinear.theory import LEVELS as HIERARCHY
 
 __all__ = ["build_document", "markdown_blocks", "to_markdown", "to_html", "fmt"]
@@ -154,12 +155,8 @@ def _protocol_paragraphs(suite: Any) -> list[Block]:
         out.append(Paragraph(f"Benchmark `{suite.benchmark}`: {suite.protocol}."))
     b = suite.budget
     if getattr(b, "curriculum", None) is not None:
-        lo, hi = b.train_lengths
-        start, end = b.curriculum
-        out.append(Paragraph(
-            f"**Protocol deviation**: a length curriculum; every run's train lengths grow from "
-            f"{lo}-{start} to {lo}-{end} over the first half of its steps, instead of the "
-            f"protocol's {lo}-{hi}."))
+        out.append(Paragraph(f"**Protocol deviation** of every run: "
+                             f"{curriculum_text(b.train_lengths, b.curriculum)}."))
     return out
 
 

@@ -23,7 +23,8 @@ from bilinear._validation import (
 from bilinear.errors import InvalidArgumentError
 from bilinear.models.factory import _class_for, model_options
 
-__all__ = ["RunConfig", "curriculum_upper", "parse_lengths", "parse_length_range"]
+__all__ = ["RunConfig", "curriculum_text", "curriculum_upper", "parse_lengths",
+           "parse_length_range"]
 
 _KEY_VERSION = 1
 #: The floating dtypes a run may train in.
@@ -79,6 +80,21 @@ def parse_lengths(text: Any) -> tuple[int, ...]:
     if not values or values[0] < 1:
         raise InvalidArgumentError(f"test lengths must be positive integers, got {text!r}")
     return tuple(values)
+
+
+def curriculum_text(train_lengths: tuple[int, int], curriculum: tuple[int, int]) -> str:
+    """How a length curriculum departs from the train lengths a run names (one sentence).
+
+    Examples
+    --------
+    >>> curriculum_text((2, 10), (2, 50))
+    "length curriculum: train lengths 2-2 growing to 2-50 over the first half of the steps, \
+instead of the protocol's 2-10"
+    """
+    lo, hi = train_lengths
+    start, end = curriculum
+    return (f"length curriculum: train lengths {lo}-{start} growing to {lo}-{end} over the "
+            f"first half of the steps, instead of the protocol's {lo}-{hi}")
 
 
 def curriculum_upper(step: int, steps: int, start: int, end: int) -> int:
@@ -364,10 +380,8 @@ class RunConfig:
         """
         if self.curriculum is None:
             return None
-        lo, hi = self.train_lengths
-        start, end = self.curriculum
-        text = (f"length curriculum: train lengths {lo}-{start} growing to {lo}-{end} over the "
-                f"first half of the steps, instead of the protocol's {lo}-{hi}")
+        end = self.curriculum[1]
+        text = curriculum_text(self.train_lengths, self.curriculum)
         inside = [(what, [n for n in lengths if n <= end])
                   for what, lengths in (("validation", self.val_lengths),
                                         ("test", self.test_lengths))]
