@@ -186,7 +186,7 @@ def train(
     """
     if dfa is None:
         task = resolve_task(config.task)
-        data = AutomatonData(task.dfa, getattr(task, "sampler", None))
+        data = AutomatonData(task.dfa, task.sampler)
     else:
         data = AutomatonData(dfa)
     return _train(config, data, resolve_device(device), progress, callback)
@@ -373,7 +373,7 @@ def run(config: RunConfig, *, device: Any = "auto", progress: bool = False,
     task = resolve_task(config.task)
     dev = resolve_device(device)
     torch_threads = torch.get_num_threads()
-    sampler = getattr(task, "sampler", None)
+    sampler = task.sampler
     outcome = _train(config, AutomatonData(task.dfa, sampler), dev, progress, callback)
     start = time.perf_counter()
     metrics = evaluate(outcome.model, task.dfa, config.test_lengths, words=config.test_words,
