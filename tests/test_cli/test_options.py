@@ -184,3 +184,26 @@ def test_train_and_sweep_take_test_lengths_in_both_shapes(values):
         args = build_parser().parse_args([*argv, "--test-lengths", *values])
         lengths = common_config(args)["test_lengths"]
         assert [int(x) for x in lengths.split(",") if x] == [6, 12]
+
+
+@pytest.mark.parametrize("values", [["20", "40"], ["20,40"]])
+def test_train_and_sweep_take_validation_lengths(values):
+    from bilinear.cli.train import common_config
+    from bilinear.experiments import RunConfig
+
+    for argv in (
+        ["train", "parity", "--model", "full"],
+        ["sweep", "--tasks", "parity", "--models", "full"],
+    ):
+        args = build_parser().parse_args([*argv, "--val-lengths", *values])
+        config = RunConfig(task="parity", model="full", **common_config(args))
+        assert config.val_lengths == (20, 40)
+        plain = build_parser().parse_args(argv)
+        assert RunConfig(task="parity", model="full", **common_config(plain)).val_lengths == ()
+
+
+def test_train_refuses_validation_lengths_that_are_test_lengths(tmp_path, capsys):
+    status = main(["train", "parity", "--model", "full", "--steps", "1", "--test-lengths", "20",
+                   "--val-lengths", "20", "--store", str(tmp_path / "s.sqlite")])
+    err = capsys.readouterr().err.strip()
+    assert status != 0 and err.splitlines() == [err] and "disjoint" in err

@@ -32,6 +32,8 @@ def no_training(monkeypatch):
         (["--test-lengths", "3"], "below"),
         (["--models", "cp:rnk=4"], "rnk"),
         (["--models", "block:block_size=5"], "block_size"),
+        (["--curriculum", "10-200"], "validation length 100 lies inside"),
+        (["--val-lengths", "200"], "disjoint"),
     ],
 )
 def test_bad_names_exit_2_before_training(tmp_path, capsys, no_training, extra, message):
@@ -132,3 +134,14 @@ def test_seeds_and_lrs_take_the_sweep_shape_and_the_comma_form(tmp_path, argv, s
     assert tuple(budget.seeds) == seeds
     if lrs is not None:
         assert tuple(budget.lrs) == lrs
+
+
+def test_val_lengths_override_reaches_every_run(tmp_path):
+    from bilinear.analysis.runs import plan_jobs
+
+    args = build_parser().parse_args(
+        ["report", "--quick", "--out", str(tmp_path / "r"), "--tasks", "parity",
+         "--models", "full", "--curriculum", "10-200", "--val-lengths", "300,400"])
+    jobs = plan_jobs(build_config(args).suite, paper=False)["main"]
+    assert {j.val_lengths for j in jobs} == {(300, 400)}
+    assert {j.curriculum for j in jobs} == {(10, 200)}

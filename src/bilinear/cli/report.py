@@ -168,6 +168,14 @@ def register(sub: Any) -> argparse.ArgumentParser:
         metavar="N",
         help="override the test lengths (space or comma separated)",
     )
+    p.add_argument(
+        "--val-lengths",
+        type=_int_list,
+        nargs="+",
+        metavar="N",
+        help="override the validation lengths (model selection, early stopping): disjoint "
+        "from the test lengths and, with a curriculum, above its end",
+    )
     p.add_argument("--no-train", action="store_true", help="theory and constructions only")
     p.add_argument("--no-paper", action="store_true", help="skip the paper's experiments")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
@@ -237,6 +245,7 @@ def build_config(args: argparse.Namespace) -> ReportConfig:
             ("train_lengths", args.train_lengths),
             ("curriculum", args.curriculum),
             ("test_lengths", _joined(args.test_lengths)),
+            ("val_lengths", _joined(args.val_lengths)),
         )
         if value is not None
     }

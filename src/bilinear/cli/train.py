@@ -42,6 +42,15 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="test lengths, space or comma separated (default 10 50 100 500)",
     )
+    p.add_argument(
+        "--val-lengths",
+        nargs="+",
+        default=None,
+        metavar="N",
+        help="validation lengths (early stopping, model selection), disjoint from the test "
+        "lengths; space or comma separated (default: none, early stopping reads the longest "
+        "train length)",
+    )
     p.add_argument("--test-words", type=int, default=256, help="words per test length")
     p.add_argument("--clip", type=float, default=1.0, help="gradient-norm clip (0: off)")
     p.add_argument(
@@ -128,6 +137,7 @@ def common_config(args: argparse.Namespace) -> dict[str, Any]:
         "batch_size": args.batch_size,
         "train_lengths": args.train_lengths,
         "test_lengths": ",".join(args.test_lengths),  # "10 50" and "10,50" alike
+        "val_lengths": ",".join(args.val_lengths) if args.val_lengths else (),
         "test_words": args.test_words,
         "clip": args.clip or None,
         "early_stop": args.early_stop,
