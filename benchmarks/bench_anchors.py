@@ -31,7 +31,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from _timing import median, timed
-from bilinear.models import make
+from bilinear.models import make, sequence_cross_entropy
 
 DIAGONALS = ("real_diagonal", "positive_diagonal", "complex_diagonal")
 CUMPROD_BASELINE = "torch.cumprod scan of the same letters + normalize + readout, Adam step"
@@ -71,7 +71,7 @@ class CumprodScan(nn.Module):
 def _adam_step(model, opt, x: torch.Tensor, y: torch.Tensor) -> None:
     opt.zero_grad(set_to_none=True)
     logits = model(x)
-    F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).backward()
+    sequence_cross_entropy(logits, y).backward()
     opt.step()
 
 

@@ -33,14 +33,13 @@ import sys
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from _timing import median, timed
 from bilinear.analysis.suite import QUICK
 from bilinear.automata import tasks
 from bilinear.experiments.data import AutomatonData
 from bilinear.experiments.training import _optimizer_step
-from bilinear.models import make
+from bilinear.models import make, sequence_cross_entropy
 from bilinear.models.scan import SCAN_CHUNK
 
 DIAGONAL = ("real_diagonal", "positive_diagonal", "complex_diagonal")
@@ -50,7 +49,7 @@ ONE_CHUNK = 10**9
 def _fwd_bwd(model, x: torch.Tensor, y: torch.Tensor) -> None:
     model.zero_grad(set_to_none=True)
     logits = model(x)
-    F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).backward()
+    sequence_cross_entropy(logits, y).backward()
 
 
 def _slope(lengths: list[int], seconds: list[float]) -> float:

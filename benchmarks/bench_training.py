@@ -3,7 +3,8 @@
 Rows (``rows(quick)``, see ``benchmarks/run.py``):
 
 * ``training_<level>``: forward + backward time of one batch (batch 64, length 256, hidden 64,
-  8 symbols, cross-entropy on every position), measured interleaved with the ``lstm`` model
+  8 symbols, cross-entropy on every position with ``bilinear.models.sequence_cross_entropy``,
+  the loss training uses), measured interleaved with the ``lstm`` model
   (embedding + ``torch.nn.LSTM`` + linear head) on the same input; ``ratio`` = LSTM time / model
   time (goals: full >= 2, diagonal levels >= 10), the median over interleaved pairs (one LSTM
   step, then one model step) of their ratio, so a change of machine load during the run moves
@@ -46,7 +47,7 @@ from bilinear.analysis.suite import QUICK
 from bilinear.automata import tasks
 from bilinear.experiments import RunConfig, run
 from bilinear.experiments.data import AutomatonData, eval_rng
-from bilinear.models import LEVELS, BilinearModel, make
+from bilinear.models import LEVELS, BilinearModel, make, sequence_cross_entropy
 
 OPTIONS = {"block": {"block_size": 2}, "cp": {"rank": 64}}
 LSTM_BASELINE = "torch.nn.LSTM (same input, same run)"
@@ -59,7 +60,7 @@ ADAM_BASELINES = {
 def _train_step(model, x: torch.Tensor, y: torch.Tensor) -> None:
     model.zero_grad(set_to_none=True)
     logits = model(x)
-    F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).backward()
+    sequence_cross_entropy(logits, y).backward()
 
 
 def training_rows(quick: bool) -> list[dict]:
@@ -108,7 +109,7 @@ def training_rows(quick: bool) -> list[dict]:
 def _adam_step(model, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor) -> None:
     opt.zero_grad(set_to_none=True)
     logits = model(x)
-    F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)).backward()
+    sequence_cross_entropy(logits, y).backward()
     opt.step()
 
 

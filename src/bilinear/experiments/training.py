@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from bilinear._validation import check_float
@@ -28,7 +27,13 @@ from bilinear.automata import tasks
 from bilinear.errors import InvalidArgumentError
 from bilinear.experiments.config import RunConfig
 from bilinear.experiments.data import AutomatonData, eval_rng
-from bilinear.models import BilinearModel, SequenceModel, make, resolve_device
+from bilinear.models import (
+    BilinearModel,
+    SequenceModel,
+    make,
+    resolve_device,
+    sequence_cross_entropy,
+)
 from bilinear.models.construction import weights_record
 
 __all__ = [
@@ -253,8 +258,7 @@ def _optimizer_step(model: SequenceModel, opt: torch.optim.Optimizer, data: Auto
     range ``lengths`` (cross-entropy at every position); returns the loss."""
     w, y = data.sample_train(rng, batch, lengths)
     logits = model(torch.from_numpy(w).to(dev))
-    target = torch.from_numpy(y).to(dev).reshape(-1)
-    loss = F.cross_entropy(logits.reshape(-1, data.labels), target)
+    loss = sequence_cross_entropy(logits, torch.from_numpy(y).to(dev))
     opt.zero_grad(set_to_none=True)
     loss.backward()
     if clip is not None:

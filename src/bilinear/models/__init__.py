@@ -20,7 +20,13 @@ from bilinear._optional import require_extra
 # once, in one line naming the extra, instead of deep inside a submodule's ``import torch``
 require_extra("train", feature="bilinear.models")
 
-from bilinear.models._base import SequenceModel, decode_logits, resolve_device, resolve_dtype  # noqa: E402
+from bilinear.models._base import (  # noqa: E402
+    SequenceModel,
+    decode_logits,
+    resolve_device,
+    resolve_dtype,
+    sequence_cross_entropy,
+)
 from bilinear.models.baselines import ElmanModel, LSTMModel, MambaLikeModel, TransformerModel  # noqa: E402
 from bilinear.models.bilinear import (  # noqa: E402
     BilinearModel,
@@ -59,4 +65,5 @@ __all__ = [
     "model_options",
     "resolve_device",
     "resolve_dtype",
+    "sequence_cross_entropy",
 ]

